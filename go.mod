@@ -1,6 +1,6 @@
 module github.com/gopherlab/gopherlab
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/go-zeromq/goczmq/v4 v4.2.2 // indirect
