@@ -1,0 +1,142 @@
+package pipeline
+
+import (
+	"context"
+	"runtime"
+	"slices"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+// collect reads c until it is closed, failing with a deadlock message if that
+// takes longer than a few seconds.
+func collect(t *testing.T, c <-chan int) []int {
+	t.Helper()
+	var got []int
+	timeout := time.After(5 * time.Second)
+	for {
+		select {
+		case n, ok := <-c:
+			if !ok {
+				return got
+			}
+			got = append(got, n)
+		case <-timeout:
+			t.Fatalf("deadlock: channel not closed after 5s (received %v so far)", got)
+		}
+	}
+}
+
+func TestGen(t *testing.T) {
+	got := collect(t, Gen(t.Context(), 3, 1, 4, 1, 5))
+	if want := []int{3, 1, 4, 1, 5}; !slices.Equal(got, want) {
+		t.Errorf("Gen sent %v, want %v", got, want)
+	}
+	if got := collect(t, Gen(t.Context())); len(got) != 0 {
+		t.Errorf("Gen() with no numbers sent %v, want nothing", got)
+	}
+}
+
+func TestSquares(t *testing.T) {
+	ctx := t.Context()
+	got := collect(t, Sq(ctx, Gen(ctx, 1, 2, 3, 4)))
+	if want := []int{1, 4, 9, 16}; !slices.Equal(got, want) {
+		t.Errorf("Sq(Gen(1, 2, 3, 4)) sent %v, want %v", got, want)
+	}
+	got = collect(t, Sq(ctx, Sq(ctx, Gen(ctx, 2, 3))))
+	if want := []int{16, 81}; !slices.Equal(got, want) {
+		t.Errorf("Sq(Sq(Gen(2, 3))) sent %v, want %v", got, want)
+	}
+}
+
+// TestMergeAll fans one generator out to three squarers and merges them back.
+// Every square must arrive exactly once, and only then may the output close.
+func TestMergeAll(t *testing.T) {
+	ctx := t.Context()
+	in := Gen(ctx, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10)
+	got := collect(t, Merge(ctx, Sq(ctx, in), Sq(ctx, in), Sq(ctx, in)))
+	slices.Sort(got)
+	if want := []int{1, 4, 9, 16, 25, 36, 49, 64, 81, 100}; !slices.Equal(got, want) {
+		t.Errorf("merged output (sorted) = %v, want %v", got, want)
+	}
+	if got := collect(t, Merge(ctx)); len(got) != 0 {
+		t.Errorf("Merge() with no inputs sent %v, want nothing", got)
+	}
+}
+
+// TestMergeSlowInput checks that Merge waits for its slowest input before closing.
+func TestMergeSlowInput(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel() // releases the slow sender if Merge stopped reading
+		slow := make(chan int)
+		go func() {
+			defer close(slow)
+			select {
+			case <-time.After(time.Second):
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case slow <- 42:
+			case <-ctx.Done():
+			}
+		}()
+		got := collect(t, Merge(ctx, Gen(ctx, 1, 2), slow))
+		slices.Sort(got)
+		if want := []int{1, 2, 42}; !slices.Equal(got, want) {
+			t.Errorf("Merge sent %v, want %v: did it close before every input was done?", got, want)
+		}
+	})
+}
+
+// TestCancelStopsAllStages reads two values from a long pipeline, cancels,
+// stops reading, and checks that every stage's goroutine has returned.
+func TestCancelStopsAllStages(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(t.Context())
+		base := runtime.NumGoroutine()
+
+		nums := make([]int, 1000)
+		for i := range nums {
+			nums[i] = i
+		}
+		in := Gen(ctx, nums...)
+		s1, s2 := Sq(ctx, in), Sq(ctx, in)
+		out := Merge(ctx, s1, s2)
+		for range 2 {
+			if _, ok := <-out; !ok {
+				t.Fatalf("output closed after fewer than 2 values")
+			}
+		}
+		synctest.Wait() // let every stage park on its next send or receive
+		cancel()
+		synctest.Wait()
+
+		if n := runtime.NumGoroutine() - base; n > 0 {
+			t.Errorf("leak: %d pipeline goroutine(s) still running after cancel; every send must also select on ctx.Done()", n)
+			// Drain everything so the leaked goroutines can finish and the
+			// bubble can end cleanly.
+			for _, c := range []<-chan int{in, s1, s2, out} {
+				go func() {
+					for range c {
+					}
+				}()
+			}
+			synctest.Wait()
+		}
+		select {
+		case _, ok := <-out:
+			if ok {
+				// One value may have been in flight when cancel happened;
+				// after that the channel must be closed.
+				if _, ok := <-out; ok {
+					t.Errorf("Merge output still delivers values after cancel")
+				}
+			}
+		default:
+			t.Errorf("Merge output is not closed after cancel")
+		}
+	})
+}

@@ -1,0 +1,53 @@
+// want: deadlock
+// want-test: TestMergeAll
+
+// Merge never closes its output, so a range over it never ends.
+package pipeline
+
+import "context"
+
+func Gen(ctx context.Context, nums ...int) <-chan int {
+	out := make(chan int)
+	go func() {
+		defer close(out)
+		for _, n := range nums {
+			select {
+			case out <- n:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out
+}
+
+func Sq(ctx context.Context, in <-chan int) <-chan int {
+	out := make(chan int)
+	go func() {
+		defer close(out)
+		for n := range in {
+			select {
+			case out <- n * n:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out
+}
+
+func Merge(ctx context.Context, cs ...<-chan int) <-chan int {
+	out := make(chan int)
+	for _, c := range cs {
+		go func() {
+			for n := range c {
+				select {
+				case out <- n:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	return out
+}
