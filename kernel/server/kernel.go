@@ -1,0 +1,328 @@
+// Package server is the kernel process (`gopherlab kernel`): it answers a
+// Jupyter client over ZeroMQ and runs cells in a worker process, which it
+// restarts when a cell kills it. It never runs learner code itself.
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/gopherlab/gopherlab/kernel/wire"
+	"github.com/gopherlab/gopherlab/kernel/workerproto"
+)
+
+// Options configure a kernel.
+type Options struct {
+	Conn   wire.Connection
+	Worker []string // the worker command line; `<this binary> worker` by default
+	Env    []string // extra environment for the worker
+	Log    io.Writer
+	Info   Info
+}
+
+// Kernel is one running kernel.
+type Kernel struct {
+	opts    Options
+	sockets *wire.Kernel
+	session string
+	log     *log.Logger
+	history history
+
+	mu        sync.Mutex
+	worker    *workerProc
+	execCount int
+	parent    *wire.Message // the execute request whose output is flowing
+	interrupt chan struct{} // closed by an interrupt while a cell runs
+	shutdown  context.CancelFunc
+
+	workers sync.WaitGroup // the event dispatchers of every worker started
+}
+
+// interruptGrace is how long an interrupted worker has to answer before it
+// is made to dump its goroutines and is restarted.
+const interruptGrace = 3 * time.Second
+
+// Run serves a kernel until ctx is cancelled or a client asks it to shut down.
+func Run(ctx context.Context, opts Options) error {
+	if opts.Log == nil {
+		opts.Log = os.Stderr
+	}
+	if len(opts.Worker) == 0 {
+		exe, err := os.Executable()
+		if err != nil {
+			return fmt.Errorf("server: find own binary: %w", err)
+		}
+		opts.Worker = []string{exe, "worker"}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	sockets, err := wire.Listen(ctx, opts.Conn)
+	if err != nil {
+		return err
+	}
+	k := &Kernel{
+		opts:     opts,
+		sockets:  sockets,
+		session:  uuid.NewString(),
+		log:      log.New(opts.Log, "gopherlab kernel: ", log.LstdFlags|log.Lmicroseconds),
+		shutdown: cancel,
+	}
+	k.publishStatus(nil, "starting")
+	if err := k.startWorker(ctx); err != nil {
+		sockets.Close()
+		return err
+	}
+
+	var wg sync.WaitGroup
+	shell := make(chan *wire.Message)
+	run := func(f func()) { wg.Add(1); go func() { defer wg.Done(); f() }() }
+	run(sockets.Heartbeat)
+	run(func() { k.receive(ctx, sockets.Shell, shell) })
+	run(func() { k.receiveControl(ctx) })
+	run(func() { k.receiveStdin(ctx) })
+	run(func() { k.serveShell(ctx, shell) })
+	run(func() { k.handleSignals(ctx) })
+
+	<-ctx.Done()
+	sockets.Close() // ends every receive loop and the heartbeat
+	wg.Wait()
+	k.mu.Lock()
+	w := k.worker
+	k.mu.Unlock()
+	w.stop(time.Second)
+	k.workers.Wait()
+	return nil
+}
+
+// receive reads a socket and passes good messages on until the socket closes.
+func (k *Kernel) receive(ctx context.Context, s *wire.Socket, out chan<- *wire.Message) {
+	for {
+		m, err := s.Recv()
+		if err != nil {
+			if errors.Is(err, wire.ErrBadSignature) || errors.Is(err, wire.ErrMalformed) || errors.Is(err, wire.ErrTooLarge) {
+				k.log.Printf("%s: dropped: %v", s.Name, err)
+				continue
+			}
+			return
+		}
+		select {
+		case out <- m:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// receiveControl handles control messages as they come, even while a cell
+// runs on shell.
+func (k *Kernel) receiveControl(ctx context.Context) {
+	msgs := make(chan *wire.Message)
+	done := make(chan struct{})
+	go func() { defer close(done); k.receive(ctx, k.sockets.Control, msgs) }()
+	defer func() { <-done }()
+	for {
+		select {
+		case m := <-msgs:
+			k.dispatch(ctx, k.sockets.Control, m)
+		case <-done:
+			return
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// receiveStdin passes the user's input replies to the worker.
+func (k *Kernel) receiveStdin(ctx context.Context) {
+	for {
+		m, err := k.sockets.Stdin.Recv()
+		if err != nil {
+			if errors.Is(err, wire.ErrBadSignature) || errors.Is(err, wire.ErrMalformed) || errors.Is(err, wire.ErrTooLarge) {
+				k.log.Printf("stdin: dropped: %v", err)
+				continue
+			}
+			return
+		}
+		if m.Header.MsgType != "input_reply" {
+			k.log.Printf("stdin: ignored %s", m.Header.MsgType)
+			continue
+		}
+		var c struct {
+			Value string `json:"value"`
+		}
+		json.Unmarshal(m.Content, &c)
+		k.mu.Lock()
+		w := k.worker
+		k.mu.Unlock()
+		if err := w.send(workerproto.Request{Type: workerproto.InputReply, Value: c.Value}); err != nil {
+			k.log.Print(err)
+		}
+	}
+}
+
+func (k *Kernel) serveShell(ctx context.Context, msgs <-chan *wire.Message) {
+	for {
+		select {
+		case m := <-msgs:
+			k.dispatch(ctx, k.sockets.Shell, m)
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// handleSignals turns SIGINT into an interrupt of the running cell.
+func (k *Kernel) handleSignals(ctx context.Context) {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT)
+	defer signal.Stop(sig)
+	for {
+		select {
+		case <-sig:
+			k.interruptCell()
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// dispatch answers one request, surrounded by busy and idle.
+func (k *Kernel) dispatch(ctx context.Context, s *wire.Socket, m *wire.Message) {
+	k.publishStatus(m, "busy")
+	defer k.publishStatus(m, "idle")
+	switch t := m.Header.MsgType; t {
+	case "kernel_info_request":
+		k.reply(s, m, "kernel_info_reply", k.opts.Info.content())
+	case "execute_request":
+		k.execute(ctx, s, m)
+	case "complete_request":
+		k.complete(s, m)
+	case "inspect_request":
+		k.inspect(s, m)
+	case "is_complete_request":
+		k.isComplete(s, m)
+	case "history_request":
+		k.reply(s, m, "history_reply", k.history.answer(m.Content))
+	case "comm_info_request":
+		k.reply(s, m, "comm_info_reply", map[string]any{"status": "ok", "comms": map[string]any{}})
+	case "interrupt_request":
+		k.interruptCell()
+		k.reply(s, m, "interrupt_reply", map[string]any{"status": "ok"})
+	case "shutdown_request":
+		k.shutdownRequest(ctx, s, m)
+	case "comm_open", "comm_msg", "comm_close":
+		// No comms yet: ignored, as the protocol allows.
+	default:
+		k.log.Printf("%s: unknown message type %q", s.Name, t)
+		if strings.HasSuffix(t, "_request") {
+			k.reply(s, m, strings.TrimSuffix(t, "_request")+"_reply", map[string]any{
+				"status": "error", "ename": "UnknownMessageType",
+				"evalue": fmt.Sprintf("gopherlab does not handle %s", t), "traceback": []string{},
+			})
+		}
+	}
+}
+
+func (k *Kernel) reply(s *wire.Socket, parent *wire.Message, msgType string, content any) {
+	m, err := wire.NewMessage(msgType, parent, k.session, content)
+	if err == nil {
+		err = s.Send(m)
+	}
+	if err != nil {
+		k.log.Print(err)
+	}
+}
+
+// publish sends an IOPub message under parent.
+func (k *Kernel) publish(parent *wire.Message, msgType string, content any) {
+	m, err := wire.NewMessage(msgType, parent, k.session, content)
+	if err != nil {
+		k.log.Print(err)
+		return
+	}
+	m.Identities = [][]byte{[]byte(msgType)} // the topic
+	if err := k.sockets.IOPub.Send(m); err != nil {
+		k.log.Print(err)
+	}
+}
+
+func (k *Kernel) publishStatus(parent *wire.Message, state string) {
+	k.publish(parent, "status", map[string]string{"execution_state": state})
+}
+
+// publishOutput is how a worker's output streams reach the notebook: under
+// the execute request that is running, or that ran last.
+func (k *Kernel) publishOutput(name, text string) {
+	k.mu.Lock()
+	parent := k.parent
+	k.mu.Unlock()
+	k.publish(parent, "stream", map[string]string{"name": name, "text": text})
+}
+
+// startWorker starts a worker and the goroutine that dispatches its events.
+func (k *Kernel) startWorker(ctx context.Context) error {
+	w, err := startWorker(k.opts.Worker, k.opts.Env, k.publishOutput)
+	if err != nil {
+		return err
+	}
+	if err := w.waitReady(ctx, 60*time.Second); err != nil {
+		w.stop(0)
+		return err
+	}
+	k.workers.Add(1)
+	go func() { defer k.workers.Done(); k.dispatchEvents(w) }() // ends when the worker's event pipe does
+	k.mu.Lock()
+	k.worker = w
+	k.mu.Unlock()
+	return nil
+}
+
+// restartWorker replaces the worker with a fresh one.
+func (k *Kernel) restartWorker(ctx context.Context) error {
+	k.mu.Lock()
+	old := k.worker
+	k.mu.Unlock()
+	old.stop(200 * time.Millisecond)
+	return k.startWorker(ctx)
+}
+
+func (k *Kernel) interruptCell() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.interrupt != nil {
+		select {
+		case <-k.interrupt:
+		default:
+			close(k.interrupt)
+		}
+	}
+}
+
+func (k *Kernel) shutdownRequest(ctx context.Context, s *wire.Socket, m *wire.Message) {
+	var c struct {
+		Restart bool `json:"restart"`
+	}
+	json.Unmarshal(m.Content, &c)
+	k.reply(s, m, "shutdown_reply", map[string]any{"status": "ok", "restart": c.Restart})
+	if c.Restart {
+		k.interruptCell()
+		if err := k.restartWorker(ctx); err != nil {
+			k.log.Printf("restart: %v", err)
+			k.shutdown()
+		}
+		return
+	}
+	k.shutdown()
+}

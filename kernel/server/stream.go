@@ -1,0 +1,135 @@
+package server
+
+import (
+	"io"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gopherlab/gopherlab/kernel/workerproto"
+)
+
+// Output is coalesced: a stream message goes out when this much is pending,
+// or flushDelay after the first pending byte, or when an event must follow it.
+const (
+	flushSize  = 64 << 10
+	flushDelay = 3 * time.Millisecond
+)
+
+// stream forwards one of the worker's output pipes (stdout or stderr) as
+// Jupyter stream messages, and tracks the sync markers it has passed.
+type stream struct {
+	name    string
+	nonce   string
+	publish func(name, text string)
+
+	mu      sync.Mutex
+	cond    *sync.Cond
+	pending []byte
+	seq     uint64 // highest sync marker forwarded
+	closed  bool
+	timer   *time.Timer
+}
+
+func newStream(name, nonce string, publish func(name, text string)) *stream {
+	s := &stream{name: name, nonce: nonce, publish: publish}
+	s.cond = sync.NewCond(&s.mu)
+	return s
+}
+
+// forward reads r until EOF; its caller owns the goroutine, which ends when
+// the worker's end of the pipe is closed.
+func (s *stream) forward(r io.Reader) {
+	buf := make([]byte, 64<<10)
+	var held []byte // bytes that may begin a marker
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			data := append(held, buf[:n]...)
+			out, seq, hold := workerproto.Unmark(data, s.nonce)
+			held = append([]byte(nil), data[len(data)-hold:]...)
+			s.add(out, seq)
+		}
+		if err != nil {
+			s.add(held, 0)
+			s.mu.Lock()
+			s.flushLocked(true)
+			s.closed = true
+			s.cond.Broadcast()
+			s.mu.Unlock()
+			return
+		}
+	}
+}
+
+func (s *stream) add(out []byte, seq uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pending = append(s.pending, out...)
+	if seq > s.seq {
+		s.flushLocked(true)
+		s.seq = seq
+		s.cond.Broadcast()
+		return
+	}
+	if len(s.pending) >= flushSize {
+		s.flushLocked(false)
+	} else if len(s.pending) > 0 && s.timer == nil {
+		s.timer = time.AfterFunc(flushDelay, func() {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			s.timer = nil
+			s.flushLocked(false)
+		})
+	}
+}
+
+// flushLocked publishes what is pending. Unless all is set, an incomplete
+// UTF-8 sequence at the end waits for the rest of its bytes.
+func (s *stream) flushLocked(all bool) {
+	if s.timer != nil {
+		s.timer.Stop()
+		s.timer = nil
+	}
+	n := len(s.pending)
+	if !all {
+		n = completeUTF8(s.pending)
+	}
+	if n == 0 {
+		return
+	}
+	s.publish(s.name, string(s.pending[:n]))
+	s.pending = append(s.pending[:0], s.pending[n:]...)
+}
+
+// completeUTF8 returns the length of b without a trailing incomplete rune.
+func completeUTF8(b []byte) int {
+	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(b[i]) {
+			if !utf8.FullRune(b[i:]) {
+				return i
+			}
+			break
+		}
+	}
+	return len(b)
+}
+
+// waitSync waits until the marker seq has been forwarded, or the stream has
+// ended.
+func (s *stream) waitSync(seq uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for s.seq < seq && !s.closed {
+		s.cond.Wait()
+	}
+}
+
+// waitClosed waits until the pipe has been read to its end.
+func (s *stream) waitClosed() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for !s.closed {
+		s.cond.Wait()
+	}
+}

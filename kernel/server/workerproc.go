@@ -1,0 +1,283 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/gopherlab/gopherlab/kernel/workerproto"
+)
+
+// workerProc is one running interpreter worker and the goroutines that read
+// its pipes. All of them end when the worker exits; wait() waits for them.
+type workerProc struct {
+	cmd      *exec.Cmd
+	requests *workerproto.Writer
+	reqPipe  *os.File
+	events   chan workerproto.Event // closed when the event pipe ends
+	replies  chan workerproto.Event // replies to the one request in flight
+	stdout   *stream
+	stderr   *stream
+	crash    *tail         // the worker's own stderr: the runtime's last words
+	exited   chan struct{} // closed once the process has exited
+	exitErr  error         // set before exited is closed
+	wg       sync.WaitGroup
+}
+
+// startWorker starts argv as a worker. publish receives its output.
+func startWorker(argv []string, env []string, publish func(name, text string)) (*workerProc, error) {
+	nonceBytes := make([]byte, 8)
+	rand.Read(nonceBytes)
+	nonce := hex.EncodeToString(nonceBytes)
+
+	var files []*os.File // the worker's ends, closed here once it has them
+	closeAll := func() {
+		for _, f := range files {
+			f.Close()
+		}
+	}
+	pipe := func() (r, w *os.File, err error) {
+		r, w, err = os.Pipe()
+		if err != nil {
+			closeAll()
+			return nil, nil, fmt.Errorf("server: worker pipe: %w", err)
+		}
+		return r, w, nil
+	}
+	reqR, reqW, err := pipe()
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, reqR)
+	evR, evW, err := pipe()
+	if err != nil {
+		reqW.Close()
+		return nil, err
+	}
+	files = append(files, evW)
+	outR, outW, err := pipe()
+	if err != nil {
+		reqW.Close()
+		evR.Close()
+		return nil, err
+	}
+	files = append(files, outW)
+	errR, errW, err := pipe()
+	if err != nil {
+		reqW.Close()
+		evR.Close()
+		outR.Close()
+		return nil, err
+	}
+	files = append(files, errW)
+
+	p := &workerProc{
+		requests: workerproto.NewWriter(reqW),
+		reqPipe:  reqW,
+		events:   make(chan workerproto.Event, 16),
+		replies:  make(chan workerproto.Event, 1),
+		stdout:   newStream("stdout", nonce, publish),
+		stderr:   newStream("stderr", nonce, publish),
+		crash:    newTail(64 << 10),
+		exited:   make(chan struct{}),
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = append(append(os.Environ(), env...), "GOPHERLAB_NONCE="+nonce)
+	cmd.Stdin = nil // /dev/null
+	cmd.Stdout = outW
+	cmd.Stderr = p.crash
+	cmd.ExtraFiles = []*os.File{reqR, evW, errW}
+	// Its own process group, so that a restart also ends the processes a
+	// cell started; and it dies with the kernel.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		closeAll()
+		reqW.Close()
+		evR.Close()
+		outR.Close()
+		errR.Close()
+		return nil, fmt.Errorf("server: start worker %s: %w", strings.Join(argv, " "), err)
+	}
+	closeAll()
+	p.cmd = cmd
+
+	p.wg.Add(4)
+	go func() { defer p.wg.Done(); p.stdout.forward(outR); outR.Close() }()
+	go func() { defer p.wg.Done(); p.stderr.forward(errR); errR.Close() }()
+	go func() {
+		defer p.wg.Done()
+		defer close(p.events)
+		defer evR.Close()
+		r := workerproto.NewReader(evR)
+		for {
+			var ev workerproto.Event
+			if err := r.Read(&ev); err != nil {
+				return
+			}
+			p.events <- ev
+		}
+	}()
+	go func() {
+		defer p.wg.Done()
+		p.exitErr = cmd.Wait()
+		reqW.Close()
+		close(p.exited)
+	}()
+	return p, nil
+}
+
+// send writes one request to the worker.
+func (p *workerProc) send(req workerproto.Request) error {
+	if err := p.requests.Write(req); err != nil {
+		return fmt.Errorf("server: worker request %s: %w", req.Type, err)
+	}
+	return nil
+}
+
+// kill ends the worker and every process in its group.
+func (p *workerProc) kill() {
+	if p.cmd.Process != nil {
+		syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+	}
+}
+
+// quit asks the worker to dump its goroutines and exit (SIGQUIT).
+func (p *workerProc) quit() {
+	if p.cmd.Process != nil {
+		p.cmd.Process.Signal(syscall.SIGQUIT)
+	}
+}
+
+// stop closes the request pipe, which ends a healthy worker, and kills it if
+// it has not exited within grace. It waits for every pipe reader.
+func (p *workerProc) stop(grace time.Duration) {
+	p.reqPipe.Close()
+	select {
+	case <-p.exited:
+	case <-time.After(grace):
+	}
+	p.kill()
+	<-p.exited
+	p.drain(200 * time.Millisecond)
+	// A process the cell started may still hold an output pipe: it is in the
+	// worker's group and was killed with it, so the readers end promptly.
+	p.wg.Wait()
+}
+
+// drain waits up to limit for the output pipes to be read to their end.
+func (p *workerProc) drain(limit time.Duration) {
+	done := make(chan struct{})
+	go func() {
+		p.stdout.waitClosed()
+		p.stderr.waitClosed()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(limit):
+	}
+}
+
+// lastWords turns the worker's exit into a cell error.
+func (p *workerProc) lastWords() *workerproto.Error {
+	lines := p.crash.lines()
+	e := &workerproto.Error{Name: "WorkerDied"}
+	var exitErr *exec.ExitError
+	switch {
+	case errors.As(p.exitErr, &exitErr) && exitErr.ExitCode() >= 0:
+		e.Value = fmt.Sprintf("the Go process running the cells exited with status %d", exitErr.ExitCode())
+	case p.exitErr != nil:
+		e.Value = "the Go process running the cells was killed: " + p.exitErr.Error()
+	default:
+		e.Value = "the Go process running the cells exited"
+	}
+	start := firstLine(lines, "fatal error: ", "panic: ", "runtime: ", "SIGQUIT")
+	if start < 0 {
+		start = firstLine(lines, "goroutine ")
+	}
+	if start >= 0 {
+		first := lines[start]
+		if name, value, ok := strings.Cut(first, ": "); ok && !strings.HasPrefix(first, "goroutine ") {
+			e.Name, e.Value = name, value
+		}
+		lines = lines[start:]
+	}
+	const maxLines = 80
+	if len(lines) > maxLines {
+		n := len(lines) - maxLines
+		lines = append(lines[:maxLines:maxLines], fmt.Sprintf("... %d more lines", n))
+	}
+	e.Traceback = append([]string{e.Name + ": " + e.Value}, lines...)
+	return e
+}
+
+// firstLine returns the index of the first line with one of the prefixes,
+// or -1.
+func firstLine(lines []string, prefixes ...string) int {
+	for i, l := range lines {
+		for _, p := range prefixes {
+			if strings.HasPrefix(l, p) {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// waitReady waits for the worker's ready event.
+func (p *workerProc) waitReady(ctx context.Context, limit time.Duration) error {
+	t := time.NewTimer(limit)
+	defer t.Stop()
+	select {
+	case ev, ok := <-p.events:
+		if !ok {
+			<-p.exited
+			return fmt.Errorf("server: worker did not start: %s", p.lastWords().Value)
+		}
+		if ev.Type != workerproto.Ready {
+			return fmt.Errorf("server: worker said %q before ready", ev.Type)
+		}
+		return nil
+	case <-t.C:
+		return fmt.Errorf("server: worker not ready after %v", limit)
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// tail keeps the last bytes written to it.
+type tail struct {
+	mu  sync.Mutex
+	max int
+	buf []byte
+}
+
+func newTail(max int) *tail { return &tail{max: max} }
+
+func (t *tail) Write(b []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, b...)
+	if over := len(t.buf) - t.max; over > 0 {
+		t.buf = append(t.buf[:0], t.buf[over:]...)
+	}
+	return len(b), nil
+}
+
+func (t *tail) lines() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	s := strings.TrimRight(string(t.buf), "\n")
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}

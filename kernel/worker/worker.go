@@ -1,0 +1,239 @@
+// Package worker is the interpreter process of the kernel (`gopherlab
+// worker`). It reads requests from the kernel, runs cells in a session and
+// sends back replies and displays. Everything a cell can touch lives here, so
+// that a cell that crashes the process takes only the worker down.
+//
+// File descriptors (see ARCHITECTURE.md): 1 is the cell's stdout, 3 carries
+// requests, 4 carries events, 5 is the cell's stderr.
+package worker
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gopherlab/gopherlab/kernel/session"
+	"github.com/gopherlab/gopherlab/kernel/workerproto"
+)
+
+// stuckAfter is how long an interrupted cell may take to stop before the
+// worker gives up on it and asks to be restarted.
+const stuckAfter = 2 * time.Second
+
+// Pipes are the worker's ends of its pipes to the kernel.
+type Pipes struct {
+	Requests io.Reader
+	Events   io.Writer
+	Stdout   *os.File // the cell's stdout
+	Stderr   *os.File // the cell's stderr
+	Nonce    string   // the sync marker nonce the kernel chose
+}
+
+// InheritedPipes returns the pipes the kernel passes to a worker it starts.
+func InheritedPipes() (Pipes, error) {
+	nonce := os.Getenv("GOPHERLAB_NONCE")
+	if nonce == "" {
+		return Pipes{}, errors.New("worker: GOPHERLAB_NONCE is not set: the worker is started by `gopherlab kernel`, not by hand")
+	}
+	return Pipes{
+		Requests: os.NewFile(3, "requests"),
+		Events:   os.NewFile(4, "events"),
+		Stdout:   os.Stdout,
+		Stderr:   os.NewFile(5, "cell-stderr"),
+		Nonce:    nonce,
+	}, nil
+}
+
+// Worker serves one kernel.
+type Worker struct {
+	pipes  Pipes
+	events *workerproto.Writer
+	sess   *session.Session
+	stdin  *stdin
+	seq    atomic.Uint64 // last sync marker written
+
+	mu      sync.Mutex
+	cancel   context.CancelFunc // cancels the running cell, nil when idle
+	cellDone <-chan struct{}    // closed when the running cell is cancelled
+	running  uint64             // id of the running execute request
+}
+
+// Run serves requests until the kernel closes the request pipe or ctx ends.
+func Run(ctx context.Context, p Pipes) error {
+	if _, err := applyLimits(); err != nil {
+		return err
+	}
+	w := &Worker{pipes: p, events: workerproto.NewWriter(p.Events)}
+	w.stdin = &stdin{w: w, replies: make(chan string, 1)}
+	sess, err := session.New(session.Options{Stdin: w.stdin, Stdout: p.Stdout, Stderr: p.Stderr})
+	if err != nil {
+		return fmt.Errorf("worker: %w", err)
+	}
+	w.sess = sess
+	if err := w.events.Write(workerproto.Event{Type: workerproto.Ready, Text: runtime.Version()}); err != nil {
+		return err
+	}
+
+	work := make(chan workerproto.Request)
+	readErr := make(chan error, 1)
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	go func() { readErr <- w.readRequests(ctx, work) }() // ends when the pipe closes or ctx ends
+
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case err := <-readErr:
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		case req := <-work:
+			if err := w.handle(ctx, req); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// readRequests passes work to the main loop and handles interrupts and input
+// replies at once, even while a cell runs.
+func (w *Worker) readRequests(ctx context.Context, work chan<- workerproto.Request) error {
+	r := workerproto.NewReader(w.pipes.Requests)
+	for {
+		var req workerproto.Request
+		if err := r.Read(&req); err != nil {
+			return err
+		}
+		switch req.Type {
+		case workerproto.Interrupt:
+			w.interrupt()
+		case workerproto.InputReply:
+			select {
+			case w.stdin.replies <- req.Value:
+			default: // nobody asked: drop it
+			}
+		default:
+			select {
+			case work <- req:
+			case <-ctx.Done():
+				return nil
+			}
+		}
+	}
+}
+
+func (w *Worker) interrupt() {
+	w.mu.Lock()
+	cancel := w.cancel
+	w.mu.Unlock()
+	if cancel != nil {
+		cancel()
+		w.sess.Interrupt()
+	}
+}
+
+// sync writes the next marker into both output pipes and returns its number.
+func (w *Worker) sync() uint64 {
+	seq := w.seq.Add(1)
+	m := workerproto.Marker(w.pipes.Nonce, seq)
+	w.pipes.Stdout.Write(m)
+	w.pipes.Stderr.Write(m)
+	return seq
+}
+
+// send writes an event that must come after the output written so far.
+func (w *Worker) send(ev workerproto.Event) error {
+	ev.Sync = w.sync()
+	return w.events.Write(ev)
+}
+
+func (w *Worker) handle(ctx context.Context, req workerproto.Request) error {
+	switch req.Type {
+	case workerproto.Execute:
+		return w.execute(ctx, req)
+	case workerproto.Complete:
+		matches, start, end := w.sess.Complete(req.Code, req.Cursor)
+		return w.events.Write(workerproto.Event{ID: req.ID, Type: workerproto.Reply, Status: "ok", Matches: matches, CursorStart: start, CursorEnd: end})
+	case workerproto.Inspect:
+		text, found := w.sess.Inspect(ctx, req.Code, req.Cursor)
+		return w.events.Write(workerproto.Event{ID: req.ID, Type: workerproto.Reply, Status: "ok", Found: found, Text: text})
+	case workerproto.IsComplete:
+		status, indent := w.sess.IsComplete(req.Code)
+		return w.events.Write(workerproto.Event{ID: req.ID, Type: workerproto.Reply, Status: status, Indent: indent})
+	default:
+		return w.events.Write(workerproto.Event{ID: req.ID, Type: workerproto.Reply, Status: "error",
+			Error: &workerproto.Error{Name: "WorkerError", Value: "unknown request " + req.Type}})
+	}
+}
+
+func (w *Worker) execute(ctx context.Context, req workerproto.Request) error {
+	if name, ok := helpRequest(req.Code); ok {
+		text, found := w.sess.Help(ctx, name)
+		if !found {
+			text = "no documentation found for " + name
+		}
+		return w.send(workerproto.Event{ID: req.ID, Type: workerproto.Reply, Status: "ok", Pager: text})
+	}
+
+	cellCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	w.mu.Lock()
+	w.cancel, w.cellDone, w.running = cancel, cellCtx.Done(), req.ID
+	w.stdin.allow = req.AllowStdin
+	w.mu.Unlock()
+	defer func() {
+		w.mu.Lock()
+		w.cancel, w.cellDone, w.running = nil, nil, 0
+		w.mu.Unlock()
+	}()
+
+	res, err := w.sess.Execute(cellCtx, req.ExecCount, req.Code)
+	if err != nil {
+		var cellErr *session.Error
+		if !errors.As(err, &cellErr) {
+			cellErr = &session.Error{Name: "Error", Value: err.Error(), Traceback: []string{err.Error()}}
+		}
+		ev := workerproto.Event{ID: req.ID, Type: workerproto.Reply, Status: "error",
+			Error: &workerproto.Error{Name: cellErr.Name, Value: cellErr.Value, Traceback: cellErr.Traceback}}
+		if cellCtx.Err() != nil {
+			if dump, stuck := waitForStop(stuckAfter); stuck {
+				ev.Type = workerproto.Restart
+				ev.Error.Value = fmt.Sprintf("the cell did not stop within %v of the interrupt; the worker restarts", stuckAfter)
+				ev.Error.Traceback = append([]string{"Interrupted: " + ev.Error.Value, "", "Goroutines at the time:"}, strings.Split(dump, "\n")...)
+			}
+		}
+		return w.send(ev)
+	}
+	ev := workerproto.Event{ID: req.ID, Type: workerproto.Reply, Status: "ok"}
+	if res.Ok {
+		ev.Data, ev.Meta = bundle(res.Value)
+	}
+	return w.send(ev)
+}
+
+// waitForStop waits until no goroutine is still evaluating a cell, or until
+// limit. It returns the goroutine dump when the cell is stuck.
+func waitForStop(limit time.Duration) (dump string, stuck bool) {
+	deadline := time.Now().Add(limit)
+	buf := make([]byte, 1<<20)
+	for wait := time.Millisecond; ; wait = min(2*wait, 50*time.Millisecond) {
+		n := runtime.Stack(buf, true)
+		if !bytes.Contains(buf[:n], []byte("yaegi/interp.(*Interpreter).EvalWithContext.func")) {
+			return "", false
+		}
+		if time.Now().After(deadline) {
+			return string(buf[:n]), true
+		}
+		time.Sleep(wait)
+	}
+}
