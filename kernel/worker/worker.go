@@ -60,7 +60,7 @@ type Worker struct {
 	stdin  *stdin
 	seq    atomic.Uint64 // last sync marker written
 
-	mu      sync.Mutex
+	mu       sync.Mutex
 	cancel   context.CancelFunc // cancels the running cell, nil when idle
 	cellDone <-chan struct{}    // closed when the running cell is cancelled
 	running  uint64             // id of the running execute request

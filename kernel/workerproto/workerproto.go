@@ -25,7 +25,7 @@ const (
 	Complete   = "complete"
 	Inspect    = "inspect"
 	IsComplete = "is_complete"
-	Interrupt  = "interrupt"  // cancel the running cell; no reply
+	Interrupt  = "interrupt"   // cancel the running cell; no reply
 	InputReply = "input_reply" // answer to an InputRequest event
 )
 
