@@ -48,3 +48,17 @@ func isPrintCall(c *ast.CallExpr) bool {
 	}
 	return false
 }
+
+// splitImports cuts a cell's leading import declarations from the rest, which
+// yaegi cannot take in one piece with statements. The rest keeps its line
+// numbers.
+func splitImports(src string) (imports, rest string) {
+	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+src, parser.ImportsOnly)
+	if err != nil || len(f.Imports) == 0 {
+		return "", src
+	}
+	end := f.Decls[len(f.Decls)-1].End() - token.Pos(len("package p\n")) - 1
+	imports = src[:end]
+	rest = strings.Repeat("\n", strings.Count(imports, "\n")) + src[end:]
+	return imports, rest
+}

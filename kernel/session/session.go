@@ -133,7 +133,13 @@ func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error
 	}()
 
 	wantValue := endsInValue(src)
-	v, err := s.in.EvalWithContext(ctx, src)
+	imports, rest := splitImports(src)
+	if imports != "" {
+		if _, err := s.in.EvalWithContext(ctx, imports); err != nil {
+			return Result{}, s.cellError(n, err)
+		}
+	}
+	v, err := s.in.EvalWithContext(ctx, rest)
 	if err != nil {
 		return Result{}, s.cellError(n, err)
 	}
