@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"sync"
 
 	"github.com/gopherlab/gopherlab/kernel/display"
 )
@@ -101,4 +102,43 @@ func ExampleJSON() {
 	//     2
 	//   ]
 	// }
+}
+
+// A progress bar redraws in place, at most 10 times a second however often
+// Add is called; this sink prints the first and the last drawing.
+func ExampleNewProgress() {
+	var texts []string
+	display.SetSink(func(m display.Message) {
+		texts = append(texts, m.Content["data"].(map[string]any)["text/plain"].(string))
+	})
+	defer display.SetSink(nil)
+
+	p := display.NewProgress("pages", 40)
+	for range 40 {
+		p.Add(1)
+	}
+	p.Done()
+	fmt.Println(texts[0])
+	fmt.Println(texts[len(texts)-1])
+	// Output:
+	// pages [                    ] 0/40 0%
+	// pages [====================] 40/40 100%
+}
+
+func ExampleNewCounter() {
+	display.SetSink(func(display.Message) {}) // show nothing
+	defer display.SetSink(nil)
+
+	running := display.NewCounter("running")
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Go(func() {
+			running.Add(1)
+			defer running.Add(-1)
+		})
+	}
+	wg.Wait()
+	running.Done()
+	fmt.Println(running.Value(), running.Max() >= 1)
+	// Output: 0 true
 }
