@@ -1,0 +1,343 @@
+// Package build turns a submission into a race-enabled test binary: a
+// temporary module the grader owns, the learner's files checked against the
+// import policy, the hidden tests injected, go vet, then go test -c -race.
+package build
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/gopherlab/gopherlab/grader/spec"
+	"github.com/gopherlab/gopherlab/grader/submission"
+)
+
+// ModulePath is the module of the learner's package; with -trimpath its files
+// appear in stacks as ModulePath + "/" + file name.
+const ModulePath = "gopherlab.grader/learner"
+
+// SandboxFile is the grader's test file that brings up loopback inside the
+// test's network namespace (for httptest servers).
+const SandboxFile = "zz_gopherlab_sandbox_test.go"
+
+// Stages that stop a build.
+const (
+	StagePolicy = "policy" // the learner's package breaks the import policy
+	StageBuild  = "build"  // it does not compile (with the hidden tests)
+	StageVet    = "vet"    // go vet reports problems in the learner's files
+)
+
+// Result is a built test binary, or the stage that stopped the build.
+type Result struct {
+	Binary string // absolute path of the test binary ("" when Failed)
+	Failed string // "" or one of the Stage constants
+	// Message is one line for the learner; Detail the tool output, with paths in the learner's terms.
+	Message string
+	Detail  string
+	// HiddenTests are the top-level tests the hidden test files declare.
+	HiddenTests map[string]bool
+	// Commands are the go commands that ran, for the report.
+	Commands []string
+}
+
+// Build builds sub against the exercise s in a fresh directory under work.
+func Build(ctx context.Context, env *Env, s *spec.Spec, sub *submission.Submission, work string) (*Result, error) {
+	src := filepath.Join(work, "src")
+	bin := filepath.Join(work, "bin")
+	for _, d := range []string{src, bin} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return nil, fmt.Errorf("build: %w", err)
+		}
+	}
+	defer os.RemoveAll(src) // the sources never outlive the build: the test cannot read them
+	r := &Result{}
+	if err := os.WriteFile(filepath.Join(src, "go.mod"), env.GoMod(), 0o644); err != nil {
+		return nil, fmt.Errorf("build: %w", err)
+	}
+	for _, f := range sub.Files {
+		if err := os.WriteFile(filepath.Join(src, f.Name), f.Data, 0o644); err != nil {
+			return nil, fmt.Errorf("build: %w", err)
+		}
+	}
+	hidden, tests, err := hiddenTests(s.Dir)
+	if err != nil {
+		return nil, err
+	}
+	r.HiddenTests = tests
+
+	// 1. Policy, on the learner's package alone.
+	if stop, err := r.policy(ctx, env, s, sub, src); err != nil || stop {
+		return r, err
+	}
+	// 2. Inject the hidden tests and build the test binary once.
+	for name, data := range hidden {
+		if err := os.WriteFile(filepath.Join(src, name), data, 0o644); err != nil {
+			return nil, fmt.Errorf("build: %w", err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(src, SandboxFile), []byte(sandboxTest(s.Package)), 0o644); err != nil {
+		return nil, fmt.Errorf("build: %w", err)
+	}
+	binary := filepath.Join(bin, s.Package+".test")
+	out, err := r.goCmd(ctx, env, src, "test", "-c", "-race", "-trimpath", "-o", binary, ".")
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("build: %w", ctx.Err())
+		}
+		r.Failed = StageBuild
+		r.Detail = learnerTerms(string(out), sub)
+		r.Message = "the code does not compile with the hidden tests: " + firstDiag(r.Detail)
+		return r, nil
+	}
+	// 3. go vet's full default suite (copylocks, lostcancel, loopclosure, ...) on the learner's files.
+	out, err = r.goCmd(ctx, env, src, "vet", ".")
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("build: %w", ctx.Err())
+		}
+		if diags := learnerDiags(string(out), sub); diags != "" {
+			r.Failed = StageVet
+			r.Detail = diags
+			r.Message = "go vet: " + firstDiag(diags)
+			return r, nil
+		}
+	}
+	r.Binary = binary
+	return r, nil
+}
+
+func (r *Result) goCmd(ctx context.Context, env *Env, dir string, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, env.Go, args...)
+	cmd.Dir = dir
+	cmd.Env = env.environ()
+	r.Commands = append(r.Commands, "go "+strings.Join(args, " "))
+	return cmd.CombinedOutput()
+}
+
+type listed struct {
+	Name       string
+	Imports    []string
+	EmbedFiles []string
+	CgoFiles   []string
+	Error      *struct{ Err string }
+}
+
+// policy checks the learner's package with go list and a scan of its sources.
+func (r *Result) policy(ctx context.Context, env *Env, s *spec.Spec, sub *submission.Submission, src string) (bool, error) {
+	out, err := r.goCmd(ctx, env, src, "list", "-e", "-json", ".")
+	if err != nil {
+		if ctx.Err() != nil {
+			return false, fmt.Errorf("build: %w", ctx.Err())
+		}
+		r.Failed = StageBuild
+		r.Detail = learnerTerms(string(out), sub)
+		r.Message = "go list failed: " + firstDiag(r.Detail)
+		return true, nil
+	}
+	var p listed
+	if err := json.Unmarshal(out, &p); err != nil {
+		return false, fmt.Errorf("build: go list output: %w", err)
+	}
+	var evidence []string
+	for _, f := range sub.Files {
+		evidence = append(evidence, scan(f, s, sub)...)
+	}
+	for _, imp := range p.Imports {
+		if !s.ImportAllowed(imp, isStd(imp)) && !mentions(evidence, strconv.Quote(imp)) {
+			evidence = append(evidence, fmt.Sprintf("imports %q, which this exercise does not allow", imp))
+		}
+	}
+	for _, e := range p.EmbedFiles {
+		evidence = append(evidence, fmt.Sprintf("embeds %s", e))
+	}
+	if len(p.CgoFiles) > 0 {
+		evidence = append(evidence, "uses cgo")
+	}
+	if len(evidence) > 0 {
+		sort.Strings(evidence)
+		r.Failed = StagePolicy
+		r.Message = "the code breaks the exercise's rules: " + evidence[0]
+		r.Detail = strings.Join(evidence, "\n")
+		return true, nil
+	}
+	if p.Error != nil {
+		r.Failed = StageBuild
+		r.Detail = learnerTerms(p.Error.Err, sub)
+		r.Message = firstDiag(r.Detail)
+		return true, nil
+	}
+	if p.Name != s.Package {
+		r.Failed = StageBuild
+		r.Message = fmt.Sprintf("the package is %s; this exercise expects package %s", p.Name, s.Package)
+		r.Detail = r.Message
+		return true, nil
+	}
+	return false, nil
+}
+
+var directive = regexp.MustCompile(`(?m)^\s*//go:(linkname|cgo_\w+|embed)\b`)
+
+// scan finds denied imports and directives in one learner file, with positions.
+func scan(f submission.File, s *spec.Spec, sub *submission.Submission) []string {
+	var ev []string
+	fset := token.NewFileSet()
+	af, err := parser.ParseFile(fset, f.Name, f.Data, parser.SkipObjectResolution)
+	if err == nil {
+		osName := ""
+		for _, imp := range af.Imports {
+			path, _ := strconv.Unquote(imp.Path.Value)
+			if !s.ImportAllowed(path, isStd(path)) {
+				pos := fset.Position(imp.Pos())
+				ev = append(ev, fmt.Sprintf("%s: imports %q, which this exercise does not allow", sub.Locate(f.Name, pos.Line), path))
+			}
+			if path == "os" {
+				osName = "os"
+				if imp.Name != nil {
+					osName = imp.Name.Name
+				}
+			}
+		}
+		// os.Exit ends the test binary with a status the grader would have to trust.
+		ast.Inspect(af, func(n ast.Node) bool {
+			sel, ok := n.(*ast.SelectorExpr)
+			if !ok || osName == "" {
+				return true
+			}
+			if x, ok := sel.X.(*ast.Ident); ok && x.Name == osName && sel.Sel.Name == "Exit" {
+				ev = append(ev, fmt.Sprintf("%s: calls os.Exit; graded code must return, not end the process", sub.Locate(f.Name, fset.Position(sel.Pos()).Line)))
+			}
+			return true
+		})
+		if osName == "." {
+			ev = append(ev, fmt.Sprintf("%s: dot-imports os", f.Name))
+		}
+	}
+	for _, m := range directive.FindAllSubmatchIndex(f.Data, -1) {
+		line := bytes.Count(f.Data[:m[0]], []byte("\n")) + 1
+		ev = append(ev, fmt.Sprintf("%s: uses the //go:%s directive, which graded code may not use", sub.Locate(f.Name, line), f.Data[m[2]:m[3]]))
+	}
+	return ev
+}
+
+func mentions(evidence []string, s string) bool {
+	for _, e := range evidence {
+		if strings.Contains(e, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// isStd reports whether an import path names a standard-library package (no dot in its first element).
+func isStd(path string) bool {
+	first, _, _ := strings.Cut(path, "/")
+	return path != "C" && !strings.Contains(first, ".")
+}
+
+// hiddenTests reads the exercise's *_test.go files and the names of their top-level tests.
+func hiddenTests(dir string) (map[string][]byte, map[string]bool, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*_test.go"))
+	if err != nil || len(files) == 0 {
+		return nil, nil, fmt.Errorf("build: no hidden tests (*_test.go) in %s", dir)
+	}
+	data := map[string][]byte{}
+	tests := map[string]bool{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, nil, fmt.Errorf("build: %w", err)
+		}
+		data[filepath.Base(f)] = b
+		af, err := parser.ParseFile(token.NewFileSet(), f, b, parser.SkipObjectResolution)
+		if err != nil {
+			return nil, nil, fmt.Errorf("build: hidden test: %w", err)
+		}
+		for _, d := range af.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && strings.HasPrefix(fd.Name.Name, "Test") {
+				tests[fd.Name.Name] = true
+			}
+		}
+	}
+	return data, tests, nil
+}
+
+var diagPos = regexp.MustCompile(`(?:\./|` + regexp.QuoteMeta(ModulePath) + `/)?([\w.-]+\.go):(\d+)(?::\d+)?`)
+
+// learnerTerms rewrites file:line:col positions of learner files into the learner's terms
+// (notebook cells) and drops the temporary directory from paths.
+func learnerTerms(out string, sub *submission.Submission) string {
+	names := map[string]bool{}
+	for _, f := range sub.Files {
+		names[f.Name] = true
+	}
+	return diagPos.ReplaceAllStringFunc(out, func(m string) string {
+		g := diagPos.FindStringSubmatch(m)
+		if !names[g[1]] || sub.Kind != submission.KindNotebook {
+			return strings.TrimPrefix(m, "./")
+		}
+		line, _ := strconv.Atoi(g[2])
+		return sub.Locate(g[1], line)
+	})
+}
+
+// learnerDiags keeps the vet diagnostics about learner files.
+func learnerDiags(out string, sub *submission.Submission) string {
+	var keep []string
+	for _, l := range strings.Split(out, "\n") {
+		for _, f := range sub.Files {
+			if strings.HasPrefix(l, "./"+f.Name+":") || strings.HasPrefix(l, f.Name+":") || strings.HasPrefix(l, "vet: ./"+f.Name+":") {
+				keep = append(keep, learnerTerms(l, sub))
+				break
+			}
+		}
+	}
+	return strings.Join(keep, "\n")
+}
+
+func firstDiag(s string) string {
+	for _, l := range strings.Split(s, "\n") {
+		l = strings.TrimSpace(l)
+		if l != "" && !strings.HasPrefix(l, "#") {
+			return l
+		}
+	}
+	return strings.TrimSpace(s)
+}
+
+func sandboxTest(pkg string) string {
+	return `// Code generated by gopherlab grade. DO NOT EDIT.
+
+package ` + pkg + `
+
+import (
+	"syscall"
+	"unsafe"
+)
+
+// init brings up loopback when the test runs in its own network namespace,
+// so tests can still use httptest servers. Errors are ignored: outside a
+// namespace, or without the right, loopback is already up or cannot change.
+func init() {
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_DGRAM, 0)
+	if err != nil {
+		return
+	}
+	defer syscall.Close(fd)
+	var ifr [40]byte
+	copy(ifr[:], "lo")
+	*(*uint16)(unsafe.Pointer(&ifr[16])) = syscall.IFF_UP | syscall.IFF_RUNNING
+	syscall.Syscall(syscall.SYS_IOCTL, uintptr(fd), syscall.SIOCSIFFLAGS, uintptr(unsafe.Pointer(&ifr[0])))
+}
+`
+}

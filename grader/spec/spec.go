@@ -1,0 +1,197 @@
+// Package spec loads an exercise's spec.json: which hidden tests are graded,
+// their points and stress flags, the import policy and the resource limits.
+package spec
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// File is the name of the spec inside an exercise directory.
+const File = "spec.json"
+
+// DefaultTestTimeout is the wall limit of one test process when the spec sets none.
+const DefaultTestTimeout = 30 * time.Second
+
+// Kinds of tests.
+const (
+	KindNormal  = ""
+	KindSpeedup = "speedup" // a real-time CPU speedup check; run alone on the machine
+)
+
+// Spec is the grading contract of one exercise.
+type Spec struct {
+	Title         string   `json:"title"`
+	Package       string   `json:"package"`
+	SolutionFiles []string `json:"solution_files"`
+	Tests         []Test   `json:"tests"`
+	AllowImports  []string `json:"allow_imports"`
+	Timeout       string   `json:"timeout"`
+	MemoryMB      int      `json:"memory_mb"`
+
+	// Dir is the exercise directory the spec was loaded from (not in the file).
+	Dir string `json:"-"`
+	// Slug is the base name of Dir.
+	Slug string `json:"-"`
+}
+
+// Test is one graded hidden test.
+type Test struct {
+	Name    string `json:"name"`
+	Points  int    `json:"points"`
+	Count   int    `json:"count"`
+	CPU     string `json:"cpu"`
+	Shuffle bool   `json:"shuffle"`
+	Timeout string `json:"timeout"`
+	Kind    string `json:"kind"`
+}
+
+var (
+	testName = regexp.MustCompile(`^Test[A-Za-z0-9_]*$`)
+	pkgName  = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	cpuList  = regexp.MustCompile(`^[1-9][0-9]*(,[1-9][0-9]*)*$`)
+)
+
+// Load reads dir/spec.json, fills defaults and checks it.
+func Load(dir string) (*Spec, error) {
+	data, err := os.ReadFile(filepath.Join(dir, File))
+	if err != nil {
+		return nil, fmt.Errorf("spec: %w", err)
+	}
+	s, err := Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("spec: %s: %w", filepath.Join(dir, File), err)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("spec: %w", err)
+	}
+	s.Dir = abs
+	s.Slug = filepath.Base(abs)
+	return s, nil
+}
+
+// Parse decodes and checks a spec, filling defaults.
+func Parse(data []byte) (*Spec, error) {
+	var s Spec
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		return nil, err
+	}
+	if !pkgName.MatchString(s.Package) {
+		return nil, fmt.Errorf("package %q is not a valid Go package name", s.Package)
+	}
+	if len(s.SolutionFiles) == 0 {
+		s.SolutionFiles = []string{"solution.go"}
+	}
+	if len(s.Tests) == 0 {
+		return nil, fmt.Errorf("no tests listed")
+	}
+	seen := map[string]bool{}
+	for i := range s.Tests {
+		t := &s.Tests[i]
+		if !testName.MatchString(t.Name) {
+			return nil, fmt.Errorf("tests[%d]: %q is not a top-level test name", i, t.Name)
+		}
+		if seen[t.Name] {
+			return nil, fmt.Errorf("tests[%d]: %s listed twice", i, t.Name)
+		}
+		seen[t.Name] = true
+		if t.Points == 0 {
+			t.Points = 1
+		}
+		if t.Points < 0 {
+			return nil, fmt.Errorf("%s: negative points", t.Name)
+		}
+		if t.Count == 0 {
+			t.Count = 1
+		}
+		if t.Count < 0 {
+			return nil, fmt.Errorf("%s: negative count", t.Name)
+		}
+		if t.CPU != "" && !cpuList.MatchString(t.CPU) {
+			return nil, fmt.Errorf("%s: cpu %q is not a list like 1,2,4", t.Name, t.CPU)
+		}
+		if t.Kind != KindNormal && t.Kind != KindSpeedup {
+			return nil, fmt.Errorf("%s: unknown kind %q", t.Name, t.Kind)
+		}
+		if _, err := t.TimeoutDuration(); err != nil {
+			return nil, fmt.Errorf("%s: %w", t.Name, err)
+		}
+	}
+	if _, err := s.TimeoutDuration(); err != nil {
+		return nil, err
+	}
+	if s.MemoryMB < 0 {
+		return nil, fmt.Errorf("negative memory_mb")
+	}
+	return &s, nil
+}
+
+// TimeoutDuration is the per-test wall limit.
+func (t Test) TimeoutDuration() (time.Duration, error) {
+	if t.Timeout == "" {
+		return DefaultTestTimeout, nil
+	}
+	d, err := time.ParseDuration(t.Timeout)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("timeout %q is not a positive duration", t.Timeout)
+	}
+	return d, nil
+}
+
+// Runs is how many times the test runs in its process: count times the number of CPU settings.
+func (t Test) Runs() int {
+	n := 1
+	if t.CPU != "" {
+		n = len(strings.Split(t.CPU, ","))
+	}
+	return t.Count * n
+}
+
+// TimeoutDuration is the whole-submission budget (0 means none).
+func (s *Spec) TimeoutDuration() (time.Duration, error) {
+	if s.Timeout == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(s.Timeout)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("timeout %q is not a positive duration", s.Timeout)
+	}
+	return d, nil
+}
+
+// MaxPoints is the sum of all test points.
+func (s *Spec) MaxPoints() int {
+	n := 0
+	for _, t := range s.Tests {
+		n += t.Points
+	}
+	return n
+}
+
+// denied lists standard packages a learner may not import unless allow_imports
+// names them. Besides the contract's list: cgo, and testing and flag, whose
+// testing.Main and ExitOnError flag sets can end the process with status 0
+// before the real tests run.
+var denied = map[string]bool{
+	"unsafe": true, "syscall": true, "embed": true, "os/exec": true, "plugin": true,
+	"C": true, "runtime/cgo": true, "testing": true, "flag": true,
+}
+
+// ImportAllowed reports whether the learner's package may import path.
+// std tells whether path is a standard-library package.
+func (s *Spec) ImportAllowed(path string, std bool) bool {
+	for _, a := range s.AllowImports {
+		if a == path || (strings.HasSuffix(a, "/...") && (path == strings.TrimSuffix(a, "/...") || strings.HasPrefix(path, strings.TrimSuffix(a, "...")))) {
+			return true
+		}
+	}
+	return std && !denied[path]
+}

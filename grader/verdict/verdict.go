@@ -1,0 +1,379 @@
+// Package verdict judges one graded test from its process's event stream,
+// output and exit status. It fails closed: a test passes only when every
+// expected run has its run and pass events, the package reports PASS and the
+// process exits 0.
+package verdict
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/gopherlab/gopherlab/grader/events"
+)
+
+// Verdicts.
+const (
+	Pass       = "pass"
+	Fail       = "fail"
+	Race       = "race"
+	Deadlock   = "deadlock"
+	Timeout    = "timeout"
+	Leak       = "leak"
+	Panic      = "panic"
+	BuildError = "build_error"
+	VetError   = "vet_error"
+	NotRun     = "not_run"
+	Tampered   = "tampered"
+	Skipped    = "skipped"
+)
+
+// All lists every verdict.
+var All = []string{Pass, Fail, Race, Deadlock, Timeout, Leak, Panic, BuildError, VetError, NotRun, Tampered, Skipped}
+
+// Input is what one test process produced.
+type Input struct {
+	Test   string // top-level test name
+	Runs   int    // expected runs (count times CPU settings)
+	Output []byte // combined stdout and stderr in -test.v=test2json framing
+	Exit   int    // exit code, -1 when killed by a signal
+	Killed string // "timeout", "memory" or "output" when the grader killed it
+	// Source places a file:line of the test binary in the learner's terms
+	// ("solution.go:12", "cell 3, line 4"); ok is false for files not the learner's.
+	Source func(path string, line int) (where string, ok bool)
+}
+
+// Judgement is the verdict of one test with its evidence.
+type Judgement struct {
+	Verdict string
+	Passed  int    // runs that passed (for partial credit under -count/-cpu)
+	Message string // one line for the learner
+	// Locations are learner source positions involved (race accesses, blocked goroutines, panics).
+	Locations []string
+	// Detail is trimmed evidence: the race report, the goroutine dump or the failure output.
+	Detail string
+}
+
+const (
+	raceMark      = "WARNING: DATA RACE"
+	timeoutMark   = "panic: test timed out after"
+	allAsleepMark = "fatal error: all goroutines are asleep - deadlock!"
+	bubbleMark    = "all goroutines in bubble are blocked"
+)
+
+var leakMarks = []string{"blocked goroutines remain", "found unexpected goroutines"}
+
+// Judge decides the verdict of one test.
+func Judge(in Input) Judgement {
+	evs := events.Parse(in.Output)
+	sum := events.Summarize(evs, in.Test)
+	text := string(in.Output)
+	pkg := events.PackageResult(evs)
+
+	if j, bad := tampering(in, evs, sum, pkg); bad {
+		return j
+	}
+	j := classify(in, sum, text)
+	j.Passed = min(sum.Passes, in.Runs)
+	if j.Verdict == Pass || j.Verdict == Skipped {
+		j.Passed = in.Runs
+	}
+	return j
+}
+
+// tampering reports output that the testing package cannot have produced for this run.
+func tampering(in Input, evs []events.Event, sum events.Summary, pkg string) (Judgement, bool) {
+	bad := func(format string, a ...any) (Judgement, bool) {
+		return Judgement{Verdict: Tampered, Message: fmt.Sprintf(format, a...), Detail: tail(string(in.Output), 40)}, true
+	}
+	for _, name := range events.Tests(evs) {
+		if name != in.Test {
+			return bad("events for %s, which was not run: the output was forged", name)
+		}
+	}
+	if sum.Terminal > sum.Runs {
+		return bad("%d results for %d runs of %s: the output was forged", sum.Terminal, sum.Runs, in.Test)
+	}
+	if sum.Runs > in.Runs {
+		return bad("%d runs of %s reported, %d expected: the output was forged", sum.Runs, in.Test, in.Runs)
+	}
+	if in.Exit == 0 && in.Killed == "" {
+		if sum.Runs == 0 {
+			return bad("the test binary exited with status 0 without running %s (os.Exit in init or a forged exit)", in.Test)
+		}
+		if sum.Terminal < in.Runs {
+			return bad("the test binary exited with status 0 before %s finished (%d of %d runs ended)", in.Test, sum.Terminal, in.Runs)
+		}
+		if pkg != events.Pass {
+			return bad("the test binary exited with status 0 without the testing package's final result")
+		}
+		if sum.Fails > 0 {
+			return bad("the test binary exited with status 0 although %s failed", in.Test)
+		}
+	}
+	return Judgement{}, false
+}
+
+func classify(in Input, sum events.Summary, text string) Judgement {
+	switch in.Killed {
+	case "memory":
+		return Judgement{Verdict: Fail, Message: "killed: the test used more memory than the limit", Detail: tail(text, 20)}
+	case "output":
+		return Judgement{Verdict: Fail, Message: "killed: the test wrote too much output", Detail: head(text, 20)}
+	case "timeout":
+		return Judgement{Verdict: Timeout, Message: "killed: the test ignored its timeout", Detail: tail(text, 20)}
+	}
+	if strings.Contains(text, raceMark) {
+		locs, detail := races(text, in.Source)
+		return Judgement{Verdict: Race, Message: "data race detected" + at(locs), Locations: locs, Detail: detail}
+	}
+	if strings.Contains(text, "fatal error: concurrent map") {
+		line := firstLineWith(text, "fatal error: concurrent map")
+		locs, detail := dump(text, in.Source)
+		return Judgement{Verdict: Race, Message: strings.TrimPrefix(line, "fatal error: ") + at(locs), Locations: locs, Detail: detail}
+	}
+	for _, m := range leakMarks {
+		if strings.Contains(text, m) {
+			locs, detail := dump(text, in.Source)
+			return Judgement{Verdict: Leak, Message: "goroutines still running after the test: " + strings.TrimSpace(firstLineWith(text, m)), Locations: locs, Detail: detail}
+		}
+	}
+	if strings.Contains(text, timeoutMark) {
+		locs, detail := dump(text, in.Source)
+		if allBlocked(text) {
+			return Judgement{Verdict: Deadlock, Message: "every goroutine was blocked when the time limit hit (deadlock)" + at(locs), Locations: locs, Detail: detail}
+		}
+		return Judgement{Verdict: Timeout, Message: strings.TrimPrefix(firstLineWith(text, timeoutMark), "panic: ") + at(locs), Locations: locs, Detail: detail}
+	}
+	if strings.Contains(text, allAsleepMark) || strings.Contains(text, bubbleMark) {
+		locs, detail := dump(text, in.Source)
+		return Judgement{Verdict: Deadlock, Message: "all goroutines are asleep (deadlock)" + at(locs), Locations: locs, Detail: detail}
+	}
+	if p := lineStarting(text, "panic: ", "fatal error: "); p != "" && in.Exit != 0 {
+		locs, detail := dump(text, in.Source)
+		msg := strings.TrimSuffix(strings.TrimSpace(p), " [recovered]")
+		msg = strings.TrimSuffix(msg, " [recovered, repanicked]")
+		return Judgement{Verdict: Panic, Message: msg + at(locs), Locations: locs, Detail: detail}
+	}
+	if sum.Fails > 0 {
+		msg := failureMessage(sum.Output)
+		v := Fail
+		switch {
+		case strings.HasPrefix(msg, "deadlock:"):
+			v = Deadlock
+		case strings.HasPrefix(msg, "leak:"):
+			v = Leak
+		}
+		if msg == "" {
+			msg = "the test failed"
+		}
+		return Judgement{Verdict: v, Message: msg, Detail: strings.TrimRight(limitLines(strings.Join(sum.Output, ""), 30), "\n")}
+	}
+	if sum.Skips > 0 && sum.Passes == 0 && sum.Skips == in.Runs && in.Exit == 0 {
+		return Judgement{Verdict: Skipped, Message: failureMessage(sum.Output)}
+	}
+	if sum.Passes+sum.Skips == in.Runs && sum.Runs == in.Runs && in.Exit == 0 {
+		return Judgement{Verdict: Pass}
+	}
+	// Fail closed: no terminal event, or an exit the testing package did not make.
+	msg := fmt.Sprintf("the test binary exited with status %d before %s finished", in.Exit, in.Test)
+	if sum.Runs == 0 {
+		msg = fmt.Sprintf("the test binary exited with status %d without running %s", in.Exit, in.Test)
+	}
+	return Judgement{Verdict: Fail, Message: msg, Detail: tail(text, 20)}
+}
+
+func at(locs []string) string {
+	if len(locs) == 0 {
+		return ""
+	}
+	return " at " + locs[0]
+}
+
+var logLine = regexp.MustCompile(`^\s+[\w.-]+\.go:\d+: (.*)$`)
+
+// failureMessage is the first message the test logged (t.Error, t.Fatal, t.Skip, t.Log).
+func failureMessage(out []string) string {
+	for _, l := range out {
+		if m := logLine.FindStringSubmatch(strings.TrimRight(l, "\n")); m != nil {
+			return m[1]
+		}
+	}
+	return ""
+}
+
+// lineStarting returns the first line that starts with one of the prefixes, as the runtime prints them.
+func lineStarting(text string, prefixes ...string) string {
+	for _, l := range strings.Split(text, "\n") {
+		for _, p := range prefixes {
+			if strings.HasPrefix(l, p) {
+				return l
+			}
+		}
+	}
+	return ""
+}
+
+func firstLineWith(text, s string) string {
+	for _, l := range strings.Split(text, "\n") {
+		if strings.Contains(l, s) {
+			return strings.TrimSpace(strings.TrimPrefix(l, string(rune(events.Marker))))
+		}
+	}
+	return ""
+}
+
+var (
+	frameLoc  = regexp.MustCompile(`^\s+(\S+\.go):(\d+)(?: \+0x[0-9a-f]+)?$`)
+	goHeader  = regexp.MustCompile(`^goroutine \d+ \[([^\]]*)\]:`)
+	raceBlock = "=================="
+)
+
+// races trims each race report to its headers and the learner's frames.
+func races(text string, source func(string, int) (string, bool)) ([]string, string) {
+	var locs []string
+	seen := map[string]bool{}
+	var b strings.Builder
+	in := false
+	fn := ""
+	for _, l := range strings.Split(text, "\n") {
+		if strings.TrimSpace(l) == raceBlock {
+			if in {
+				b.WriteString("\n")
+			}
+			in = !in
+			continue
+		}
+		if !in {
+			continue
+		}
+		if m := frameLoc.FindStringSubmatch(l); m != nil {
+			if where, ok := place(source, m[1], m[2]); ok {
+				fmt.Fprintf(&b, "    %s  %s\n", fn, where)
+				if !seen[where] {
+					seen[where] = true
+					locs = append(locs, where)
+				}
+			}
+			continue
+		}
+		trimmed := strings.TrimSpace(l)
+		if strings.HasPrefix(l, "  ") && strings.HasSuffix(trimmed, ")") {
+			fn = trimmed
+			continue
+		}
+		if trimmed != "" {
+			b.WriteString(trimmed + "\n")
+		}
+	}
+	return locs, strings.TrimRight(b.String(), "\n")
+}
+
+// dump trims a goroutine dump to goroutine headers and learner (or hidden-test) frames.
+func dump(text string, source func(string, int) (string, bool)) ([]string, string) {
+	var locs []string
+	seen := map[string]bool{}
+	var b strings.Builder
+	header := ""
+	fn := ""
+	shown := 0
+	for _, l := range strings.Split(text, "\n") {
+		if goHeader.MatchString(l) {
+			header = l
+			continue
+		}
+		if m := frameLoc.FindStringSubmatch(l); m != nil {
+			where, ok := place(source, m[1], m[2])
+			if !ok {
+				continue
+			}
+			if header != "" {
+				if shown == 12 {
+					b.WriteString("...\n")
+				}
+				shown++
+				if shown <= 12 {
+					b.WriteString(header + "\n")
+				}
+				header = ""
+			}
+			if shown <= 12 {
+				fmt.Fprintf(&b, "    %s  %s\n", fn, where)
+			}
+			if !seen[where] {
+				seen[where] = true
+				locs = append(locs, where)
+			}
+			continue
+		}
+		if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(l, "\t") {
+			fn = t
+		}
+	}
+	if b.Len() == 0 {
+		return nil, head(text, 30)
+	}
+	return locs, strings.TrimRight(b.String(), "\n")
+}
+
+func place(source func(string, int) (string, bool), file, line string) (string, bool) {
+	if source == nil {
+		return "", false
+	}
+	n := 0
+	fmt.Sscan(line, &n)
+	return source(file, n)
+}
+
+// blockedStates are goroutine states that cannot make progress on their own.
+var blockedStates = []string{"chan receive", "chan send", "select", "sync.Mutex.Lock", "sync.RWMutex.Lock",
+	"sync.RWMutex.RLock", "sync.WaitGroup.Wait", "sync.Cond.Wait", "semacquire", "select (no cases)",
+	"chan receive (nil chan)", "chan send (nil chan)", "synctest.Wait", "synctest.Run"}
+
+// allBlocked reports whether, in a timeout dump, every goroutine except the
+// alarm that printed it is blocked on channels or locks.
+func allBlocked(text string) bool {
+	n := 0
+	for _, l := range strings.Split(text, "\n") {
+		m := goHeader.FindStringSubmatch(l)
+		if m == nil {
+			continue
+		}
+		n++
+		if n == 1 {
+			continue // the alarm goroutine, running
+		}
+		state, _, _ := strings.Cut(m[1], ",") // "chan receive, 2 minutes"
+		blocked := false
+		for _, s := range blockedStates {
+			if state == s {
+				blocked = true
+			}
+		}
+		if !blocked {
+			return false
+		}
+	}
+	return n > 1
+}
+
+func limitLines(s string, n int) string {
+	lines := strings.SplitAfter(s, "\n")
+	if len(lines) > n {
+		return strings.Join(lines[:n], "") + fmt.Sprintf("... (%d more lines)\n", len(lines)-n)
+	}
+	return s
+}
+
+func head(s string, n int) string { return strings.TrimRight(limitLines(clean(s), n), "\n") }
+
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(clean(s), "\n"), "\n")
+	if len(lines) > n {
+		lines = append([]string{fmt.Sprintf("... (%d lines before)", len(lines)-n)}, lines[len(lines)-n:]...)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// clean shows framing bytes visibly so forged frames are plain in evidence.
+func clean(s string) string { return strings.ReplaceAll(s, string(rune(events.Marker)), "^V") }
