@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/gopherlab/gopherlab/kernel/display"
 )
@@ -141,4 +143,68 @@ func ExampleNewCounter() {
 	running.Done()
 	fmt.Println(running.Value(), running.Max() >= 1)
 	// Output: 0 true
+}
+
+// A timeline records what each goroutine did and when. tl.Go starts a
+// goroutine like sync.WaitGroup.Go; the timeline as a cell's result (or
+// tl.Show()) draws the Gantt chart.
+func ExampleTimeline() {
+	tl := display.NewTimeline()
+	for i := range 4 {
+		tl.Go(fmt.Sprint("worker ", i), "sleep", func() {
+			time.Sleep(time.Duration(i+1) * time.Millisecond)
+		})
+	}
+	tl.Wait()
+	fmt.Println(len(tl.Spans()), "spans")
+	fmt.Println(strings.HasPrefix(tl.SVG(), "<svg"))
+	// Output:
+	// 4 spans
+	// true
+}
+
+// Spans can be recorded around any piece of code, with explicit times too.
+func ExampleTimeline_Add() {
+	t0 := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+	tl := display.NewTimeline()
+	tl.Add("main", "load", t0, t0.Add(20*time.Millisecond))
+	tl.Add("worker 1", "fetch", t0.Add(20*time.Millisecond), t0.Add(70*time.Millisecond))
+	tl.Add("worker 2", "fetch", t0.Add(20*time.Millisecond), t0.Add(50*time.Millisecond))
+	display.Show(tl)
+	fmt.Println(tl.MaxConcurrent())
+	// Output:
+	// timeline of 3 spans in 3 lanes over 70ms, at most 2 at once
+	// 2
+}
+
+// The text form of a chart is its data.
+func ExampleBarChart() {
+	c := display.NewBarChart("Crawl 100 pages", "seconds")
+	c.Add("sequential", 12.1)
+	c.Add("16 goroutines", 1.05)
+	display.Show(c)
+	// Output:
+	// Crawl 100 pages
+	//                seconds
+	// sequential        12.1
+	// 16 goroutines     1.05
+}
+
+func ExampleLineChart() {
+	c := display.NewLineChart("Speed-up", "workers", "speed-up")
+	for _, w := range []float64{1, 2, 4, 8} {
+		c.Add("ideal", w, w)
+	}
+	c.Add("measured", 1, 1)
+	c.Add("measured", 8, 5.5)
+	display.Show(c)
+	// Output:
+	// Speed-up
+	// series    workers  speed-up
+	// ideal           1         1
+	// ideal           2         2
+	// ideal           4         4
+	// ideal           8         8
+	// measured        1         1
+	// measured        8       5.5
 }
