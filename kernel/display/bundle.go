@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"reflect"
+	"strings"
 )
 
 // A value with one of these methods is shown with it by Show and as a cell's
@@ -85,10 +86,36 @@ func Bundle(v any) (data, metadata map[string]any, ok bool) {
 			data["text/plain"] = t.String()
 		}
 	}
+	if data["text/plain"] == nil && isWrapper(v) {
+		data["text/plain"] = wrapperText(data)
+	}
 	if data["text/plain"] == nil {
 		data["text/plain"] = plainText(v)
 	}
 	return data, metadata, true
+}
+
+// isWrapper reports whether v is an interface wrapper the yaegi interpreter
+// made for a value of a type declared in a cell, so that compiled code can
+// call its methods: a struct type named _<package path>_<interface> whose
+// first field is IValue. Its fields are no use to show.
+func isWrapper(v any) bool {
+	t := reflect.TypeOf(v)
+	return t.Kind() == reflect.Struct && strings.HasPrefix(t.Name(), "_") && t.NumField() > 0 && t.Field(0).Name == "IValue"
+}
+
+// wrapperText is the text/plain form of a wrapped value: the source of its
+// textual rich form, or the name of its form.
+func wrapperText(data map[string]any) string {
+	for _, mime := range []string{"text/markdown", "text/latex", "text/html"} {
+		if s, ok := data[mime].(string); ok {
+			return s
+		}
+	}
+	for mime := range data {
+		return "<" + mime + ">"
+	}
+	return ""
 }
 
 // hasText reports whether v formats itself with a String or Error method.
@@ -112,10 +139,36 @@ func plainText(v any) string {
 		return x
 	}
 	rv := reflect.ValueOf(v)
-	if rv.Kind() == reflect.Struct || rv.Kind() == reflect.Pointer && rv.Elem().Kind() == reflect.Struct {
+	switch {
+	case rv.Kind() == reflect.Struct && rv.Type().Name() == "":
+		return cellStruct(rv)
+	case rv.Kind() == reflect.Pointer && rv.Elem().Kind() == reflect.Struct && rv.Elem().Type().Name() == "":
+		return "&" + cellStruct(rv.Elem())
+	case rv.Kind() == reflect.Struct || rv.Kind() == reflect.Pointer && rv.Elem().Kind() == reflect.Struct:
 		return fmt.Sprintf("%+v", v)
 	}
 	return fmt.Sprint(v)
+}
+
+// cellStruct formats a struct value of a type declared in a cell as %+v
+// does, with the field names the cell used (see fieldName).
+func cellStruct(v reflect.Value) string {
+	var b strings.Builder
+	b.WriteString("{")
+	for i := range v.NumField() {
+		if i > 0 {
+			b.WriteString(" ")
+		}
+		b.WriteString(fieldName(v.Type(), v.Type().Field(i).Name) + ":")
+		f := v.Field(i)
+		if f.Kind() == reflect.Struct && f.Type().Name() == "" {
+			b.WriteString(cellStruct(f))
+		} else {
+			fmt.Fprint(&b, f)
+		}
+	}
+	b.WriteString("}")
+	return b.String()
 }
 
 // isNilPointer reports whether v is a nil pointer, map, slice, func, channel

@@ -56,6 +56,15 @@ type point struct {
 	X, Y int
 }
 
+// _github_com_x_HTMLer is shaped like the interface wrappers yaegi extract
+// generates.
+type _github_com_x_HTMLer struct {
+	IValue any
+	WHTML  func() string
+}
+
+func (w _github_com_x_HTMLer) HTML() string { return w.WHTML() }
+
 type named string
 
 func (n named) String() string { return "name " + string(n) }
@@ -82,6 +91,15 @@ func TestBundle(t *testing.T) {
 		{"slice of structs", []point{{1, 2}, {3, 4}}, map[string]any{"text/html": "*", "text/plain": "X  Y\n1  2\n3  4\n"}},
 		{"empty slice", []point{}, map[string]any{"text/plain": "[]"}},
 		{"slice of ints", []int{1, 2}, map[string]any{"text/plain": "[1 2]"}},
+		// The yaegi interpreter gives the types a cell declares no name and
+		// an X before unexported field names.
+		{"cell struct", struct {
+			Name string
+			Xage int
+			Xin  struct{ Xdeep bool }
+		}{"a", 3, struct{ Xdeep bool }{true}}, map[string]any{"text/plain": "{Name:a age:3 in:{deep:true}}"}},
+		{"cell struct pointer", &struct{ Xn int }{4}, map[string]any{"text/plain": "&{n:4}"}},
+		{"yaegi wrapper", _github_com_x_HTMLer{IValue: 1, WHTML: func() string { return "<i>w</i>" }}, map[string]any{"text/html": "<i>w</i>", "text/plain": "<i>w</i>"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
