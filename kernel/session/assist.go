@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/traefik/yaegi/stdlib"
+	"github.com/gopherlab/gopherlab/kernel/symbols"
 )
 
 // This file answers the notebook's questions about code that has not run:
@@ -42,7 +42,7 @@ func (s *Session) Complete(code string, cursor int) (matches []string, start, en
 	if dot := strings.LastIndexByte(word, '.'); dot >= 0 {
 		pkg, prefix := word[:dot], word[dot+1:]
 		start += len([]rune(word[:dot+1]))
-		for key, syms := range stdlib.Symbols {
+		for key, syms := range symbols.Symbols {
 			if path.Base(key) != pkg {
 				continue
 			}
@@ -58,7 +58,7 @@ func (s *Session) Complete(code string, cursor int) (matches []string, start, en
 		for name := range s.in.Globals() {
 			names = append(names, name)
 		}
-		for key := range stdlib.Symbols {
+		for key := range symbols.Symbols {
 			names = append(names, path.Base(key))
 		}
 		for _, n := range names {

@@ -50,15 +50,25 @@ func isPrintCall(c *ast.CallExpr) bool {
 }
 
 // splitImports cuts a cell's leading import declarations from the rest, which
-// yaegi cannot take in one piece with statements. The rest keeps its line
-// numbers.
-func splitImports(src string) (imports, rest string) {
-	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+src, parser.ImportsOnly)
+// yaegi cannot take in one piece with statements. It leaves out the imports
+// the session already has (yaegi rejects a second import of a package). The
+// rest keeps its line numbers.
+func splitImports(src string, have map[string]bool) (imports []string, rest string) {
+	const header = "package p\n"
+	f, err := parser.ParseFile(token.NewFileSet(), "", header+src, parser.ImportsOnly)
 	if err != nil || len(f.Imports) == 0 {
-		return "", src
+		return nil, src
 	}
-	end := f.Decls[len(f.Decls)-1].End() - token.Pos(len("package p\n")) - 1
-	imports = src[:end]
-	rest = strings.Repeat("\n", strings.Count(imports, "\n")) + src[end:]
+	for _, spec := range f.Imports {
+		imp := spec.Path.Value
+		if spec.Name != nil {
+			imp = spec.Name.Name + " " + imp
+		}
+		if !have[imp] {
+			imports = append(imports, imp)
+		}
+	}
+	end := int(f.Decls[len(f.Decls)-1].End()) - len(header) - 1
+	rest = strings.Repeat("\n", strings.Count(src[:end], "\n")) + src[end:]
 	return imports, rest
 }

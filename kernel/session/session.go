@@ -17,9 +17,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gopherlab/gopherlab/kernel/symbols"
 	"github.com/traefik/yaegi/interp"
-	"github.com/traefik/yaegi/stdlib"
-	"github.com/traefik/yaegi/stdlib/unrestricted"
 )
 
 // Options configure a Session. Stdout and Stderr are files so that a cell's
@@ -34,6 +33,8 @@ type Options struct {
 type Session struct {
 	in     *interp.Interpreter
 	stderr *os.File
+
+	imported map[string]bool // import specs evaluated so far, e.g. `"fmt"`
 
 	mu   sync.Mutex
 	stop chan struct{} // closed when the running cell is interrupted
@@ -53,7 +54,7 @@ type exitCode int
 
 // New starts an interpreter with the whole standard library.
 func New(opts Options) (*Session, error) {
-	s := &Session{stderr: opts.Stderr, stop: make(chan struct{})}
+	s := &Session{stderr: opts.Stderr, stop: make(chan struct{}), imported: map[string]bool{}}
 	s.in = interp.New(interp.Options{
 		Stdin:        opts.Stdin,
 		Stdout:       opts.Stdout,
@@ -61,7 +62,7 @@ func New(opts Options) (*Session, error) {
 		Unrestricted: true,
 		GoPath:       os.DevNull, // never look for package sources on disk
 	})
-	for _, exports := range []interp.Exports{stdlib.Symbols, unrestricted.Symbols, s.overrides()} {
+	for _, exports := range []interp.Exports{symbols.Symbols, s.overrides()} {
 		if err := s.in.Use(exports); err != nil {
 			return nil, fmt.Errorf("session: load symbols: %w", err)
 		}
@@ -133,11 +134,12 @@ func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error
 	}()
 
 	wantValue := endsInValue(src)
-	imports, rest := splitImports(src)
-	if imports != "" {
-		if _, err := s.in.EvalWithContext(ctx, imports); err != nil {
+	imports, rest := splitImports(src, s.imported)
+	for _, imp := range imports {
+		if _, err := s.in.EvalWithContext(ctx, "import "+imp); err != nil {
 			return Result{}, s.cellError(n, err)
 		}
+		s.imported[imp] = true
 	}
 	v, err := s.in.EvalWithContext(ctx, rest)
 	if err != nil {

@@ -1,9 +1,6 @@
 package worker
 
-import (
-	"fmt"
-	"strings"
-)
+import "strings"
 
 // helpRequest recognises a help cell such as `fmt.Println?` or `?strings`.
 func helpRequest(code string) (name string, ok bool) {
@@ -27,7 +24,3 @@ func helpRequest(code string) (name string, ok bool) {
 	return name, name != ""
 }
 
-// bundle is the MIME bundle of a cell's result.
-func bundle(v any) (data, meta map[string]any) {
-	return map[string]any{"text/plain": fmt.Sprintf("%v", v)}, map[string]any{}
-}

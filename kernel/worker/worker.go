@@ -20,6 +20,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gopherlab/gopherlab/kernel/display"
 	"github.com/gopherlab/gopherlab/kernel/session"
 	"github.com/gopherlab/gopherlab/kernel/workerproto"
 )
@@ -78,6 +79,12 @@ func Run(ctx context.Context, p Pipes) error {
 		return fmt.Errorf("worker: %w", err)
 	}
 	w.sess = sess
+	display.SetSink(func(m display.Message) {
+		if err := w.send(workerproto.Event{Type: workerproto.Display, MsgType: m.Type, Content: m.Content}); err != nil {
+			fmt.Fprintln(os.Stderr, "worker: display:", err)
+		}
+	})
+	defer display.SetSink(nil)
 	if err := w.events.Write(workerproto.Event{Type: workerproto.Ready, Text: runtime.Version()}); err != nil {
 		return err
 	}
@@ -216,7 +223,9 @@ func (w *Worker) execute(ctx context.Context, req workerproto.Request) error {
 	}
 	ev := workerproto.Event{ID: req.ID, Type: workerproto.Reply, Status: "ok"}
 	if res.Ok {
-		ev.Data, ev.Meta = bundle(res.Value)
+		if data, meta, ok := display.Bundle(res.Value); ok {
+			ev.Data, ev.Meta = data, meta
+		}
 	}
 	return w.send(ev)
 }
