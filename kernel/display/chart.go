@@ -175,7 +175,7 @@ func (c *BarChart) draw(standalone bool) string {
 	zero := x(0)
 	for i, cat := range cats {
 		gy := plotTop + float64(i)*(groupH+chGroupGp) + chGroupGp/2
-		w.text(left-8, gy+groupH/2+4, truncate(cat, labelW, 12), "fill", "currentColor", "text-anchor", "end")
+		w.label(left-8, gy+groupH/2+4, cat, labelW, "fill", "currentColor", "text-anchor", "end")
 		for j, s := range series {
 			v, ok := values[[2]string{s, cat}]
 			if !ok {
@@ -232,6 +232,7 @@ type LineChart struct {
 	yLabel string
 	names  []string
 	points map[string][][2]float64
+	logX   bool
 }
 
 // NewLineChart returns an empty line chart with a title and axis labels.
@@ -248,6 +249,15 @@ func (c *LineChart) Add(series string, x, y float64) {
 		c.names = append(c.names, series)
 	}
 	c.points[series] = append(c.points[series], [2]float64{x, y})
+}
+
+// SetLogX makes the x axis logarithmic, with ticks at powers of two: for
+// worker counts like 1, 2, 4 ... 64. It has no effect while some x is not
+// positive.
+func (c *LineChart) SetLogX(on bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.logX = on
 }
 
 // Show draws the chart as a cell output.
@@ -327,9 +337,20 @@ func (c *LineChart) draw(standalone bool) string {
 		w.text(10, 24, "empty line chart: no points added yet", "fill", "currentColor")
 		return w.close()
 	}
+	c.mu.Lock()
+	logX := c.logX && xlo > 0
+	c.mu.Unlock()
+	fx := func(v float64) float64 { return v } // data x to axis x
 	xt := niceTicks(xlo, xhi, 8)
+	xs := xt[1] - xt[0]
+	xTickLabel := func(v float64) string { return formatTick(v, xs) }
+	if logX {
+		fx = math.Log2
+		xt = log2Ticks(xlo, xhi, 8)
+		xTickLabel = func(v float64) string { return formatNumber(math.Exp2(v)) }
+	}
 	yt := niceTicks(ylo, yhi, 5)
-	xs, ys := xt[1]-xt[0], yt[1]-yt[0]
+	ys := yt[1] - yt[0]
 
 	yLabelW := 0.0
 	for _, v := range yt {
@@ -359,7 +380,8 @@ func (c *LineChart) draw(standalone bool) string {
 	if xLabel != "" {
 		height += 16
 	}
-	x := func(v float64) float64 { return left + (v-xt[0])/(xt[len(xt)-1]-xt[0])*plotW }
+	xAxis := func(v float64) float64 { return left + (v-xt[0])/(xt[len(xt)-1]-xt[0])*plotW }
+	x := func(v float64) float64 { return xAxis(fx(v)) }
 	y := func(v float64) float64 { return axisY - (v-yt[0])/(yt[len(yt)-1]-yt[0])*plotH }
 
 	w.open(chWidth, height, standalone)
@@ -370,9 +392,9 @@ func (c *LineChart) draw(standalone bool) string {
 		drawLegend(&w, left, legendY, names)
 	}
 	for _, v := range xt {
-		w.el("line", "", "x1", x(v), "y1", top, "x2", x(v), "y2", axisY, "stroke", "currentColor", "stroke-opacity", 0.12)
-		w.el("line", "", "x1", x(v), "y1", axisY, "x2", x(v), "y2", axisY+5, "stroke", "currentColor")
-		w.text(x(v), axisY+18, formatTick(v, xs), "fill", "currentColor", "text-anchor", "middle")
+		w.el("line", "", "x1", xAxis(v), "y1", top, "x2", xAxis(v), "y2", axisY, "stroke", "currentColor", "stroke-opacity", 0.12)
+		w.el("line", "", "x1", xAxis(v), "y1", axisY, "x2", xAxis(v), "y2", axisY+5, "stroke", "currentColor")
+		w.text(xAxis(v), axisY+18, xTickLabel(v), "fill", "currentColor", "text-anchor", "middle")
 	}
 	for _, v := range yt {
 		w.el("line", "", "x1", left, "y1", y(v), "x2", left+plotW, "y2", y(v), "stroke", "currentColor", "stroke-opacity", 0.12)
@@ -412,6 +434,24 @@ func (c *LineChart) draw(standalone bool) string {
 		}
 	}
 	return w.close()
+}
+
+// log2Ticks returns exponents of two for ticks from below lo to above hi,
+// every k-th power so there are at most about n.
+func log2Ticks(lo, hi float64, n int) []float64 {
+	a, b := math.Floor(math.Log2(lo)), math.Ceil(math.Log2(hi))
+	if b == a {
+		b = a + 1
+	}
+	k := math.Ceil((b - a) / float64(n))
+	var ticks []float64
+	for t := a; ; t += k {
+		ticks = append(ticks, t)
+		if t >= b {
+			break
+		}
+	}
+	return ticks
 }
 
 func orDefault(s, def string) string {

@@ -64,6 +64,21 @@ func TestLineChart(t *testing.T) {
 	}
 }
 
+func TestLineChartLogX(t *testing.T) {
+	c := NewLineChart("Requests per second", "goroutines", "requests/s")
+	c.SetLogX(true)
+	for _, p := range [][2]float64{{1, 95}, {2, 190}, {4, 370}, {8, 700}, {16, 1200}, {32, 1500}, {64, 1480}, {128, 1400}} {
+		c.Add("", p[0], p[1])
+	}
+	checkPicture(t, "line-chart-logx", c)
+	svg := c.SVG()
+	for _, tick := range []string{">1<", ">2<", ">4<", ">64<", ">128<"} {
+		if !strings.Contains(svg, tick) {
+			t.Errorf("no tick %s on the log2 x axis", tick)
+		}
+	}
+}
+
 func TestLineChartManyPointsAndGaps(t *testing.T) {
 	c := NewLineChart("", "", "")
 	for i := range 2000 {

@@ -78,7 +78,18 @@ func (w *svgWriter) text(x, y float64, s string, attrs ...any) {
 	fmt.Fprintf(&w.b, ">%s</text>\n", html.EscapeString(s))
 }
 
-func (w *svgWriter) raw(s string) { w.b.WriteString(s) }
+// label writes text shortened to fit width pixels; if it was shortened,
+// hovering shows all of it.
+func (w *svgWriter) label(x, y float64, s string, width float64, attrs ...any) {
+	short := truncate(s, width, 12)
+	if short == s {
+		w.text(x, y, s, attrs...)
+		return
+	}
+	w.b.WriteString("<text")
+	w.attrs(append([]any{"x", x, "y", y}, attrs...))
+	fmt.Fprintf(&w.b, "><title>%s</title>%s</text>\n", html.EscapeString(s), html.EscapeString(short))
+}
 
 func (w *svgWriter) attrs(attrs []any) {
 	for i := 0; i+1 < len(attrs); i += 2 {

@@ -489,7 +489,7 @@ func (t *Timeline) draw(standalone bool) string {
 			if i > 0 {
 				w.el("line", "", "x1", 4.0, "y1", ry, "x2", left+plotW, "y2", ry, "stroke", "currentColor", "stroke-opacity", 0.12)
 			}
-			w.text(left-8, ry+tlRowHeight/2+4, truncate(r.label, labelW, 12), "fill", "currentColor", "text-anchor", "end")
+			w.label(left-8, ry+tlRowHeight/2+4, r.label, labelW, "fill", "currentColor", "text-anchor", "end")
 		}
 		for _, b := range rowBoxes[i] {
 			bw := max(b.x1-b.x0, 1)

@@ -1,0 +1,42 @@
+package display
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestLookProgress writes the progress bar and counter pages for -look.
+func TestLookProgress(t *testing.T) {
+	if *look == "" {
+		t.Skip("only with -look")
+	}
+	got := capture(t)
+	clock := &manualClock{t: base}
+	p := newProgress("crawling", 250, clock.now)
+	for range 100 {
+		p.Add(1)
+	}
+	clock.advance(time.Second)
+	p.Add(1)
+	clock.advance(time.Second)
+	for range 149 {
+		p.Add(1)
+	}
+	p.Done()
+	c := newCounter("goroutines running", clock.now)
+	c.Add(8)
+	c.Add(-3)
+	c.Done()
+	var b strings.Builder
+	for _, bg := range []string{"background:#fff;color:#222", "background:#111;color:#ddd"} {
+		b.WriteString(`<div style="padding:10px;` + bg + `">`)
+		for _, m := range got() {
+			b.WriteString(data(t, m)["text/html"].(string) + "<br>")
+		}
+		b.WriteString("</div>")
+	}
+	os.WriteFile(filepath.Join(*look, "progress.html"), []byte(`<!doctype html><meta charset="utf-8"><body style="margin:0">`+b.String()), 0o644)
+}
