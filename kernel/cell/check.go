@@ -1,0 +1,353 @@
+package cell
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"maps"
+	"strconv"
+	"strings"
+)
+
+// checked is the result of type-checking the session plus one new cell.
+type checked struct {
+	pkg   *types.Package
+	info  *types.Info
+	files []*cellFile // committed cells, then the new one
+	cur   *cellFile
+	rec   *cellRec
+	// hoist lists the new cell's top-level variables.
+	hoist []hoistVar
+	// result is the final expression if it has a single value.
+	result ast.Expr
+}
+
+type hoistVar struct {
+	name string
+	typ  types.Type
+}
+
+func newInfo() *types.Info {
+	return &types.Info{
+		Types:      map[ast.Expr]types.TypeAndValue{},
+		Instances:  map[*ast.Ident]types.Instance{},
+		Defs:       map[*ast.Ident]types.Object{},
+		Uses:       map[*ast.Ident]types.Object{},
+		Implicits:  map[ast.Node]types.Object{},
+		Selections: map[*ast.SelectorExpr]*types.Selection{},
+		Scopes:     map[ast.Node]*types.Scope{},
+	}
+}
+
+// committedFiles rebuilds the declarations of the committed cells: their
+// func, type and const declarations minus the names later cells redefined,
+// and their top-level variables as typed var declarations.
+func (s *Session) committedFiles(redefined map[string]bool) ([]*cellFile, error) {
+	var files []*cellFile
+	for _, c := range s.cells {
+		cf, err := buildFile(s.fset, c.n, c.src, false)
+		if err != nil {
+			return nil, err
+		}
+		dead := maps.Clone(c.dead)
+		maps.Copy(dead, redefined)
+		dropDead(cf, dead)
+		addImports(cf.file, c.imports)
+		var specs []ast.Spec
+		for _, h := range c.hoisted {
+			if dead[h.name] {
+				continue
+			}
+			t, err := parser.ParseExpr(h.typ)
+			if err != nil {
+				continue
+			}
+			specs = append(specs, &ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(h.name)}, Type: t})
+			cf.defines[h.name] = true
+		}
+		if len(specs) > 0 {
+			cf.file.Decls = append(cf.file.Decls, &ast.GenDecl{Tok: token.VAR, Specs: specs})
+		}
+		files = append(files, cf)
+	}
+	return files, nil
+}
+
+// dropDead removes declarations of names that later cells redefined. A name
+// in a const or var group becomes "_", which keeps iota and the other names.
+func dropDead(cf *cellFile, dead map[string]bool) {
+	if len(dead) == 0 {
+		return
+	}
+	var decls []ast.Decl
+	for _, d := range cf.file.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if dead[declKey(d)] || (d.Recv != nil && dead[recvTypeName(d.Recv.List[0].Type)+".*"]) {
+				delete(cf.defines, declKey(d))
+				continue
+			}
+		case *ast.GenDecl:
+			var specs []ast.Spec
+			for _, sp := range d.Specs {
+				switch sp := sp.(type) {
+				case *ast.TypeSpec:
+					if dead[sp.Name.Name] {
+						delete(cf.defines, sp.Name.Name)
+						continue
+					}
+				case *ast.ValueSpec:
+					for i, id := range sp.Names {
+						if dead[id.Name] {
+							delete(cf.defines, id.Name)
+							sp.Names[i] = &ast.Ident{NamePos: id.NamePos, Name: "_"}
+						}
+					}
+				}
+				specs = append(specs, sp)
+			}
+			if len(specs) == 0 && d.Tok != token.IMPORT {
+				continue
+			}
+			d.Specs = specs
+		}
+		decls = append(decls, d)
+	}
+	cf.file.Decls = decls
+}
+
+// addImports adds import specs to a file.
+func addImports(f *ast.File, imps []importSpec) {
+	if len(imps) == 0 {
+		return
+	}
+	gd := &ast.GenDecl{Tok: token.IMPORT}
+	for _, im := range imps {
+		sp := &ast.ImportSpec{Path: &ast.BasicLit{Kind: token.STRING, Value: strconv.Quote(im.path)}}
+		if im.name != "" {
+			sp.Name = ast.NewIdent(im.name)
+		}
+		gd.Specs = append(gd.Specs, sp)
+		f.Imports = append(f.Imports, sp)
+	}
+	f.Decls = append([]ast.Decl{gd}, f.Decls...)
+}
+
+// check type-checks the session with a new cell, in two phases. Phase 1
+// checks the cell's statements as the body of a function, which gives the
+// types of the variables it declares at top level. Phase 2 declares those
+// variables at package level (so the cell's functions and later cells see
+// them) and turns their := into =. Phase 2's AST and types are the ones the
+// rewrites use.
+func (s *Session) check(n int, src string) (*checked, error) {
+	rec := &cellRec{n: n, src: src, dead: map[string]bool{}}
+
+	// Phase 1.
+	cur, err := buildFile(s.fset, n, src, true)
+	if err != nil {
+		return nil, err
+	}
+	committed, err := s.committedFiles(cur.defines)
+	if err != nil {
+		return nil, err
+	}
+	rec.imports = append(rec.imports, s.autoImports(committed, cur)...)
+	addImports(cur.file, rec.imports)
+	topDefs := map[token.Pos]bool{}
+	for _, st := range cur.body.Body.List {
+		if as, ok := st.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
+			for _, e := range as.Lhs {
+				topDefs[e.Pos()] = true
+			}
+		}
+		if ds, ok := st.(*ast.DeclStmt); ok {
+			for _, sp := range ds.Decl.(*ast.GenDecl).Specs {
+				if vs, ok := sp.(*ast.ValueSpec); ok {
+					for _, id := range vs.Names {
+						topDefs[id.Pos()] = true
+					}
+				}
+			}
+		}
+	}
+	info1 := newInfo()
+	errs := s.typeCheck(append(committed, cur), info1, func(e types.Error) bool {
+		if topDefs[e.Pos] && strings.HasPrefix(e.Msg, "declared and not used") {
+			return false
+		}
+		// Only errors in the statements matter here; phase 2 reports the rest.
+		return e.Pos >= cur.body.Body.Lbrace && e.Pos <= cur.body.Body.Rbrace
+	})
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	var hoist []hoistVar
+	for _, st := range cur.body.Body.List {
+		switch st := st.(type) {
+		case *ast.AssignStmt:
+			if st.Tok != token.DEFINE {
+				continue
+			}
+			for _, e := range st.Lhs {
+				if id, ok := e.(*ast.Ident); ok && id.Name != "_" {
+					if obj := info1.Defs[id]; obj != nil {
+						hoist = append(hoist, hoistVar{id.Name, obj.Type()})
+					}
+				}
+			}
+		case *ast.DeclStmt:
+			for _, sp := range st.Decl.(*ast.GenDecl).Specs {
+				if vs, ok := sp.(*ast.ValueSpec); ok {
+					for _, id := range vs.Names {
+						if obj := info1.Defs[id]; obj != nil && id.Name != "_" {
+							hoist = append(hoist, hoistVar{id.Name, obj.Type()})
+						}
+					}
+				}
+			}
+		}
+	}
+
+	// Phase 2: a fresh parse, with the variables hoisted.
+	cur, err = buildFile(s.fset, n, src, true)
+	if err != nil {
+		return nil, err
+	}
+	committed, err = s.committedFiles(cur.defines)
+	if err != nil {
+		return nil, err
+	}
+	hoistImports := map[string]string{} // path -> name
+	fileImports := map[string]string{}  // path -> name in this file
+	for _, im := range rec.imports {
+		fileImports[im.path] = im.name
+	}
+	for _, sp := range cur.file.Imports {
+		p, _ := strconv.Unquote(sp.Path.Value)
+		name := ""
+		if sp.Name != nil {
+			name = sp.Name.Name
+		}
+		fileImports[p] = name
+	}
+	qual := func(p *types.Package) string {
+		if p.Path() == "main" {
+			return ""
+		}
+		if name, ok := fileImports[p.Path()]; ok {
+			if name == "" {
+				return p.Name()
+			}
+			return name
+		}
+		alias := "_gl_" + p.Name()
+		hoistImports[p.Path()] = alias
+		fileImports[p.Path()] = alias
+		return alias
+	}
+	var specs []ast.Spec
+	for _, h := range hoist {
+		ts := types.TypeString(h.typ, qual)
+		t, err := parser.ParseExpr(ts)
+		if err != nil {
+			return nil, ErrorList{{Cell: n, Msg: "cannot declare " + h.name + " of type " + ts + " at top level"}}
+		}
+		specs = append(specs, &ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(h.name)}, Type: t})
+		rec.hoisted = append(rec.hoisted, hoisted{h.name, ts})
+	}
+	for p, name := range hoistImports {
+		rec.imports = append(rec.imports, importSpec{name, p})
+	}
+	addImports(cur.file, rec.imports)
+	if len(specs) > 0 {
+		cur.file.Decls = append(cur.file.Decls, &ast.GenDecl{Tok: token.VAR, Specs: specs})
+	}
+	// := becomes =, and var declarations become assignments.
+	var list []ast.Stmt
+	for _, st := range cur.body.Body.List {
+		switch st := st.(type) {
+		case *ast.AssignStmt:
+			if st.Tok == token.DEFINE {
+				st.Tok = token.ASSIGN
+			}
+		case *ast.DeclStmt:
+			gd := st.Decl.(*ast.GenDecl)
+			if gd.Tok == token.VAR {
+				for _, sp := range gd.Specs {
+					vs := sp.(*ast.ValueSpec)
+					if len(vs.Values) == 0 {
+						continue
+					}
+					var lhs []ast.Expr
+					for _, id := range vs.Names {
+						lhs = append(lhs, id)
+					}
+					list = append(list, &ast.AssignStmt{Lhs: lhs, TokPos: vs.Names[0].End(), Tok: token.ASSIGN, Rhs: vs.Values})
+				}
+				continue
+			}
+		}
+		list = append(list, st)
+	}
+	cur.body.Body.List = list
+
+	info := newInfo()
+	files := append(committed, cur)
+	pkg, errs := s.typeCheckPkg(files, info, nil)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	c := &checked{pkg: pkg, info: info, files: files, cur: cur, rec: rec, hoist: hoist}
+	if cur.result != nil {
+		if tv, ok := info.Types[cur.result]; ok && tv.IsValue() {
+			if _, tuple := tv.Type.(*types.Tuple); !tuple {
+				c.result = cur.result
+			}
+		}
+	}
+	return c, nil
+}
+
+func (s *Session) typeCheck(files []*cellFile, info *types.Info, keep func(types.Error) bool) ErrorList {
+	_, errs := s.typeCheckPkg(files, info, keep)
+	return errs
+}
+
+func (s *Session) typeCheckPkg(files []*cellFile, info *types.Info, keep func(types.Error) bool) (*types.Package, ErrorList) {
+	var errs ErrorList
+	conf := types.Config{
+		Importer:  s.imp,
+		GoVersion: "go1.26",
+		Error: func(err error) {
+			e, ok := err.(types.Error)
+			if !ok {
+				errs = append(errs, &Error{Msg: err.Error()})
+				return
+			}
+			if ignoredError(e.Msg) || (keep != nil && !keep(e)) {
+				return
+			}
+			p := s.fset.Position(e.Pos)
+			errs = append(errs, posError(0, p, e.Msg))
+		},
+	}
+	var astFiles []*ast.File
+	for _, f := range files {
+		astFiles = append(astFiles, f.file)
+	}
+	pkg, _ := conf.Check("main", s.fset, astFiles, info)
+	if len(errs) > 10 {
+		errs = errs[:10]
+	}
+	return pkg, sortErrors(errs)
+}
+
+// ignoredError reports errors that make sense for a program but not for a
+// notebook: an import used only by another cell, or an initialisation
+// order that the cells' order decides.
+func ignoredError(msg string) bool {
+	return strings.Contains(msg, "imported and not used") ||
+		strings.HasPrefix(msg, "initialization cycle") ||
+		strings.Contains(msg, "function main is undeclared")
+}

@@ -1,0 +1,566 @@
+package cell
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/printer"
+	"go/token"
+	"go/types"
+	"maps"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// emitter turns a checked cell into source for yaegi.
+type emitter struct {
+	s    *Session
+	c    *checked
+	u    *Unit
+	tmp  int
+	imps map[string]bool // import paths the unit uses
+	// needs is set by passes that use runtime helpers.
+	needsRuntime bool
+}
+
+// newName returns a fresh identifier for generated code.
+func (e *emitter) newName(hint string) string {
+	e.tmp++
+	return fmt.Sprintf("_gl_%s%d", hint, e.tmp)
+}
+
+var runCounter int
+
+func (s *Session) emit(c *checked) (*Unit, error) {
+	u := &Unit{
+		ExecCount: c.cur.n,
+		rec:       c.rec,
+		yImports:  maps.Clone(s.yImports),
+		yTypes:    maps.Clone(s.yTypes),
+		yTypeN:    maps.Clone(s.yTypeN),
+		yVars:     maps.Clone(s.yVars),
+		prelude:   s.prelude,
+		check:     c,
+	}
+	e := &emitter{s: s, c: c, u: u, imps: map[string]bool{}}
+
+	// Which declarations to give yaegi: the new cell's, plus committed ones
+	// that depend on a type the cell redefines (yaegi cannot redefine a
+	// type or a method in place, so a new version of the type gets a new
+	// name, and everything that mentions it is given again).
+	changed := map[string]bool{}
+	committedKeys := map[string]bool{}
+	for _, f := range c.files[:len(c.files)-1] {
+		for k := range f.defines {
+			committedKeys[k] = true
+		}
+	}
+	for _, d := range c.cur.file.Decls {
+		switch d := d.(type) {
+		case *ast.GenDecl:
+			if d.Tok == token.TYPE {
+				for _, sp := range d.Specs {
+					name := sp.(*ast.TypeSpec).Name.Name
+					if _, ok := s.yTypes[name]; ok {
+						changed[name] = true
+					}
+				}
+			}
+		case *ast.FuncDecl:
+			if d.Recv != nil && committedKeys[declKey(d)] {
+				changed[recvTypeName(d.Recv.List[0].Type)] = true
+			}
+		}
+	}
+	var redo []ast.Decl // committed declarations to give again
+	if len(changed) > 0 {
+		redone := map[ast.Decl]bool{}
+		for again := true; again; {
+			again = false
+			for _, f := range c.files[:len(c.files)-1] {
+				for _, d := range f.file.Decls {
+					if redone[d] || !mentions(d, changed) {
+						continue
+					}
+					if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.IMPORT {
+						continue
+					}
+					redone[d] = true
+					redo = append(redo, d)
+					if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.TYPE {
+						for _, sp := range gd.Specs {
+							if n := sp.(*ast.TypeSpec).Name.Name; !changed[n] {
+								changed[n] = true
+								again = true
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	// New yaegi names for every type given (again).
+	for _, d := range append(append([]ast.Decl{}, c.cur.file.Decls...), redo...) {
+		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.TYPE {
+			for _, sp := range gd.Specs {
+				name := sp.(*ast.TypeSpec).Name.Name
+				u.yTypeN[name]++
+				if v := u.yTypeN[name]; v == 1 {
+					u.yTypes[name] = name
+				} else {
+					u.yTypes[name] = fmt.Sprintf("%s_gl%d", name, v)
+				}
+			}
+		}
+	}
+
+	// Rewrite what yaegi gets.
+	var decls []ast.Decl
+	for _, d := range redo {
+		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.VAR {
+			// A variable of a redefined type starts again from its zero value.
+			for _, sp := range gd.Specs {
+				vs := sp.(*ast.ValueSpec)
+				for _, id := range vs.Names {
+					if obj := c.info.Defs[id]; obj != nil {
+						delete(u.yVars, id.Name)
+					}
+				}
+			}
+		}
+		decls = append(decls, d)
+	}
+	for _, d := range c.cur.file.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd == c.cur.body {
+			continue
+		}
+		if gd, ok := d.(*ast.GenDecl); ok && (gd.Tok == token.IMPORT || gd.Tok == token.VAR) {
+			continue // imports are global in yaegi; hoisted vars come below
+		}
+		decls = append(decls, d)
+	}
+	body := c.cur.body.Body
+	for _, p := range passes {
+		for _, d := range decls {
+			p.run(e, d)
+		}
+		p.run(e, body)
+	}
+	e.rename(decls)
+	e.rename([]ast.Node{body})
+
+	// Hoisted variables.
+	var vars bytes.Buffer
+	defs := map[string]bool{} // names the body defines with a value
+	for _, st := range c.cur.body.Body.List {
+		if as, ok := st.(*ast.AssignStmt); ok {
+			for _, l := range as.Lhs {
+				if id, ok := l.(*ast.Ident); ok {
+					defs[id.Name] = true
+				}
+			}
+		}
+	}
+	for _, h := range c.hoist {
+		ts := e.typeString(h.typ)
+		if u.yVars[h.name] == ts && defs[h.name] {
+			continue
+		}
+		u.yVars[h.name] = ts
+		fmt.Fprintf(&vars, "var %s %s\n", h.name, ts)
+	}
+	for _, d := range redo {
+		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.VAR {
+			for _, sp := range gd.Specs {
+				vs := sp.(*ast.ValueSpec)
+				if vs.Type == nil {
+					continue
+				}
+				for _, id := range vs.Names {
+					if obj := c.info.Defs[id]; obj != nil && id.Name != "_" {
+						ts := e.typeString(obj.Type())
+						u.yVars[id.Name] = ts
+					}
+				}
+			}
+		}
+	}
+
+	// Print.
+	var out bytes.Buffer
+	out.WriteString("package main\n\n")
+	var head bytes.Buffer
+	runCounter++
+	runName := fmt.Sprintf("_gl_cell%d_%d", c.cur.n, runCounter)
+	var code bytes.Buffer
+	code.Write(vars.Bytes())
+	for _, d := range decls {
+		e.printNode(&code, d)
+		code.WriteString("\n")
+	}
+	resultType := ""
+	if c.result != nil {
+		resultType = " any"
+		u.HasResult = true
+		u.ResultFormatted = needsFormatting(c.info.Types[c.result].Type)
+	}
+	fmt.Fprintf(&code, "//line gopherlab:1\nfunc %s()%s {\n", runName, resultType)
+	for i, st := range body.List {
+		if i == len(body.List)-1 && c.result != nil {
+			var x ast.Expr
+			switch st := st.(type) {
+			case *ast.ExprStmt:
+				x = st.X
+			case *ast.AssignStmt:
+				x = st.Rhs[0]
+			}
+			e.lineDirective(&code, st.Pos())
+			code.WriteString("return ")
+			if u.ResultFormatted {
+				code.WriteString(e.importAlias("fmt", "fmt") + ".Sprint(")
+			}
+			e.printExpr(&code, x)
+			if u.ResultFormatted {
+				code.WriteString(")")
+			}
+			code.WriteString("\n")
+			continue
+		}
+		e.printNode(&code, st)
+		code.WriteString("\n")
+	}
+	code.WriteString("//line gopherlab:2\n}\n")
+
+	// Imports used by the printed code, new to yaegi.
+	var newImps []string
+	for p := range e.imps {
+		if _, ok := s.yImports[p]; !ok {
+			newImps = append(newImps, p)
+		}
+	}
+	sort.Strings(newImps)
+	for _, p := range newImps {
+		fmt.Fprintf(&head, "import %s %q\n", u.yImports[p], p)
+	}
+	if e.needsRuntime && !u.prelude {
+		u.prelude = true
+	}
+	out.Write(head.Bytes())
+	out.Write(code.Bytes())
+	u.Decls = out.String()
+	u.Run = runName + "()"
+	return u, nil
+}
+
+// mentions reports whether a declaration uses one of the names.
+func mentions(n ast.Node, names map[string]bool) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && names[id.Name] {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// importAlias returns the name under which yaegi knows an import path.
+// Every import gets an alias of its own, because yaegi has one global
+// scope: the cells' package names must not collide with each other or with
+// the cells' own names.
+func (e *emitter) importAlias(path, name string) string {
+	e.imps[path] = true
+	if a, ok := e.u.yImports[path]; ok {
+		return a
+	}
+	used := map[string]bool{}
+	for _, a := range e.u.yImports {
+		used[a] = true
+	}
+	a := "_gl_" + strings.ReplaceAll(name, ".", "_")
+	for i := 2; used[a]; i++ {
+		a = fmt.Sprintf("_gl_%s%d", name, i)
+	}
+	e.u.yImports[path] = a
+	return a
+}
+
+// rename gives identifiers their yaegi names: package names become import
+// aliases, session types their current version.
+func (e *emitter) rename(nodes any) {
+	var list []ast.Node
+	switch n := nodes.(type) {
+	case []ast.Decl:
+		for _, d := range n {
+			list = append(list, d)
+		}
+	case []ast.Node:
+		list = n
+	}
+	info := e.c.info
+	for _, n := range list {
+		ast.Inspect(n, func(n ast.Node) bool {
+			id, ok := n.(*ast.Ident)
+			if !ok {
+				return true
+			}
+			obj := info.Uses[id]
+			if obj == nil {
+				obj = info.Defs[id]
+			}
+			switch obj := obj.(type) {
+			case *types.PkgName:
+				id.Name = e.importAlias(obj.Imported().Path(), obj.Imported().Name())
+			case *types.TypeName:
+				if obj.Pkg() == e.c.pkg && obj.Parent() == e.c.pkg.Scope() {
+					if y, ok := e.u.yTypes[obj.Name()]; ok {
+						id.Name = y
+					}
+				}
+			}
+			return true
+		})
+	}
+}
+
+// typeString writes a type as yaegi knows it.
+func (e *emitter) typeString(t types.Type) string {
+	var b strings.Builder
+	e.writeType(&b, t)
+	return b.String()
+}
+
+func (e *emitter) writeType(b *strings.Builder, t types.Type) {
+	switch t := t.(type) {
+	case *types.Named:
+		obj := t.Obj()
+		if obj.Pkg() == nil {
+			b.WriteString(obj.Name()) // error, comparable
+		} else if obj.Pkg().Path() == "main" {
+			if y, ok := e.u.yTypes[obj.Name()]; ok && obj.Parent() == obj.Pkg().Scope() {
+				b.WriteString(y)
+			} else {
+				b.WriteString(obj.Name())
+			}
+		} else {
+			b.WriteString(e.importAlias(obj.Pkg().Path(), obj.Pkg().Name()))
+			b.WriteString(".")
+			b.WriteString(obj.Name())
+		}
+		if args := t.TypeArgs(); args.Len() > 0 {
+			b.WriteString("[")
+			for i := range args.Len() {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				e.writeType(b, args.At(i))
+			}
+			b.WriteString("]")
+		}
+	case *types.Alias:
+		e.writeType(b, types.Unalias(t))
+	case *types.Basic:
+		switch t.Kind() {
+		case types.UntypedBool:
+			b.WriteString("bool")
+		case types.UntypedInt:
+			b.WriteString("int")
+		case types.UntypedRune:
+			b.WriteString("rune")
+		case types.UntypedFloat:
+			b.WriteString("float64")
+		case types.UntypedComplex:
+			b.WriteString("complex128")
+		case types.UntypedString:
+			b.WriteString("string")
+		default:
+			b.WriteString(t.Name())
+		}
+	case *types.Pointer:
+		b.WriteString("*")
+		e.writeType(b, t.Elem())
+	case *types.Slice:
+		b.WriteString("[]")
+		e.writeType(b, t.Elem())
+	case *types.Array:
+		fmt.Fprintf(b, "[%d]", t.Len())
+		e.writeType(b, t.Elem())
+	case *types.Map:
+		b.WriteString("map[")
+		e.writeType(b, t.Key())
+		b.WriteString("]")
+		e.writeType(b, t.Elem())
+	case *types.Chan:
+		switch t.Dir() {
+		case types.SendRecv:
+			b.WriteString("chan ")
+			if c, ok := t.Elem().(*types.Chan); ok && c.Dir() == types.RecvOnly {
+				b.WriteString("(")
+				e.writeType(b, t.Elem())
+				b.WriteString(")")
+				return
+			}
+		case types.SendOnly:
+			b.WriteString("chan<- ")
+		case types.RecvOnly:
+			b.WriteString("<-chan ")
+		}
+		e.writeType(b, t.Elem())
+	case *types.Signature:
+		b.WriteString("func")
+		e.writeSignature(b, t)
+	case *types.Struct:
+		b.WriteString("struct{")
+		for i := range t.NumFields() {
+			if i > 0 {
+				b.WriteString("; ")
+			}
+			f := t.Field(i)
+			if !f.Embedded() {
+				b.WriteString(f.Name())
+				b.WriteString(" ")
+			}
+			e.writeType(b, f.Type())
+			if tag := t.Tag(i); tag != "" {
+				b.WriteString(" " + strconv.Quote(tag))
+			}
+		}
+		b.WriteString("}")
+	case *types.Interface:
+		if t.Empty() {
+			b.WriteString("any")
+			return
+		}
+		b.WriteString("interface{")
+		n := 0
+		for i := range t.NumEmbeddeds() {
+			if n > 0 {
+				b.WriteString("; ")
+			}
+			n++
+			e.writeType(b, t.EmbeddedType(i))
+		}
+		for i := range t.NumExplicitMethods() {
+			if n > 0 {
+				b.WriteString("; ")
+			}
+			n++
+			m := t.ExplicitMethod(i)
+			b.WriteString(m.Name())
+			e.writeSignature(b, m.Type().(*types.Signature))
+		}
+		b.WriteString("}")
+	case *types.Tuple:
+		b.WriteString("(")
+		for i := range t.Len() {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			e.writeType(b, t.At(i).Type())
+		}
+		b.WriteString(")")
+	case *types.TypeParam:
+		b.WriteString(t.Obj().Name())
+	default:
+		b.WriteString(types.TypeString(t, func(p *types.Package) string {
+			return e.importAlias(p.Path(), p.Name())
+		}))
+	}
+}
+
+func (e *emitter) writeSignature(b *strings.Builder, sig *types.Signature) {
+	b.WriteString("(")
+	for i := range sig.Params().Len() {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		t := sig.Params().At(i).Type()
+		if sig.Variadic() && i == sig.Params().Len()-1 {
+			b.WriteString("...")
+			t = t.(*types.Slice).Elem()
+		}
+		e.writeType(b, t)
+	}
+	b.WriteString(")")
+	switch r := sig.Results(); r.Len() {
+	case 0:
+	case 1:
+		b.WriteString(" ")
+		e.writeType(b, r.At(0).Type())
+	default:
+		b.WriteString(" ")
+		e.writeType(b, r)
+	}
+}
+
+// typeExpr returns a type as an expression for generated code.
+func (e *emitter) typeExpr(t types.Type) ast.Expr {
+	return ast.NewIdent(e.typeString(t))
+}
+
+// lineDirective makes yaegi's messages point into the cell.
+func (e *emitter) lineDirective(b *bytes.Buffer, pos token.Pos) {
+	if !pos.IsValid() {
+		return
+	}
+	p := e.s.fset.Position(pos)
+	if strings.HasPrefix(p.Filename, "cell ") {
+		fmt.Fprintf(b, "//line %s:%d\n", p.Filename, p.Line)
+	}
+}
+
+func (e *emitter) printNode(b *bytes.Buffer, n ast.Node) {
+	e.lineDirective(b, n.Pos())
+	e.printExpr(b, n)
+}
+
+func (e *emitter) printExpr(b *bytes.Buffer, n ast.Node) {
+	cfg := printer.Config{Mode: printer.RawFormat}
+	if err := cfg.Fprint(b, e.s.fset, n); err != nil {
+		fmt.Fprintf(b, "/* cell: cannot print: %v */", err)
+	}
+}
+
+// where describes a position for runtime messages: "cell 3, line 4".
+func (e *emitter) where(pos token.Pos) string {
+	p := e.s.fset.Position(pos)
+	if c, ok := strings.CutPrefix(p.Filename, "cell "); ok {
+		return fmt.Sprintf("cell %s, line %d", c, p.Line)
+	}
+	return "cell " + strconv.Itoa(e.c.cur.n)
+}
+
+// A pass rewrites what yaegi gets. Each pass closes one gap of yaegi
+// v0.16.1 and can be deleted when yaegi closes it.
+type pass struct {
+	name string
+	run  func(e *emitter, n ast.Node)
+}
+
+var passes []pass
+
+// needsFormatting reports whether only the interpreter can show a value of
+// type t: an interface, or a type declared in a cell with a String or
+// Error method (fmt in the host would not call it).
+func needsFormatting(t types.Type) bool {
+	if types.IsInterface(t) {
+		return true
+	}
+	base := t
+	if p, ok := t.(*types.Pointer); ok {
+		base = p.Elem()
+	}
+	n, ok := types.Unalias(base).(*types.Named)
+	if !ok || n.Obj().Pkg() == nil || n.Obj().Pkg().Path() != "main" {
+		return false
+	}
+	for _, m := range []string{"String", "Error"} {
+		if obj, _, _ := types.LookupFieldOrMethod(t, true, n.Obj().Pkg(), m); obj != nil {
+			if _, ok := obj.(*types.Func); ok {
+				return true
+			}
+		}
+	}
+	return false
+}

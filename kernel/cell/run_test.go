@@ -1,0 +1,127 @@
+package cell_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gopherlab/gopherlab/kernel/cell"
+	"github.com/gopherlab/gopherlab/kernel/symbols"
+	"github.com/traefik/yaegi/interp"
+)
+
+// syncBuffer is a bytes.Buffer that goroutines in cells may write to.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (w *syncBuffer) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+func (w *syncBuffer) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
+}
+
+// exitCode is the panic value of cellrt.Exit in these tests.
+type exitCode int
+
+// runner runs cells in one yaegi interpreter, with or without the front end.
+type runner struct {
+	in       *interp.Interpreter
+	s        *cell.Session
+	out      *syncBuffer
+	frontEnd bool
+	n        int
+}
+
+func newRunner(t testing.TB, frontEnd bool) *runner {
+	out := &syncBuffer{}
+	in := interp.New(interp.Options{Stdout: out, Stderr: out, Unrestricted: true})
+	if err := in.Use(symbols.Symbols); err != nil {
+		t.Fatal(err)
+	}
+	goPanic := func(where string, v any) { fmt.Fprintf(out, "panic in goroutine (%s): %v\n", where, v) }
+	exit := func(code int) { panic(exitCode(code)) }
+	if err := in.Use(cell.RuntimeSymbols(goPanic, exit)); err != nil {
+		t.Fatal(err)
+	}
+	return &runner{in: in, s: cell.NewSession(cell.Options{}), out: out, frontEnd: frontEnd}
+}
+
+// run runs one cell and returns its result (if any) as text.
+func (r *runner) run(ctx context.Context, src string) (res string, err error) {
+	r.n++
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("host panic: %v", p)
+		}
+	}()
+	if !r.frontEnd {
+		v, err := r.in.EvalWithContext(ctx, src)
+		if err != nil {
+			return "", err
+		}
+		return showValue(v), nil
+	}
+	u, err := r.s.Prepare(r.n, src)
+	if err != nil {
+		return "", err
+	}
+	if _, err := r.in.EvalWithContext(ctx, u.Decls); err != nil {
+		return "", fmt.Errorf("yaegi decls: %w\n%s", err, u.Decls)
+	}
+	r.s.Commit(u)
+	v, err := r.in.EvalWithContext(ctx, u.Run)
+	if err != nil {
+		if p, ok := err.(interp.Panic); ok {
+			if c, ok := p.Value.(exitCode); ok {
+				return "", fmt.Errorf("exit status %d", int(c))
+			}
+		}
+		return "", err
+	}
+	if !u.HasResult {
+		return "", nil
+	}
+	return showValue(v), nil
+}
+
+func showValue(v reflect.Value) string {
+	if !v.IsValid() {
+		return ""
+	}
+	if v.Kind() == reflect.Interface && !v.IsNil() {
+		v = v.Elem()
+	}
+	if !v.IsValid() || !v.CanInterface() {
+		return ""
+	}
+	return fmt.Sprint(v.Interface())
+}
+
+func TestSmoke(t *testing.T) {
+	r := newRunner(t, true)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	cells := []string{
+		"import \"fmt\"\nx := 1\nfunc f() int { return x * 10 }\nfmt.Println(f())",
+		"x = 2\nf()",
+		"y := strings.ToUpper(\"hi\")\ny",
+	}
+	for _, c := range cells {
+		res, err := r.run(ctx, c)
+		t.Logf("cell: %q -> res=%q err=%v out=%q", c, res, err, r.out.String())
+	}
+	_ = strings.ToUpper
+}

@@ -1,0 +1,83 @@
+package cell
+
+import (
+	"reflect"
+)
+
+// RuntimePath is the import path of the pseudo-package that rewritten code
+// calls at run time. The session registers it with yaegi's Use:
+//
+//	interp.Use(cell.RuntimeSymbols(goPanic, exit))
+const RuntimePath = "gopherlab/cellrt"
+
+// RuntimeSymbols returns the yaegi symbol table of the cellrt package.
+//
+//   - GoPanic(where string, v any) is called, from an interpreted deferred
+//     function, when a goroutine that a cell started panics; where is
+//     "cell 3, line 4" (the go statement). The goroutine then ends; the
+//     process lives on.
+//   - Exit(code int) replaces os.Exit in cells. It should stop the cell
+//     (panic with a value the session recognises) and must not exit the
+//     worker.
+//   - Select and SelectCase implement select statements (see pass
+//     selectStmt).
+func RuntimeSymbols(goPanic func(where string, v any), exit func(code int)) map[string]map[string]reflect.Value {
+	return map[string]map[string]reflect.Value{
+		RuntimePath + "/cellrt": {
+			"GoPanic":    reflect.ValueOf(goPanic),
+			"Exit":       reflect.ValueOf(exit),
+			"Select":     reflect.ValueOf(Select),
+			"SelectCase": reflect.ValueOf((*SelectCase)(nil)),
+		},
+	}
+}
+
+// SelectCase is one case of a select statement: Dir is 1 for a receive, 2
+// for a send (as reflect.SelectDir).
+type SelectCase struct {
+	Dir  int
+	Chan any
+	Send any
+}
+
+// Select runs a select statement with reflect.Select: it returns the index
+// of the chosen case (-1 for default), and for a receive the value and
+// whether the channel was open. Compiled code, so goroutines that run the
+// same select statement share nothing (yaegi v0.16.1's select keeps its
+// state in the statement's node).
+func Select(cases []SelectCase, hasDefault bool) (chosen int, recv any, recvOK bool) {
+	rc := make([]reflect.SelectCase, 0, len(cases)+1)
+	for _, c := range cases {
+		ch := reflect.ValueOf(c.Chan)
+		sc := reflect.SelectCase{Dir: reflect.SelectDir(c.Dir), Chan: ch}
+		if ch.IsValid() && ch.IsNil() {
+			sc.Chan = reflect.Value{} // a nil channel is never ready
+		}
+		if sc.Dir == reflect.SelectSend && ch.IsValid() {
+			elem := ch.Type().Elem()
+			v := reflect.ValueOf(c.Send)
+			switch {
+			case !v.IsValid():
+				v = reflect.Zero(elem)
+			case !v.Type().AssignableTo(elem) && v.Type().ConvertibleTo(elem):
+				v = v.Convert(elem)
+			}
+			sc.Send = v
+		}
+		rc = append(rc, sc)
+	}
+	if hasDefault {
+		rc = append(rc, reflect.SelectCase{Dir: reflect.SelectDefault})
+	}
+	if len(rc) == 0 {
+		select {} // a select with no cases blocks forever
+	}
+	i, v, ok := reflect.Select(rc)
+	if hasDefault && i == len(cases) {
+		return -1, nil, false
+	}
+	if v.IsValid() && v.CanInterface() {
+		recv = v.Interface()
+	}
+	return i, recv, ok
+}

@@ -1,0 +1,376 @@
+package cell
+
+import (
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/scanner"
+	"go/token"
+	"go/types"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Options configure a Session.
+type Options struct {
+	// Dir is the directory in which `go list -export` resolves imports for
+	// type-checking. Packages outside the standard library (golang.org/x/sync,
+	// ...) resolve only inside a module that requires them. Empty means the
+	// current directory.
+	Dir string
+}
+
+// Session is the front end's view of one notebook: the cells that ran, the
+// names they declared, and what the interpreter has already been given.
+// It is not safe for concurrent use.
+type Session struct {
+	fset  *token.FileSet
+	imp   types.ImporterFrom
+	cells []*cellRec
+
+	// What yaegi has been given so far.
+	yImports map[string]string // import path -> alias in yaegi's global scope
+	yAliases map[string]bool   // aliases in use
+	yTypes   map[string]string // session type name -> current yaegi name
+	yTypeN   map[string]int    // session type name -> versions emitted
+	yVars    map[string]string // session var name -> type (as text) declared in yaegi
+	prelude  bool              // the interpreted helpers have been emitted
+
+	last *checked // the last successful check, for Complete and Inspect
+}
+
+// cellRec is a committed cell: what is needed to rebuild its declarations
+// for the next type-check.
+type cellRec struct {
+	n       int
+	src     string
+	imports []importSpec // auto-imports and imports needed by hoisted types
+	hoisted []hoisted    // top-level variables declared by statements
+	dead    map[string]bool
+}
+
+type importSpec struct{ name, path string }
+
+type hoisted struct {
+	name string
+	typ  string // a type expression, valid in the cell's file
+}
+
+// Unit is a cell prepared for the interpreter.
+type Unit struct {
+	// ExecCount is the cell's number, as passed to Prepare.
+	ExecCount int
+	// Decls is a complete Go source file ("package main ...") with the
+	// cell's imports, declarations and a function that runs its statements.
+	// Evaluate it first.
+	Decls string
+	// Run is the expression to evaluate next; it runs the cell's statements
+	// and, if HasResult, returns the value of the cell's final expression.
+	Run string
+	// HasResult says whether the cell ends in a single-valued expression.
+	// The value comes back from evaluating Run as an `any`.
+	HasResult bool
+	// ResultFormatted says the value from Run is the result as fmt.Sprint
+	// formats it in the interpreter (a string): its type has a String or
+	// Error method that only the interpreter can call, or is an interface.
+	ResultFormatted bool
+
+	rec      *cellRec
+	yImports map[string]string
+	yTypes   map[string]string
+	yTypeN   map[string]int
+	yVars    map[string]string
+	prelude  bool
+	check    *checked
+}
+
+// Error is a compile error in cell coordinates.
+type Error struct {
+	Cell      int // the execution count of the cell
+	Line, Col int // 1-based, in the cell's source
+	Msg       string
+}
+
+func (e *Error) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("cell %d: %s", e.Cell, e.Msg)
+	}
+	return fmt.Sprintf("cell %d, line %d: %s", e.Cell, e.Line, e.Msg)
+}
+
+// ErrorList is the error Prepare returns when a cell does not compile.
+type ErrorList []*Error
+
+func (l ErrorList) Error() string {
+	var b strings.Builder
+	for i, e := range l {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(e.Error())
+	}
+	return b.String()
+}
+
+// NewSession returns an empty session.
+func NewSession(opt Options) *Session {
+	fset := token.NewFileSet()
+	return &Session{
+		fset:     fset,
+		imp:      newImporter(fset, opt.Dir),
+		yImports: map[string]string{},
+		yAliases: map[string]bool{},
+		yTypes:   map[string]string{},
+		yTypeN:   map[string]int{},
+		yVars:    map[string]string{},
+	}
+}
+
+// Prepare parses, type-checks and rewrites a cell. It changes no state:
+// call Commit with the Unit once the interpreter has evaluated Unit.Decls
+// (even if running Unit.Run then failed, the declarations exist).
+func (s *Session) Prepare(execCount int, src string) (*Unit, error) {
+	c, err := s.check(execCount, src)
+	if err != nil {
+		return nil, err
+	}
+	return s.emit(c)
+}
+
+// Commit records a prepared cell as part of the session.
+func (s *Session) Commit(u *Unit) {
+	for _, c := range s.cells {
+		for name := range u.check.cur.defines {
+			c.dead[name] = true
+		}
+	}
+	s.cells = append(s.cells, u.rec)
+	s.yImports, s.yTypes, s.yTypeN, s.yVars, s.prelude = u.yImports, u.yTypes, u.yTypeN, u.yVars, u.prelude
+	s.yAliases = map[string]bool{}
+	for _, a := range s.yImports {
+		s.yAliases[a] = true
+	}
+	s.last = u.check
+}
+
+// cellFile is one cell's source as a Go file for the type checker.
+type cellFile struct {
+	n    int
+	src  string
+	file *ast.File
+	body *ast.FuncDecl // the statements, nil for a committed cell
+	// defines lists the top-level names the cell declares (funcs, types,
+	// consts, vars; methods as "T.M").
+	defines map[string]bool
+	result  ast.Expr // the final expression, if any
+}
+
+const bodyName = "_gl_body"
+
+// buildFile turns a cell into a Go file. Imports and declarations stay at
+// the top level; statements and var declarations go into one function, in
+// order. Line directives keep every position in cell coordinates.
+func buildFile(fset *token.FileSet, n int, src string, withBody bool) (*cellFile, error) {
+	segs := split(src)
+	var b strings.Builder
+	b.WriteString("package main\n")
+	lineCol := func(off int) (int, int) {
+		line, col := 1, 1
+		for _, r := range src[:off] {
+			if r == '\n' {
+				line++
+				col = 1
+			} else {
+				col++
+			}
+		}
+		return line, col
+	}
+	write := func(sg segment) {
+		l, c := lineCol(sg.start)
+		fmt.Fprintf(&b, "/*line cell %d:%d:%d*/%s\n", n, l, c, src[sg.start:sg.end])
+	}
+	for _, sg := range segs {
+		if sg.kind == segImport {
+			write(sg)
+		}
+	}
+	for _, sg := range segs {
+		if sg.kind == segDecl {
+			write(sg)
+		}
+	}
+	if withBody {
+		b.WriteString("//line gopherlab:1\nfunc " + bodyName + "() {\n")
+		for _, sg := range segs {
+			if sg.kind == segStmt || sg.kind == segVar {
+				write(sg)
+			}
+		}
+		b.WriteString("//line gopherlab:2\n}\n")
+	}
+	f, err := parser.ParseFile(fset, fmt.Sprintf("cell%d.go", n), b.String(), parser.ParseComments|parser.AllErrors)
+	if err != nil {
+		return nil, parseErrors(n, err)
+	}
+	cf := &cellFile{n: n, src: src, file: f, defines: map[string]bool{}}
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Name.Name == bodyName && d.Recv == nil {
+				cf.body = d
+				continue
+			}
+			cf.defines[declKey(d)] = true
+		case *ast.GenDecl:
+			for _, name := range genDeclNames(d) {
+				cf.defines[name] = true
+			}
+		}
+	}
+	if cf.body != nil {
+		for _, st := range cf.body.Body.List {
+			for _, name := range stmtDefines(st) {
+				cf.defines[name] = true
+			}
+		}
+		if l := cf.body.Body.List; len(l) > 0 {
+			if es, ok := l[len(l)-1].(*ast.ExprStmt); ok {
+				cf.result = es.X
+				// A final expression that Go would reject as unused (x, a+b)
+				// is the cell's result: check it as "_ = x".
+				if !isStmtExpr(es.X) {
+					l[len(l)-1] = &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("_")}, TokPos: es.X.Pos(), Tok: token.ASSIGN, Rhs: []ast.Expr{es.X}}
+				}
+			}
+		}
+	}
+	delete(cf.defines, "_")
+	return cf, nil
+}
+
+// declKey names a func declaration: "f", or "T.M" for a method.
+func declKey(d *ast.FuncDecl) string {
+	if d.Recv == nil || len(d.Recv.List) == 0 {
+		return d.Name.Name
+	}
+	return recvTypeName(d.Recv.List[0].Type) + "." + d.Name.Name
+}
+
+func recvTypeName(e ast.Expr) string {
+	for {
+		switch x := e.(type) {
+		case *ast.StarExpr:
+			e = x.X
+		case *ast.ParenExpr:
+			e = x.X
+		case *ast.IndexExpr:
+			e = x.X
+		case *ast.IndexListExpr:
+			e = x.X
+		case *ast.Ident:
+			return x.Name
+		default:
+			return "?"
+		}
+	}
+}
+
+func genDeclNames(d *ast.GenDecl) []string {
+	var names []string
+	for _, sp := range d.Specs {
+		switch sp := sp.(type) {
+		case *ast.TypeSpec:
+			names = append(names, sp.Name.Name)
+		case *ast.ValueSpec:
+			for _, id := range sp.Names {
+				names = append(names, id.Name)
+			}
+		}
+	}
+	return names
+}
+
+// stmtDefines lists the session variables a top-level statement declares.
+func stmtDefines(st ast.Stmt) []string {
+	var names []string
+	switch st := st.(type) {
+	case *ast.AssignStmt:
+		if st.Tok == token.DEFINE {
+			for _, e := range st.Lhs {
+				if id, ok := e.(*ast.Ident); ok {
+					names = append(names, id.Name)
+				}
+			}
+		}
+	case *ast.DeclStmt:
+		if gd, ok := st.Decl.(*ast.GenDecl); ok {
+			names = genDeclNames(gd)
+		}
+	}
+	return names
+}
+
+func parseErrors(n int, err error) error {
+	var list scanner.ErrorList
+	if errors.As(err, &list) {
+		var out ErrorList
+		for _, e := range list {
+			out = append(out, posError(n, e.Pos, e.Msg))
+			if len(out) == 10 {
+				break
+			}
+		}
+		return out
+	}
+	return ErrorList{{Cell: n, Msg: err.Error()}}
+}
+
+// posError makes an Error from a position whose file name is a line
+// directive's "cell N".
+func posError(n int, p token.Position, msg string) *Error {
+	e := &Error{Cell: n, Line: p.Line, Col: p.Column, Msg: msg}
+	if c, ok := strings.CutPrefix(p.Filename, "cell "); ok {
+		if k, err := strconv.Atoi(c); err == nil {
+			e.Cell = k
+		}
+	} else {
+		e.Line, e.Col = 0, 0
+	}
+	return e
+}
+
+// sortErrors orders errors by cell, line and column, and drops duplicates.
+func sortErrors(l ErrorList) ErrorList {
+	sort.SliceStable(l, func(i, j int) bool {
+		a, b := l[i], l[j]
+		if a.Cell != b.Cell {
+			return a.Cell < b.Cell
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Col < b.Col
+	})
+	var out ErrorList
+	for i, e := range l {
+		if i > 0 && *e == *l[i-1] {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// isStmtExpr reports whether Go accepts an expression as a statement.
+func isStmtExpr(e ast.Expr) bool {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.CallExpr:
+		return true
+	case *ast.UnaryExpr:
+		return e.Op == token.ARROW
+	}
+	return false
+}
