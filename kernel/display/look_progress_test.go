@@ -1,6 +1,7 @@
 package display
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,4 +40,32 @@ func TestLookProgress(t *testing.T) {
 		b.WriteString("</div>")
 	}
 	os.WriteFile(filepath.Join(*look, "progress.html"), []byte(`<!doctype html><meta charset="utf-8"><body style="margin:0">`+b.String()), 0o644)
+}
+
+// TestLookRealTimeline draws a timeline of real goroutines for -look: a
+// pool of 8 workers taking 40 jobs from a channel, and the main goroutine.
+func TestLookRealTimeline(t *testing.T) {
+	if *look == "" {
+		t.Skip("only with -look")
+	}
+	tl := NewTimeline()
+	tl.SetTitle("8 workers, 40 jobs from a channel")
+	jobs := make(chan int)
+	for w := range 8 {
+		tl.Go(fmt.Sprint("worker ", w+1), "worker", func() {
+			for j := range jobs {
+				tl.Run(fmt.Sprint("worker ", w+1), []string{"fetch", "parse", "store"}[j%3], func() {
+					time.Sleep(time.Duration(1+j%5) * time.Millisecond)
+				})
+			}
+		})
+	}
+	tl.Run("main", "send jobs", func() {
+		for j := range 40 {
+			jobs <- j
+		}
+		close(jobs)
+	})
+	tl.Wait()
+	writeLookPage(t, "timeline-real", tl)
 }

@@ -83,7 +83,12 @@ func firstDiff(got, want string) string {
 			wl = w[i]
 		}
 		if gl != wl {
-			return fmt.Sprintf("line %d:\n got: %s\nwant: %s", i+1, gl, wl)
+			c := 0
+			for c < len(gl) && c < len(wl) && gl[c] == wl[c] {
+				c++
+			}
+			from := max(c-60, 0)
+			return fmt.Sprintf("line %d, byte %d:\n got: …%s\nwant: …%s", i+1, c, gl[from:min(c+60, len(gl))], wl[from:min(c+60, len(wl))])
 		}
 	}
 	return "(same lines, different bytes)"

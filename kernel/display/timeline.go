@@ -26,6 +26,8 @@ import (
 // at its start, so the number of rows is how many ran at once. Spans of one
 // lane that overlap get extra rows in that lane.
 //
+// Live shows a timeline that redraws itself while the work runs.
+//
 // Large timelines stay readable: at most 30 rows are drawn (later lanes are
 // merged into the last row), and spans narrower than a few pixels are merged
 // into one box whose hover text counts them. The caption says what was
@@ -39,6 +41,7 @@ type Timeline struct {
 	open  []bool // open[i]: spans[i] has not ended yet
 	lanes []string
 	seen  map[string]bool
+	live  *live // set by Live
 	wg    sync.WaitGroup
 }
 
@@ -78,19 +81,59 @@ func (t *Timeline) SetTitle(title string) {
 //	end()
 func (t *Timeline) Start(lane, label string) (end func()) {
 	t.mu.Lock()
-	defer t.mu.Unlock()
 	i := len(t.spans)
 	t.useLane(lane)
 	t.spans = append(t.spans, Span{Lane: lane, Label: label, Start: t.now()})
 	t.open = append(t.open, true)
+	l := t.live
+	t.mu.Unlock()
+	t.redraw(l)
 	return func() {
 		t.mu.Lock()
-		defer t.mu.Unlock()
 		if t.open[i] {
 			t.spans[i].End = t.now()
 			t.open[i] = false
 		}
+		l := t.live
+		t.mu.Unlock()
+		t.redraw(l)
 	}
+}
+
+// Live shows the timeline now and redraws it in place while spans are
+// recorded, at most 10 times a second. Wait redraws it one last time.
+//
+//	tl := display.NewTimeline()
+//	tl.Live()
+//	for i := range 8 {
+//		tl.Go(fmt.Sprint("worker ", i), "crawl", func() { crawl(i) })
+//	}
+//	tl.Wait()
+func (t *Timeline) Live() {
+	t.mu.Lock()
+	if t.live != nil {
+		t.mu.Unlock()
+		return
+	}
+	l := newLive()
+	l.now = t.now
+	t.live = l
+	t.mu.Unlock()
+	l.drawNow(t.bundle, false)
+}
+
+// redraw redraws a live timeline if it is time to; l is t.live, read with
+// t.mu held, and t.mu is not held now.
+func (t *Timeline) redraw(l *live) {
+	if l != nil {
+		l.draw(t.bundle)
+	}
+}
+
+// bundle is the timeline's MIME bundle.
+func (t *Timeline) bundle() map[string]any {
+	data, _, _ := Bundle(t)
+	return data
 }
 
 // Run calls f and records it as a span.
@@ -110,16 +153,27 @@ func (t *Timeline) Go(lane, label string, f func()) {
 	})
 }
 
-// Wait waits for the goroutines started with Go.
-func (t *Timeline) Wait() { t.wg.Wait() }
+// Wait waits for the goroutines started with Go. If the timeline is live,
+// Wait then redraws it.
+func (t *Timeline) Wait() {
+	t.wg.Wait()
+	t.mu.Lock()
+	l := t.live
+	t.mu.Unlock()
+	if l != nil {
+		l.drawNow(t.bundle, false)
+	}
+}
 
 // Add records a span that ran from start to end.
 func (t *Timeline) Add(lane, label string, start, end time.Time) {
 	t.mu.Lock()
-	defer t.mu.Unlock()
 	t.useLane(lane)
 	t.spans = append(t.spans, Span{Lane: lane, Label: label, Start: start, End: end})
 	t.open = append(t.open, false)
+	l := t.live
+	t.mu.Unlock()
+	t.redraw(l)
 }
 
 // useLane notes the order lanes are first used in. t.mu is held.
@@ -141,12 +195,49 @@ func (t *Timeline) Spans() []Span {
 	return slices.Clone(t.spans)
 }
 
-// MaxConcurrent returns the largest number of spans that were running at
-// the same instant. A span that ends exactly when another starts does not
-// overlap it.
+// MaxConcurrent returns the largest number of lanes that were busy at the
+// same instant: how many goroutines ran at once, when lanes are
+// goroutines. Spans of lane "" count one each; spans nested in a span of
+// the same lane do not count again. A span that ends exactly when another
+// starts does not overlap it.
 func (t *Timeline) MaxConcurrent() int {
 	spans, _ := t.snapshot()
-	return maxConcurrent(spans)
+	return maxConcurrent(busy(spans))
+}
+
+// busy returns the times each lane was busy: the union of the spans of each
+// named lane, and the spans of lane "" as they are.
+func busy(spans []Span) []Span {
+	var out []Span
+	byLane := map[string][]Span{}
+	var lanes []string
+	for _, s := range spans {
+		if s.Lane == "" {
+			out = append(out, s)
+			continue
+		}
+		if _, ok := byLane[s.Lane]; !ok {
+			lanes = append(lanes, s.Lane)
+		}
+		byLane[s.Lane] = append(byLane[s.Lane], s)
+	}
+	for _, lane := range lanes {
+		ss := slices.Clone(byLane[lane])
+		slices.SortFunc(ss, func(a, b Span) int { return a.Start.Compare(b.Start) })
+		cur := ss[0]
+		for _, s := range ss[1:] {
+			if s.Start.Before(cur.End) {
+				if s.End.After(cur.End) {
+					cur.End = s.End
+				}
+				continue
+			}
+			out = append(out, cur)
+			cur = s
+		}
+		out = append(out, cur)
+	}
+	return out
 }
 
 func maxConcurrent(spans []Span) int {
@@ -212,7 +303,7 @@ func (t *Timeline) String() string {
 	fmt.Fprintf(&b, "timeline of %s in %s", plural(len(spans), "span"), plural(len(lanes), "lane"))
 	if len(spans) > 0 {
 		lo, hi := timeRange(spans)
-		fmt.Fprintf(&b, " over %v, at most %d at once", roundDuration(hi.Sub(lo)), maxConcurrent(spans))
+		fmt.Fprintf(&b, " over %v, at most %d at once", roundDuration(hi.Sub(lo)), maxConcurrent(busy(spans)))
 	}
 	if running > 0 {
 		fmt.Fprintf(&b, ", %d still running", running)
@@ -479,7 +570,7 @@ func (t *Timeline) draw(standalone bool) string {
 
 	// Concurrency profile: how many spans run at once, per pixel column.
 	if showProfile {
-		t.drawProfile(&w, spans, lo, total, left, plotW, profileTop)
+		t.drawProfile(&w, busy(spans), lo, total, left, plotW, profileTop)
 	}
 
 	// Rows.
@@ -526,7 +617,7 @@ func captionLines(spans []Span, lanes []string, lo, hi time.Time, mergedRows, me
 	if named > 0 {
 		first += " in " + plural(named, "lane")
 	}
-	first += fmt.Sprintf(" over %v, at most %d at once", roundDuration(hi.Sub(lo)), maxConcurrent(spans))
+	first += fmt.Sprintf(" over %v, at most %d at once", roundDuration(hi.Sub(lo)), maxConcurrent(busy(spans)))
 	lines := []string{first}
 	var notes []string
 	if mergedRows > 0 {
@@ -541,8 +632,9 @@ func captionLines(spans []Span, lanes []string, lo, hi time.Time, mergedRows, me
 	return lines
 }
 
-// drawProfile draws a step chart of how many spans run at once: the
-// maximum in each pixel column, so it is at most plotW columns wide.
+// drawProfile draws a step chart of how many lanes are busy at once (spans
+// are the busy times of lanes): the maximum in each pixel column, so it is
+// at most plotW columns wide.
 func (t *Timeline) drawProfile(w *svgWriter, spans []Span, lo time.Time, total, left, plotW, top float64) {
 	cols := int(math.Ceil(plotW))
 	peak := make([]int, cols)
@@ -591,7 +683,7 @@ func (t *Timeline) drawProfile(w *svgWriter, spans []Span, lo time.Time, total, 
 		}
 	}
 	fmt.Fprintf(&d, "H%sV%sZ", num(left+plotW), num(top+h))
-	w.el("path", fmt.Sprintf("spans running at once (at most %d)", best), "d", d.String(), "fill", palette[0], "fill-opacity", 0.35, "stroke", palette[0], "stroke-width", 1.0)
+	w.el("path", fmt.Sprintf("lanes busy at once (at most %d)", best), "d", d.String(), "fill", palette[0], "fill-opacity", 0.35, "stroke", palette[0], "stroke-width", 1.0)
 	w.text(left-8, top+10, fmt.Sprint(best), "fill", "currentColor", "text-anchor", "end", "font-size", 11)
 	w.text(left-8, top+h, "0", "fill", "currentColor", "text-anchor", "end", "font-size", 11)
 	w.text(left-8, top+h/2+4, "at once", "fill", "currentColor", "fill-opacity", 0.75, "text-anchor", "end", "font-size", 11)

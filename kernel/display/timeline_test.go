@@ -163,6 +163,17 @@ func TestTimelineStartRunGo(t *testing.T) {
 	if n := len(tl.Spans()); n != 11 {
 		t.Errorf("%d spans, want 11", n)
 	}
+
+	nested := NewTimeline()
+	nested.Add("w1", "outer", ms(0), ms(10))
+	nested.Add("w1", "inner", ms(1), ms(3))
+	nested.Add("w1", "inner", ms(2), ms(4))
+	nested.Add("w2", "outer", ms(10), ms(20))
+	nested.Add("", "x", ms(5), ms(15))
+	nested.Add("", "y", ms(5), ms(15))
+	if got := nested.MaxConcurrent(); got != 3 {
+		t.Errorf("MaxConcurrent = %d with nested spans, want 3 (w1, x, y)", got)
+	}
 }
 
 // TestTimelineConcurrent records and draws from many goroutines; run it
@@ -203,5 +214,36 @@ func TestNiceTicks(t *testing.T) {
 		if got := fmt.Sprint(niceTicks(tt.lo, tt.hi, 6)); got != tt.want {
 			t.Errorf("niceTicks(%v, %v) = %s, want %s", tt.lo, tt.hi, got, tt.want)
 		}
+	}
+}
+
+// TestTimelineLive: a live timeline is shown at once, redrawn at most once
+// per interval while spans are recorded, and once more by Wait.
+func TestTimelineLive(t *testing.T) {
+	got := capture(t)
+	clock := &manualClock{t: base}
+	tl := NewTimeline()
+	tl.now = clock.now
+	tl.Live()
+	tl.Live() // no second output
+	for range 100 {
+		clock.advance(10 * time.Millisecond) // 1 second in all
+		tl.Run("main", "step", func() {})
+	}
+	tl.Wait()
+	msgs := got()
+	if len(msgs) < 5 || len(msgs) > 1+10+1 {
+		t.Fatalf("%d messages for 100 spans over 1s, want about 12", len(msgs))
+	}
+	if msgs[0].Type != "display_data" {
+		t.Errorf("first message %s", msgs[0].Type)
+	}
+	last := msgs[len(msgs)-1]
+	d := data(t, last)
+	if last.Type != "update_display_data" || d["text/plain"] != "timeline of 100 spans in 1 lane over 990ms, at most 1 at once" {
+		t.Errorf("last message %s %q", last.Type, d["text/plain"])
+	}
+	if _, ok := d["text/html"]; !ok {
+		t.Errorf("live timeline message has no HTML")
 	}
 }
