@@ -538,7 +538,7 @@ type pass struct {
 	run  func(e *emitter, n ast.Node)
 }
 
-var passes []pass
+var passes = []pass{passGoPanic, passOsExit, passRangeInt, passLoopVar, passBuiltins}
 
 // needsFormatting reports whether only the interpreter can show a value of
 // type t: an interface, or a type declared in a cell with a String or

@@ -41,13 +41,14 @@ type runner struct {
 	in       *interp.Interpreter
 	s        *cell.Session
 	out      *syncBuffer
+	errOut   *syncBuffer // yaegi's own panic traces
 	frontEnd bool
 	n        int
 }
 
 func newRunner(t testing.TB, frontEnd bool) *runner {
-	out := &syncBuffer{}
-	in := interp.New(interp.Options{Stdout: out, Stderr: out, Unrestricted: true})
+	out, errOut := &syncBuffer{}, &syncBuffer{}
+	in := interp.New(interp.Options{Stdout: out, Stderr: errOut, Unrestricted: true})
 	if err := in.Use(symbols.Symbols); err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +57,7 @@ func newRunner(t testing.TB, frontEnd bool) *runner {
 	if err := in.Use(cell.RuntimeSymbols(goPanic, exit)); err != nil {
 		t.Fatal(err)
 	}
-	return &runner{in: in, s: cell.NewSession(cell.Options{}), out: out, frontEnd: frontEnd}
+	return &runner{in: in, s: cell.NewSession(cell.Options{}), out: out, errOut: errOut, frontEnd: frontEnd}
 }
 
 // run runs one cell and returns its result (if any) as text.

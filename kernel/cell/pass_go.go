@@ -1,0 +1,154 @@
+package cell
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strconv"
+
+	"golang.org/x/tools/go/ast/astutil"
+)
+
+// Pass goPanic: in yaegi v0.16.1 a panic in a goroutine that a cell started
+// kills the whole process. Every go statement runs its call under a
+// deferred, interpreted recover (yaegi's recover works only in interpreted
+// deferred functions) that reports the panic to cellrt.GoPanic with the
+// cell and line of the go statement.
+//
+//	go f(x, y)
+//
+// becomes
+//
+//	{ _gl_f1 := f; var _gl_a2 T1 = x; var _gl_a3 T2 = y
+//	  go func() { defer func() { if r := recover(); r != nil { cellrt.GoPanic("cell 3, line 4", r) } }(); _gl_f1(_gl_a2, _gl_a3) }() }
+//
+// (a function literal keeps its arguments and gets the deferred recover).
+var passGoPanic = pass{"goPanic", func(e *emitter, root ast.Node) {
+	astutil.Apply(root, nil, func(c *astutil.Cursor) bool {
+		g, ok := c.Node().(*ast.GoStmt)
+		if !ok {
+			return true
+		}
+		c.Replace(e.wrapGo(g))
+		return true
+	})
+}}
+
+func (e *emitter) recoverDefer(pos token.Pos) ast.Stmt {
+	rt := e.importAlias(RuntimePath, "cellrt")
+	src := "defer func() { if r := recover(); r != nil { " + rt + ".GoPanic(" + strconv.Quote(e.where(pos)) + ", r) } }()"
+	return parseStmt(src)
+}
+
+func (e *emitter) wrapGo(g *ast.GoStmt) ast.Stmt {
+	call := g.Call
+	if lit, ok := ast.Unparen(call.Fun).(*ast.FuncLit); ok {
+		lit.Body.List = append([]ast.Stmt{e.recoverDefer(g.Pos())}, lit.Body.List...)
+		return g
+	}
+	var pre []ast.Stmt
+	fun := call.Fun
+	tv := e.c.info.Types[call.Fun]
+	sig, _ := types.Unalias(tv.Type).Underlying().(*types.Signature)
+	if !tv.IsBuiltin() {
+		name := e.newName("f")
+		pre = append(pre, &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(name)}, Tok: token.DEFINE, Rhs: []ast.Expr{call.Fun}})
+		fun = ast.NewIdent(name)
+	}
+	var args []ast.Expr
+	for i, a := range call.Args {
+		name := e.newName("a")
+		var t types.Type
+		if sig != nil {
+			switch {
+			case sig.Variadic() && i >= sig.Params().Len()-1 && !call.Ellipsis.IsValid():
+				t = sig.Params().At(sig.Params().Len() - 1).Type().(*types.Slice).Elem()
+			case i < sig.Params().Len():
+				t = sig.Params().At(i).Type()
+			}
+		}
+		if t == nil {
+			if atv, ok := e.c.info.Types[a]; ok {
+				t = types.Default(atv.Type)
+			}
+		}
+		if t != nil && !hasTypeParam(t) {
+			pre = append(pre, &ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, Specs: []ast.Spec{
+				&ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(name)}, Type: e.typeExpr(t), Values: []ast.Expr{a}},
+			}}})
+		} else {
+			pre = append(pre, &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(name)}, Tok: token.DEFINE, Rhs: []ast.Expr{a}})
+		}
+		args = append(args, ast.NewIdent(name))
+	}
+	inner := &ast.CallExpr{Fun: fun, Args: args, Ellipsis: call.Ellipsis}
+	lit := &ast.FuncLit{
+		Type: &ast.FuncType{Params: &ast.FieldList{}},
+		Body: &ast.BlockStmt{List: []ast.Stmt{e.recoverDefer(g.Pos()), &ast.ExprStmt{X: inner}}},
+	}
+	pre = append(pre, &ast.GoStmt{Go: g.Go, Call: &ast.CallExpr{Fun: lit}})
+	return &ast.BlockStmt{List: pre}
+}
+
+// hasTypeParam reports whether t mentions a type parameter (generated code
+// cannot name it outside its function).
+func hasTypeParam(t types.Type) bool {
+	found := false
+	var walk func(t types.Type)
+	seen := map[types.Type]bool{}
+	walk = func(t types.Type) {
+		if found || seen[t] {
+			return
+		}
+		seen[t] = true
+		switch t := t.(type) {
+		case *types.TypeParam:
+			found = true
+		case *types.Pointer:
+			walk(t.Elem())
+		case *types.Slice:
+			walk(t.Elem())
+		case *types.Array:
+			walk(t.Elem())
+		case *types.Map:
+			walk(t.Key())
+			walk(t.Elem())
+		case *types.Chan:
+			walk(t.Elem())
+		case *types.Named:
+			for i := range t.TypeArgs().Len() {
+				walk(t.TypeArgs().At(i))
+			}
+		case *types.Signature:
+			for i := range t.Params().Len() {
+				walk(t.Params().At(i).Type())
+			}
+			for i := range t.Results().Len() {
+				walk(t.Results().At(i).Type())
+			}
+		case *types.Struct:
+			for i := range t.NumFields() {
+				walk(t.Field(i).Type())
+			}
+		}
+	}
+	walk(t)
+	return found
+}
+
+// Pass osExit: os.Exit in a cell would end the worker (yaegi's unrestricted
+// table calls the real one). It becomes cellrt.Exit, which the session
+// turns into the end of the cell.
+var passOsExit = pass{"osExit", func(e *emitter, root ast.Node) {
+	ast.Inspect(root, func(n ast.Node) bool {
+		sel, ok := n.(*ast.SelectorExpr)
+		if !ok {
+			return true
+		}
+		if f, ok := e.c.info.Uses[sel.Sel].(*types.Func); ok && f.Pkg() != nil && f.Pkg().Path() == "os" && f.Name() == "Exit" {
+			sel.X = ast.NewIdent(e.importAlias(RuntimePath, "cellrt"))
+			sel.Sel = ast.NewIdent("Exit")
+		}
+		return true
+	})
+}}

@@ -1,0 +1,185 @@
+package cell
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/ast/astutil"
+)
+
+// parseStmt parses one generated statement.
+func parseStmt(src string) ast.Stmt {
+	f, err := parser.ParseFile(token.NewFileSet(), "", "package p; func _() {\n"+src+"\n}", 0)
+	if err != nil {
+		panic("cell: bad generated code: " + src + ": " + err.Error())
+	}
+	return f.Decls[0].(*ast.FuncDecl).Body.List[0]
+}
+
+func parseExpr(src string) ast.Expr {
+	x, err := parser.ParseExpr(src)
+	if err != nil {
+		panic("cell: bad generated code: " + src + ": " + err.Error())
+	}
+	return x
+}
+
+// Pass rangeInt: Go 1.22's range over an integer crashes yaegi v0.16.1
+// ("nil type"). `for i := range n { body }` becomes
+//
+//	for _gl_i, _gl_n := T(0), T(n); _gl_i < _gl_n; _gl_i++ { i := _gl_i; body }
+//
+// which also gives each iteration its own i.
+var passRangeInt = pass{"rangeInt", func(e *emitter, root ast.Node) {
+	astutil.Apply(root, nil, func(c *astutil.Cursor) bool {
+		rs, ok := c.Node().(*ast.RangeStmt)
+		if !ok {
+			return true
+		}
+		tv, ok := e.c.info.Types[rs.X]
+		if !ok {
+			return true
+		}
+		b, ok := tv.Type.Underlying().(*types.Basic)
+		if !ok || b.Info()&types.IsInteger == 0 {
+			return true
+		}
+		t := types.Default(tv.Type)
+		if rs.Key != nil && rs.Tok == token.DEFINE {
+			if obj := e.c.info.Defs[identOf(rs.Key)]; obj != nil {
+				t = obj.Type()
+			}
+		}
+		ts := e.typeString(t)
+		i, n := e.newName("i"), e.newName("n")
+		init := &ast.AssignStmt{
+			Lhs: []ast.Expr{ast.NewIdent(i), ast.NewIdent(n)},
+			Tok: token.DEFINE,
+			Rhs: []ast.Expr{parseExpr(ts + "(0)"), &ast.CallExpr{Fun: ast.NewIdent(ts), Args: []ast.Expr{rs.X}}},
+		}
+		body := rs.Body
+		if rs.Key != nil && !isBlank(rs.Key) {
+			tok := rs.Tok
+			if tok == token.DEFINE {
+				tok = token.DEFINE
+			}
+			body.List = append([]ast.Stmt{&ast.AssignStmt{Lhs: []ast.Expr{rs.Key}, Tok: tok, Rhs: []ast.Expr{ast.NewIdent(i)}}}, body.List...)
+		}
+		c.Replace(&ast.ForStmt{
+			For:  rs.For,
+			Init: init,
+			Cond: &ast.BinaryExpr{X: ast.NewIdent(i), Op: token.LSS, Y: ast.NewIdent(n)},
+			Post: &ast.IncDecStmt{X: ast.NewIdent(i), Tok: token.INC},
+			Body: body,
+		})
+		return true
+	})
+}}
+
+func identOf(e ast.Expr) *ast.Ident {
+	id, _ := e.(*ast.Ident)
+	return id
+}
+
+func isBlank(e ast.Expr) bool {
+	id, ok := e.(*ast.Ident)
+	return ok && id.Name == "_"
+}
+
+// Pass loopVar: yaegi v0.16.1 shares loop variables across iterations (Go
+// ≤ 1.21), so closures and goroutines started in a loop all see the last
+// value. When a loop body has a function literal, a go or defer statement
+// or takes an address, the body starts with `i := i` for the loop's
+// variables. A three-clause loop whose body assigns its variable is left
+// alone (the copy would cut the assignment off from the loop).
+var passLoopVar = pass{"loopVar", func(e *emitter, root ast.Node) {
+	ast.Inspect(root, func(n ast.Node) bool {
+		var names []string
+		var body *ast.BlockStmt
+		switch s := n.(type) {
+		case *ast.ForStmt:
+			as, ok := s.Init.(*ast.AssignStmt)
+			if !ok || as.Tok != token.DEFINE {
+				return true
+			}
+			for _, l := range as.Lhs {
+				if id := identOf(l); id != nil && id.Name != "_" {
+					names = append(names, id.Name)
+				}
+			}
+			body = s.Body
+			if assigns(body, names) {
+				return true
+			}
+		case *ast.RangeStmt:
+			if s.Tok != token.DEFINE {
+				return true
+			}
+			for _, l := range []ast.Expr{s.Key, s.Value} {
+				if id := identOf(l); id != nil && id.Name != "_" {
+					names = append(names, id.Name)
+				}
+			}
+			body = s.Body
+		default:
+			return true
+		}
+		if len(names) == 0 || !captures(body) {
+			return true
+		}
+		var lhs, rhs []ast.Expr
+		for _, name := range names {
+			lhs = append(lhs, ast.NewIdent(name))
+			rhs = append(rhs, ast.NewIdent(name))
+		}
+		body.List = append([]ast.Stmt{&ast.AssignStmt{Lhs: lhs, Tok: token.DEFINE, Rhs: rhs}}, body.List...)
+		return true
+	})
+}}
+
+// captures reports whether a loop body may keep a reference to a loop
+// variable beyond its iteration.
+func captures(body *ast.BlockStmt) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit, *ast.GoStmt, *ast.DeferStmt:
+			found = true
+		case *ast.UnaryExpr:
+			if n.Op == token.AND {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// assigns reports whether a block assigns one of the names.
+func assigns(body *ast.BlockStmt, names []string) bool {
+	set := map[string]bool{}
+	for _, n := range names {
+		set[n] = true
+	}
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if n.Tok != token.DEFINE {
+				for _, l := range n.Lhs {
+					if id := identOf(l); id != nil && set[id.Name] {
+						found = true
+					}
+				}
+			}
+		case *ast.IncDecStmt:
+			if id := identOf(n.X); id != nil && set[id.Name] {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
