@@ -1,6 +1,7 @@
 package display
 
 import (
+	"container/heap"
 	"fmt"
 	"math"
 	"slices"
@@ -376,16 +377,8 @@ func layoutRows(spans []Span, lanes []string, maxRows int) (rows []row, merged i
 		ss := byLane[lane]
 		slices.SortStableFunc(ss, func(a, b Span) int { return a.Start.Compare(b.Start) })
 		var laneRows []row
-		var ends []time.Time
-		for _, s := range ss {
-			k := slices.IndexFunc(ends, func(e time.Time) bool { return !e.After(s.Start) })
-			if k < 0 {
-				k = len(ends)
-				ends = append(ends, time.Time{})
-				laneRows = append(laneRows, row{lane: lane, lanes: 1})
-			}
-			ends[k] = s.End
-			laneRows[k].spans = append(laneRows[k].spans, s)
+		for _, packed := range packRows(ss) {
+			laneRows = append(laneRows, row{lane: lane, lanes: 1, spans: packed})
 		}
 		for k := range laneRows {
 			switch {
@@ -417,6 +410,66 @@ func layoutRows(spans []Span, lanes []string, maxRows int) (rows []row, merged i
 	last.label = fmt.Sprintf("+%d more rows", merged)
 	slices.SortStableFunc(last.spans, func(a, b Span) int { return a.Start.Compare(b.Start) })
 	return append(rows[:maxRows-1], last), merged
+}
+
+// packRows puts spans, sorted by start, into rows so that spans in a row
+// do not overlap: each span into the lowest-numbered row free at its start.
+// It takes O(n log n) time, so a lane of 100,000 concurrent spans is fine.
+func packRows(spans []Span) [][]Span {
+	var rows [][]Span
+	var free intHeap  // rows free now, lowest first
+	var busy busyHeap // rows in use, earliest end first
+	for _, s := range spans {
+		for len(busy) > 0 && !busy[0].end.After(s.Start) {
+			heap.Push(&free, heap.Pop(&busy).(busyRow).row)
+		}
+		var k int
+		if len(free) > 0 {
+			k = heap.Pop(&free).(int)
+		} else {
+			k = len(rows)
+			rows = append(rows, nil)
+		}
+		rows[k] = append(rows[k], s)
+		heap.Push(&busy, busyRow{end: s.End, row: k})
+	}
+	return rows
+}
+
+type intHeap []int
+
+func (h intHeap) Len() int           { return len(h) }
+func (h intHeap) Less(i, j int) bool { return h[i] < h[j] }
+func (h intHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *intHeap) Push(x any)        { *h = append(*h, x.(int)) }
+func (h *intHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+type busyRow struct {
+	end time.Time
+	row int
+}
+
+type busyHeap []busyRow
+
+func (h busyHeap) Len() int { return len(h) }
+func (h busyHeap) Less(i, j int) bool {
+	if c := h[i].end.Compare(h[j].end); c != 0 {
+		return c < 0
+	}
+	return h[i].row < h[j].row
+}
+func (h busyHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *busyHeap) Push(x any)   { *h = append(*h, x.(busyRow)) }
+func (h *busyHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 // box is what is drawn for one span or for several merged spans.
@@ -476,11 +529,21 @@ func (t *Timeline) draw(standalone bool) string {
 		}
 	}
 	byLabel := len(labels) <= tlMaxLegend
+	index := map[string]int{} // label or lane → colour number
+	if byLabel {
+		for i, l := range labels {
+			index[l] = i
+		}
+	} else {
+		for i, l := range lanes {
+			index[l] = i
+		}
+	}
 	colour := func(s Span) string {
 		if byLabel {
-			return palette[slices.Index(labels, s.Label)%len(palette)]
+			return palette[index[s.Label]%len(palette)]
 		}
-		return palette[slices.Index(lanes, s.Lane)%len(palette)]
+		return palette[index[s.Lane]%len(palette)]
 	}
 	showLegend := byLabel && (len(labels) > 1 || labels[0] != "")
 
