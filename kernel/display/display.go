@@ -8,9 +8,33 @@
 // test, a compiled program) no sink is installed and the text/plain form of
 // every output is written to os.Stdout, so the same code runs anywhere.
 //
-// A value that is the result of a cell is shown with Bundle: a value with an
-// HTML, SVG, Markdown, PNG, JPEG, LaTeX or JSON method is shown with it, an
-// image.Image as a PNG, a slice of structs as a table, anything else as text.
+// # Showing values
+//
+// HTML, Markdown, SVG, PNG, JPEG, Image, JSON, LaTeX and Text show one
+// output each; Show shows any value in its richest form, as Bundle describes;
+// Table shows a slice of structs or maps, or a map, as a table. A value that
+// is the result of a cell is shown with Bundle too: a value with an HTML,
+// SVG, Markdown, PNG, JPEG, LaTeX or JSON method is shown with it, an
+// image.Image as a PNG, a slice of structs or maps as a table, anything else
+// as text.
+//
+// # Outputs that change
+//
+// A Handle is one output that later calls replace in place. NewProgress
+// shows a progress bar and NewCounter a number with its maximum, for example
+// of goroutines running; both may be updated from many goroutines and redraw
+// at most 10 times a second.
+//
+// # Pictures of concurrent work
+//
+// A Timeline records spans of work from any goroutine (Start, Run, Go, Add)
+// and draws a Gantt chart: a row per goroutine or worker, how many were busy
+// at once, hover text with exact times; it stays readable with thousands of
+// spans. NewBarChart compares numbers, such as the time each version of a
+// program took; NewLineChart draws curves, such as speed-up against the
+// number of workers. Pictures are SVG, inline in the notebook page (text and
+// axes take the theme's text colour, so they read in light and dark themes)
+// and as a standalone image/svg+xml on a white card for other front ends.
 package display
 
 import (
