@@ -70,6 +70,17 @@ func Build(ctx context.Context, env *Env, s *spec.Spec, sub *submission.Submissi
 			return nil, fmt.Errorf("build: %w", err)
 		}
 	}
+	// Given files: the exercise's non-test Go files that are not solution files.
+	// They are written after the learner's, so a learner file of the same name cannot replace them.
+	given, err := givenFiles(s)
+	if err != nil {
+		return nil, err
+	}
+	for name, data := range given {
+		if err := os.WriteFile(filepath.Join(src, name), data, 0o644); err != nil {
+			return nil, fmt.Errorf("build: %w", err)
+		}
+	}
 	hidden, tests, err := hiddenTests(s.Dir)
 	if err != nil {
 		return nil, err
@@ -90,7 +101,7 @@ func Build(ctx context.Context, env *Env, s *spec.Spec, sub *submission.Submissi
 		return nil, fmt.Errorf("build: %w", err)
 	}
 	binary := filepath.Join(bin, s.Package+".test")
-	out, err := r.goCmd(ctx, env, src, "test", "-c", "-race", "-trimpath", "-o", binary, ".")
+	out, err := r.goCmd(ctx, env, src, "test", "-c", "-race", "-trimpath", "-o", filepath.Join("..", "bin", filepath.Base(binary)), ".")
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("build: %w", ctx.Err())
@@ -243,6 +254,31 @@ func mentions(evidence []string, s string) bool {
 func isStd(path string) bool {
 	first, _, _ := strings.Cut(path, "/")
 	return path != "C" && !strings.Contains(first, ".")
+}
+
+// givenFiles reads the exercise's non-test Go files that spec.solution_files does not name.
+func givenFiles(s *spec.Spec) (map[string][]byte, error) {
+	files, err := filepath.Glob(filepath.Join(s.Dir, "*.go"))
+	if err != nil {
+		return nil, fmt.Errorf("build: %w", err)
+	}
+	solution := map[string]bool{}
+	for _, f := range s.SolutionFiles {
+		solution[f] = true
+	}
+	given := map[string][]byte{}
+	for _, f := range files {
+		name := filepath.Base(f)
+		if strings.HasSuffix(name, "_test.go") || solution[name] {
+			continue
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("build: %w", err)
+		}
+		given[name] = data
+	}
+	return given, nil
 }
 
 // hiddenTests reads the exercise's *_test.go files and the names of their top-level tests.

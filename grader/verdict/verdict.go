@@ -74,9 +74,15 @@ func Judge(in Input) Judgement {
 		return j
 	}
 	j := classify(in, sum, text)
-	j.Passed = min(sum.Passes, in.Runs)
-	if j.Verdict == Pass || j.Verdict == Skipped {
+	switch j.Verdict {
+	case Pass, Skipped:
 		j.Passed = in.Runs
+	case Fail, Leak, Deadlock:
+		j.Passed = min(sum.Passes, in.Runs)
+	default:
+		// A race report, a panic or a timeout taints the whole process;
+		// the race detector reports each race only once.
+		j.Passed = 0
 	}
 	return j
 }
