@@ -208,3 +208,13 @@ func ExampleLineChart() {
 	// measured        1         1
 	// measured        8       5.5
 }
+
+// The text form of a histogram summarises the values.
+func ExampleHistogram() {
+	h := display.NewHistogram("Latency", "ms")
+	for _, v := range []float64{12, 15, 11, 14, 13, 250} {
+		h.Add(v)
+	}
+	display.Show(h)
+	// Output: Latency: 6 values, min 11, median 13.5, p90 132.5, p99 238.25, max 250 ms
+}
