@@ -216,5 +216,5 @@ func ExampleHistogram() {
 		h.Add(v)
 	}
 	display.Show(h)
-	// Output: Latency: 6 values, min 11, median 13.5, p90 132.5, p99 238.25, max 250 ms
+	// Output: Latency: 6 values, min 11, median 13.5, p90 132.5, p99 238.3, max 250 ms
 }
