@@ -265,29 +265,67 @@ func spin(x int) int {
 	return int(h % 1000)
 }
 
-// TestSpeedup compares 2 workers with 1 worker on CPU-bound work, measured
-// back to back in the same process. Best ratio of up to 5 rounds must be ≥ 1.5.
+// refSpin is the reference: spin over the same 16 inputs on parts plain
+// goroutines.
+func refSpin(parts int) {
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Go(func() {
+			for i := p; i < 16; i += parts {
+				spin(i)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// TestSpeedup: CPU-bound work on 2 workers must be 1.5× faster than on 1
+// (see checkSpeedup for how a busy machine is handled).
 func TestSpeedup(t *testing.T) {
+	in := ints(16)
+	want := ParallelMap(in, 1, spin)
+	run := func(workers int) func() {
+		return func() {
+			if got := ParallelMap(in, workers, spin); !slices.Equal(got, want) {
+				t.Fatalf("%d workers computed %v, want %v", workers, got, want)
+			}
+		}
+	}
+	checkSpeedup(t, run(1), run(2))
+}
+
+func timeIt(f func()) time.Duration {
+	start := time.Now()
+	f()
+	return time.Since(start)
+}
+
+// checkSpeedup wants two (the code on 2 workers) to be at least 1.5× faster
+// than one (the same work on 1 worker). In up to 10 rounds it times both, and
+// the same work on 1 and 2 plain goroutines (the reference), interleaved. It
+// passes as soon as a round shows 1.5×. A round in which the reference showed
+// 1.7× but the code under test at most 1.2× is a strike; three strikes fail.
+// Otherwise the machine was too busy to tell, and the test skips.
+func checkSpeedup(t *testing.T, one, two func()) {
+	t.Helper()
 	if runtime.GOMAXPROCS(0) < 2 {
 		t.Skip("needs GOMAXPROCS >= 2")
 	}
-	in := ints(16)
-	want := ParallelMap(in, 1, spin)
-	best := 0.0
-	for round := 0; round < 5 && best < 1.5; round++ {
-		start := time.Now()
-		ParallelMap(in, 1, spin)
-		serial := time.Since(start)
-		start = time.Now()
-		got := ParallelMap(in, 2, spin)
-		parallel := time.Since(start)
-		if !slices.Equal(got, want) {
-			t.Fatalf("2 workers computed %v, 1 worker %v", got, want)
+	best, strikes := 0.0, 0
+	for round := range 10 {
+		r1, l1 := timeIt(func() { refSpin(1) }), timeIt(one)
+		r2, l2 := timeIt(func() { refSpin(2) }), timeIt(two)
+		ratio, ref := float64(l1)/float64(l2), float64(r1)/float64(r2)
+		t.Logf("round %d: 1 worker %v, 2 workers %v (%.2f×); reference %v / %v (%.2f×)", round, l1, l2, ratio, r1, r2, ref)
+		if ratio >= 1.5 {
+			return
 		}
-		best = max(best, float64(serial)/float64(parallel))
-		t.Logf("round %d: 1 worker %v, 2 workers %v", round, serial, parallel)
+		best = max(best, ratio)
+		if ref >= 1.7 && ratio <= 1.2 {
+			if strikes++; strikes == 3 {
+				t.Fatalf("2 workers were at most %.2f× faster than 1, want ≥ 1.5×: in 3 rounds the same work on 2 plain goroutines was ≥ 1.7× faster", best)
+			}
+		}
 	}
-	if best < 1.5 {
-		t.Errorf("best speedup of 2 workers over 1 is %.2f×, want ≥ 1.5×", best)
-	}
+	t.Skipf("machine too busy to measure a speedup (best %.2f×, %d strikes in 10 rounds)", best, strikes)
 }
