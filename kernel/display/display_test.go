@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // capture installs a sink that records messages until the test ends.
@@ -90,6 +91,13 @@ func TestBundle(t *testing.T) {
 		{"image", img, map[string]any{"image/png": "*", "text/plain": "*"}},
 		{"slice of structs", []point{{1, 2}, {3, 4}}, map[string]any{"text/html": "*", "text/plain": "X  Y\n1  2\n3  4\n"}},
 		{"empty slice", []point{}, map[string]any{"text/plain": "[]"}},
+		{"slice of stringers", []named{"a"}, map[string]any{"text/plain": "[name a]"}},
+		{"slice of times", []time.Time{base}, map[string]any{"text/plain": "[2026-01-02 03:04:05 +0000 UTC]"}},
+		{"slice of timelines", []*Timeline{NewTimeline()}, map[string]any{"text/plain": "*"}},
+		{"unexported fields left out", []struct {
+			Name   string
+			secret int
+		}{{"a", 1}}, map[string]any{"text/html": "*", "text/plain": "Name\na\n"}},
 		{"slice of ints", []int{1, 2}, map[string]any{"text/plain": "[1 2]"}},
 		// The yaegi interpreter gives the types a cell declares no name and
 		// an X before unexported field names.

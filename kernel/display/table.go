@@ -50,11 +50,14 @@ func tableOf(v any) (t *table, ok bool) {
 		return nil, false
 	}
 	et := rv.Type().Elem()
+	if rendersItself(et) {
+		return nil, false
+	}
 	if et.Kind() == reflect.Pointer && et.Elem().Kind() == reflect.Struct {
 		et = et.Elem()
 	}
 	switch {
-	case et.Kind() == reflect.Struct && et.NumField() > 0:
+	case et.Kind() == reflect.Struct && len(columns(et)) > 0:
 		return structTable(rv, et), true
 	case et.Kind() == reflect.Map && et.Key().Kind() == reflect.String:
 		return mapsTable(rv), true
@@ -62,9 +65,38 @@ func tableOf(v any) (t *table, ok bool) {
 	return nil, false
 }
 
+// rendersItself reports whether values of type t (or *t) have a String,
+// Error or display method: such values are shown by it, not as a table row.
+func rendersItself(t reflect.Type) bool {
+	for _, t := range []reflect.Type{t, reflect.PointerTo(t)} {
+		for _, i := range []reflect.Type{
+			reflect.TypeFor[fmt.Stringer](), reflect.TypeFor[error](), reflect.TypeFor[HTMLer](), reflect.TypeFor[SVGer](),
+			reflect.TypeFor[Markdowner](), reflect.TypeFor[PNGer](), reflect.TypeFor[JPEGer](), reflect.TypeFor[LaTeXer](),
+		} {
+			if t.Implements(i) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// columns returns the indexes of the fields of struct type t shown as
+// columns: the exported ones (all fields of types declared in cells are).
+func columns(t reflect.Type) []int {
+	var cols []int
+	for i := range t.NumField() {
+		if t.Field(i).IsExported() {
+			cols = append(cols, i)
+		}
+	}
+	return cols
+}
+
 func structTable(rv reflect.Value, et reflect.Type) *table {
 	t := &table{}
-	for i := range et.NumField() {
+	cols := columns(et)
+	for _, i := range cols {
 		f := et.Field(i)
 		t.cols = append(t.cols, fieldName(et, f.Name))
 		t.numeric = append(t.numeric, isNumber(f.Type))
@@ -82,8 +114,8 @@ func structTable(rv reflect.Value, et reflect.Type) *table {
 			}
 			e = e.Elem()
 		}
-		for j := range row {
-			row[j] = cellText(e.Field(j))
+		for j, i := range cols {
+			row[j] = cellText(e.Field(i))
 		}
 		t.rows = append(t.rows, row)
 	}

@@ -166,8 +166,12 @@ func (t *Timeline) Wait() {
 	}
 }
 
-// Add records a span that ran from start to end.
+// Add records a span that ran from start to end (or from end to start, if
+// end is the earlier).
 func (t *Timeline) Add(lane, label string, start, end time.Time) {
+	if end.Before(start) {
+		start, end = end, start
+	}
 	t.mu.Lock()
 	t.useLane(lane)
 	t.spans = append(t.spans, Span{Lane: lane, Label: label, Start: start, End: end})
