@@ -200,8 +200,22 @@ func decimals(step float64) int {
 	return max(0, int(-math.Floor(math.Log10(step)+1e-9)))
 }
 
-// formatTick formats a tick value with the decimals its step needs.
+// formatTick formats a tick value with the decimals its step needs, and
+// large values with a suffix: 2000 as 2k, 3500000 as 3.5M.
 func formatTick(v, step float64) string {
+	for _, s := range []struct {
+		scale  float64
+		suffix string
+	}{{1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}} {
+		if step >= s.scale && v != 0 {
+			return formatPlainTick(v/s.scale, step/s.scale) + s.suffix
+		}
+	}
+	return formatPlainTick(v, step)
+}
+
+// formatPlainTick formats a tick value with the decimals its step needs.
+func formatPlainTick(v, step float64) string {
 	return strconv.FormatFloat(v, 'f', decimals(step), 64)
 }
 

@@ -627,7 +627,7 @@ func (t *Timeline) draw(standalone bool) string {
 		tx := left + tk/total*plotW
 		w.el("line", "", "x1", tx, "y1", gridTop, "x2", tx, "y2", axisY, "stroke", "currentColor", "stroke-opacity", 0.15)
 		w.el("line", "", "x1", tx, "y1", axisY, "x2", tx, "y2", axisY+5, "stroke", "currentColor")
-		label := formatTick(tk/unit, step/unit) + unitName
+		label := formatPlainTick(tk/unit, step/unit) + unitName
 		if tk == 0 {
 			label = "0"
 		}

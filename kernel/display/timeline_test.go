@@ -197,6 +197,22 @@ func TestTimelineConcurrent(t *testing.T) {
 	checkWellFormed(t, tl.HTML())
 }
 
+func TestFormatTick(t *testing.T) {
+	tests := []struct {
+		v, step float64
+		want    string
+	}{
+		{0, 0.2, "0.0"}, {0.4, 0.2, "0.4"}, {5, 1, "5"}, {800, 200, "800"},
+		{0, 1000, "0"}, {3000, 1000, "3k"}, {1400000, 200000, "1400k"}, {3500000, 500000, "3500k"},
+		{3e6, 1e6, "3M"}, {2.5e9, 5e8, "2500M"}, {0.003, 0.0005, "0.0030"},
+	}
+	for _, tt := range tests {
+		if got := formatTick(tt.v, tt.step); got != tt.want {
+			t.Errorf("formatTick(%v, %v) = %q, want %q", tt.v, tt.step, got, tt.want)
+		}
+	}
+}
+
 func TestNiceTicks(t *testing.T) {
 	tests := []struct {
 		lo, hi float64
