@@ -142,15 +142,15 @@ func (k *Kernel) Request(ctx context.Context, s *wire.Socket, msgType string, co
 }
 
 func (k *Kernel) send(ctx context.Context, s *wire.Socket, m *wire.Message) (*wire.Message, error) {
-	ch := k.expect(m.Header.MsgID)
+	ch := k.Expect(m.Header.MsgID)
 	if err := s.Send(m); err != nil {
 		return nil, err
 	}
-	return k.await(ctx, m, ch)
+	return k.Await(ctx, m, ch)
 }
 
-// expect registers interest in the reply to request id.
-func (k *Kernel) expect(id string) chan *wire.Message {
+// Expect registers interest in the reply to request id.
+func (k *Kernel) Expect(id string) chan *wire.Message {
 	ch := make(chan *wire.Message, 1)
 	k.mu.Lock()
 	k.waiting[id] = ch
@@ -158,7 +158,7 @@ func (k *Kernel) expect(id string) chan *wire.Message {
 	return ch
 }
 
-func (k *Kernel) await(ctx context.Context, m *wire.Message, ch chan *wire.Message) (*wire.Message, error) {
+func (k *Kernel) Await(ctx context.Context, m *wire.Message, ch chan *wire.Message) (*wire.Message, error) {
 	defer func() {
 		k.mu.Lock()
 		delete(k.waiting, m.Header.MsgID)
@@ -331,14 +331,14 @@ func (k *Kernel) StartExecute(code string) (*wire.Message, chan *wire.Message, e
 	if err != nil {
 		return nil, nil, err
 	}
-	ch := k.expect(m.Header.MsgID)
+	ch := k.Expect(m.Header.MsgID)
 	return m, ch, k.Client.Shell.Send(m)
 }
 
 // Wait collects the reply and outputs of a request sent by StartExecute.
 func (k *Kernel) Wait(ctx context.Context, m *wire.Message, ch chan *wire.Message) (Result, error) {
 	var r Result
-	reply, err := k.await(ctx, m, ch)
+	reply, err := k.Await(ctx, m, ch)
 	if err != nil {
 		return r, err
 	}

@@ -55,10 +55,12 @@ func (k *Kernel) dispatchEvents(w *workerProc) {
 
 // ask sends a request to the worker and waits for its reply. died is true
 // when the worker exited first.
-func (k *Kernel) ask(req workerproto.Request, interrupt <-chan struct{}) (ev workerproto.Event, w *workerProc, died bool) {
-	k.mu.Lock()
-	w = k.worker
-	k.mu.Unlock()
+func (k *Kernel) ask(ctx context.Context, req workerproto.Request, interrupt <-chan struct{}) (ev workerproto.Event, w *workerProc, died bool) {
+	w, err := k.currentWorker(ctx)
+	if err != nil {
+		return workerproto.Event{Status: "error", Error: &workerproto.Error{
+			Name: "WorkerUnavailable", Value: err.Error(), Traceback: []string{err.Error()}}}, nil, false
+	}
 	if err := w.send(req); err != nil {
 		<-w.exited
 		return ev, w, true
@@ -124,17 +126,14 @@ func (k *Kernel) execute(ctx context.Context, s *wire.Socket, m *wire.Message) {
 		k.publish(m, "execute_input", map[string]any{"code": c.Code, "execution_count": n})
 	}
 
-	ev, w, died := k.ask(workerproto.Request{Type: workerproto.Execute, Code: c.Code, ExecCount: n, AllowStdin: c.AllowStdin}, interrupt)
+	ev, w, died := k.ask(ctx, workerproto.Request{Type: workerproto.Execute, Code: c.Code, ExecCount: n, AllowStdin: c.AllowStdin}, interrupt)
 	if died || ev.Type == workerproto.Restart {
 		if died {
 			w.drain(500 * time.Millisecond)
 			ev = workerproto.Event{Status: "error", Error: w.lastWords()}
 		}
 		ev.Error.Traceback = append(ev.Error.Traceback, resetNote...)
-		if err := k.restartWorker(ctx); err != nil {
-			k.log.Printf("restart: %v", err)
-			ev.Error.Traceback = append(ev.Error.Traceback, "The new worker did not start: "+err.Error())
-		}
+		k.restartWorker(ctx)
 	}
 
 	content := map[string]any{"execution_count": n, "user_expressions": map[string]any{}, "payload": []any{}}
@@ -168,13 +167,13 @@ func (k *Kernel) execute(ctx context.Context, s *wire.Socket, m *wire.Message) {
 	k.reply(s, m, "execute_reply", content)
 }
 
-func (k *Kernel) complete(s *wire.Socket, m *wire.Message) {
+func (k *Kernel) complete(ctx context.Context, s *wire.Socket, m *wire.Message) {
 	var c struct {
 		Code   string `json:"code"`
 		Cursor int    `json:"cursor_pos"`
 	}
 	json.Unmarshal(m.Content, &c)
-	ev, _, died := k.ask(workerproto.Request{Type: workerproto.Complete, Code: c.Code, Cursor: c.Cursor}, nil)
+	ev, _, died := k.ask(ctx, workerproto.Request{Type: workerproto.Complete, Code: c.Code, Cursor: c.Cursor}, nil)
 	if died {
 		ev = workerproto.Event{CursorStart: c.Cursor, CursorEnd: c.Cursor}
 	}
@@ -186,14 +185,14 @@ func (k *Kernel) complete(s *wire.Socket, m *wire.Message) {
 	})
 }
 
-func (k *Kernel) inspect(s *wire.Socket, m *wire.Message) {
+func (k *Kernel) inspect(ctx context.Context, s *wire.Socket, m *wire.Message) {
 	var c struct {
 		Code        string `json:"code"`
 		Cursor      int    `json:"cursor_pos"`
 		DetailLevel int    `json:"detail_level"`
 	}
 	json.Unmarshal(m.Content, &c)
-	ev, _, _ := k.ask(workerproto.Request{Type: workerproto.Inspect, Code: c.Code, Cursor: c.Cursor, DetailLevel: c.DetailLevel}, nil)
+	ev, _, _ := k.ask(ctx, workerproto.Request{Type: workerproto.Inspect, Code: c.Code, Cursor: c.Cursor, DetailLevel: c.DetailLevel}, nil)
 	data := map[string]any{}
 	if ev.Found {
 		data["text/plain"] = ev.Text
@@ -201,12 +200,12 @@ func (k *Kernel) inspect(s *wire.Socket, m *wire.Message) {
 	k.reply(s, m, "inspect_reply", map[string]any{"status": "ok", "found": ev.Found, "data": data, "metadata": map[string]any{}})
 }
 
-func (k *Kernel) isComplete(s *wire.Socket, m *wire.Message) {
+func (k *Kernel) isComplete(ctx context.Context, s *wire.Socket, m *wire.Message) {
 	var c struct {
 		Code string `json:"code"`
 	}
 	json.Unmarshal(m.Content, &c)
-	ev, _, died := k.ask(workerproto.Request{Type: workerproto.IsComplete, Code: c.Code}, nil)
+	ev, _, died := k.ask(ctx, workerproto.Request{Type: workerproto.IsComplete, Code: c.Code}, nil)
 	if died {
 		ev.Status = "unknown"
 	}

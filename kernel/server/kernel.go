@@ -40,7 +40,9 @@ type Kernel struct {
 	history history
 
 	mu        sync.Mutex
-	worker    *workerProc
+	worker    *workerProc   // nil while a worker starts
+	workerErr error         // why the last worker did not start
+	ready     chan struct{} // closed when the worker starting now is ready or failed
 	execCount int
 	parent    *wire.Message // the execute request whose output is flowing
 	interrupt chan struct{} // closed by an interrupt while a cell runs
@@ -80,10 +82,7 @@ func Run(ctx context.Context, opts Options) error {
 		shutdown: cancel,
 	}
 	k.publishStatus(nil, "starting")
-	if err := k.startWorker(ctx); err != nil {
-		sockets.Close()
-		return err
-	}
+	k.launchWorker(ctx)
 
 	var wg sync.WaitGroup
 	shell := make(chan *wire.Message)
@@ -98,10 +97,9 @@ func Run(ctx context.Context, opts Options) error {
 	<-ctx.Done()
 	sockets.Close() // ends every receive loop and the heartbeat
 	wg.Wait()
-	k.mu.Lock()
-	w := k.worker
-	k.mu.Unlock()
-	w.stop(time.Second)
+	if w, _ := k.currentWorker(context.Background()); w != nil {
+		w.stop(time.Second)
+	}
 	k.workers.Wait()
 	return nil
 }
@@ -166,6 +164,9 @@ func (k *Kernel) receiveStdin(ctx context.Context) {
 		k.mu.Lock()
 		w := k.worker
 		k.mu.Unlock()
+		if w == nil {
+			continue
+		}
 		if err := w.send(workerproto.Request{Type: workerproto.InputReply, Value: c.Value}); err != nil {
 			k.log.Print(err)
 		}
@@ -208,11 +209,11 @@ func (k *Kernel) dispatch(ctx context.Context, s *wire.Socket, m *wire.Message) 
 	case "execute_request":
 		k.execute(ctx, s, m)
 	case "complete_request":
-		k.complete(s, m)
+		k.complete(ctx, s, m)
 	case "inspect_request":
-		k.inspect(s, m)
+		k.inspect(ctx, s, m)
 	case "is_complete_request":
-		k.isComplete(s, m)
+		k.isComplete(ctx, s, m)
 	case "history_request":
 		k.reply(s, m, "history_reply", k.history.answer(m.Content))
 	case "comm_info_request":
@@ -271,31 +272,60 @@ func (k *Kernel) publishOutput(name, text string) {
 	k.publish(parent, "stream", map[string]string{"name": name, "text": text})
 }
 
-// startWorker starts a worker and the goroutine that dispatches its events.
-func (k *Kernel) startWorker(ctx context.Context) error {
-	w, err := startWorker(k.opts.Worker, k.opts.Env, k.publishOutput)
-	if err != nil {
-		return err
-	}
-	if err := w.waitReady(ctx, 60*time.Second); err != nil {
-		w.stop(0)
-		return err
-	}
-	k.workers.Add(1)
-	go func() { defer k.workers.Done(); k.dispatchEvents(w) }() // ends when the worker's event pipe does
+// launchWorker starts a worker in the background: the kernel answers
+// requests that need no worker meanwhile, and the rest wait for it.
+func (k *Kernel) launchWorker(ctx context.Context) {
+	ready := make(chan struct{})
 	k.mu.Lock()
-	k.worker = w
+	k.worker, k.workerErr, k.ready = nil, nil, ready
 	k.mu.Unlock()
-	return nil
+	k.workers.Add(1)
+	go func() { // ends when the worker's event pipe does
+		defer k.workers.Done()
+		w, err := startWorker(k.opts.Worker, k.opts.Env, k.publishOutput)
+		if err == nil {
+			if err = w.waitReady(ctx, 60*time.Second); err != nil {
+				w.stop(0)
+				w = nil
+			}
+		}
+		if err != nil {
+			k.log.Print(err)
+		}
+		k.mu.Lock()
+		k.worker, k.workerErr = w, err
+		k.mu.Unlock()
+		close(ready)
+		if w != nil {
+			k.dispatchEvents(w)
+		}
+	}()
 }
 
-// restartWorker replaces the worker with a fresh one.
-func (k *Kernel) restartWorker(ctx context.Context) error {
+// currentWorker waits for the worker being started, if any, and returns it.
+func (k *Kernel) currentWorker(ctx context.Context) (*workerProc, error) {
 	k.mu.Lock()
-	old := k.worker
+	ready := k.ready
 	k.mu.Unlock()
-	old.stop(200 * time.Millisecond)
-	return k.startWorker(ctx)
+	select {
+	case <-ready:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.worker == nil {
+		return nil, fmt.Errorf("server: the Go worker did not start: %w", k.workerErr)
+	}
+	return k.worker, nil
+}
+
+// restartWorker replaces the worker with a fresh one, in the background.
+func (k *Kernel) restartWorker(ctx context.Context) {
+	if old, err := k.currentWorker(ctx); err == nil {
+		old.stop(200 * time.Millisecond)
+	}
+	k.launchWorker(ctx)
 }
 
 func (k *Kernel) interruptCell() {
@@ -318,10 +348,7 @@ func (k *Kernel) shutdownRequest(ctx context.Context, s *wire.Socket, m *wire.Me
 	k.reply(s, m, "shutdown_reply", map[string]any{"status": "ok", "restart": c.Restart})
 	if c.Restart {
 		k.interruptCell()
-		if err := k.restartWorker(ctx); err != nil {
-			k.log.Printf("restart: %v", err)
-			k.shutdown()
-		}
+		k.restartWorker(ctx)
 		return
 	}
 	k.shutdown()

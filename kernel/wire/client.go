@@ -3,6 +3,7 @@ package wire
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/go-zeromq/zmq4"
 	"github.com/google/uuid"
@@ -23,12 +24,14 @@ func Dial(ctx context.Context, c Connection) (*Client, error) {
 		return nil, err
 	}
 	id := uuid.NewString()
+	// Dial retries every 10 ms while the kernel is not yet listening.
+	retry := zmq4.WithDialerRetry(10 * time.Millisecond)
 	cl := &Client{
-		Shell:     &Socket{Name: "shell", sock: zmq4.NewDealer(ctx, zmq4.WithID(zmq4.SocketIdentity("shell-"+id))), signer: signer},
-		Control:   &Socket{Name: "control", sock: zmq4.NewDealer(ctx, zmq4.WithID(zmq4.SocketIdentity("control-"+id))), signer: signer},
-		Stdin:     &Socket{Name: "stdin", sock: zmq4.NewDealer(ctx, zmq4.WithID(zmq4.SocketIdentity("shell-"+id))), signer: signer},
-		IOPub:     &Socket{Name: "iopub", sock: zmq4.NewSub(ctx), signer: signer},
-		heartbeat: zmq4.NewReq(ctx),
+		Shell:     &Socket{Name: "shell", sock: zmq4.NewDealer(ctx, retry, zmq4.WithID(zmq4.SocketIdentity("shell-"+id))), signer: signer},
+		Control:   &Socket{Name: "control", sock: zmq4.NewDealer(ctx, retry, zmq4.WithID(zmq4.SocketIdentity("control-"+id))), signer: signer},
+		Stdin:     &Socket{Name: "stdin", sock: zmq4.NewDealer(ctx, retry, zmq4.WithID(zmq4.SocketIdentity("shell-"+id))), signer: signer},
+		IOPub:     &Socket{Name: "iopub", sock: zmq4.NewSub(ctx, retry), signer: signer},
+		heartbeat: zmq4.NewReq(ctx, retry),
 		Session:   id,
 	}
 	dials := []struct {

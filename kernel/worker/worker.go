@@ -15,6 +15,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -79,6 +80,9 @@ func Run(ctx context.Context, p Pipes) error {
 		return fmt.Errorf("worker: %w", err)
 	}
 	w.sess = sess
+	// Setting up the interpreter leaves garbage behind: give it back before
+	// the worker sits idle.
+	debug.FreeOSMemory()
 	display.SetSink(func(m display.Message) {
 		if err := w.send(workerproto.Event{Type: workerproto.Display, MsgType: m.Type, Content: m.Content}); err != nil {
 			fmt.Fprintln(os.Stderr, "worker: display:", err)

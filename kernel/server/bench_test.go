@@ -1,0 +1,226 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gopherlab/gopherlab/kernel/kerneltest"
+)
+
+// The kernel's figures, as a table: go test ./kernel/server -run '^$' -bench . -benchtime 300x
+//
+// Each benchmark reports its figure as a custom metric (ms or MB), beside
+// the usual ns/op.
+
+func startBench(b *testing.B) *kerneltest.Kernel {
+	b.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	k, err := kerneltest.Start(ctx, bin, b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { k.Close() })
+	return k
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// BenchmarkStart: from starting the kernel process to its first
+// kernel_info_reply.
+func BenchmarkStart(b *testing.B) {
+	var total time.Duration
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+		k, err := kerneltest.Start(ctx, bin, b.TempDir())
+		cancel()
+		if err != nil {
+			b.Fatal(err)
+		}
+		total += time.Since(t0)
+		b.StopTimer()
+		k.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(ms(total)/float64(b.N), "ms/start")
+}
+
+// BenchmarkRoundTrip: execute `1+1` and wait for its idle status.
+func BenchmarkRoundTrip(b *testing.B) {
+	k := startBench(b)
+	ctx := context.Background()
+	for range 20 { // warm up
+		k.Execute(ctx, "1+1")
+	}
+	times := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		r, err := k.Execute(ctx, "1+1")
+		times = append(times, time.Since(t0))
+		if err != nil || r.Value() != "2" {
+			b.Fatalf("1+1 = %q, %v", r.Value(), err)
+		}
+	}
+	b.StopTimer()
+	slices.Sort(times)
+	b.ReportMetric(ms(times[len(times)/2]), "median-ms")
+	b.ReportMetric(ms(times[len(times)*95/100]), "p95-ms")
+}
+
+// BenchmarkPrint10000Lines: a cell that prints 10,000 lines, until idle,
+// with every line delivered.
+func BenchmarkPrint10000Lines(b *testing.B) {
+	k := startBench(b)
+	ctx := context.Background()
+	if _, err := k.Execute(ctx, `import "fmt"`); err != nil {
+		b.Fatal(err)
+	}
+	var total time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		r, err := k.Execute(ctx, "for i := 0; i < 10000; i++ {\n\tfmt.Println(\"line\", i)\n}")
+		total += time.Since(t0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n := strings.Count(r.Stdout(), "\n"); n != 10000 {
+			b.Fatalf("%d lines delivered, want 10000", n)
+		}
+	}
+	b.ReportMetric(ms(total)/float64(b.N), "ms/cell")
+}
+
+func benchInterrupt(b *testing.B, cell string) {
+	k := startBench(b)
+	ctx := context.Background()
+	if _, err := k.Execute(ctx, "kept := 42"); err != nil {
+		b.Fatal(err)
+	}
+	var total time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		m, ch, err := k.StartExecute(cell)
+		if err != nil {
+			b.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond) // the cell is running
+		b.StartTimer()
+		t0 := time.Now()
+		if err := k.Interrupt(ctx); err != nil {
+			b.Fatal(err)
+		}
+		r, err := k.Wait(ctx, m, ch)
+		total += time.Since(t0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if name, _, _, _ := r.Error(); name != "Interrupted" {
+			b.Fatalf("interrupted cell: error %q", name)
+		}
+	}
+	b.StopTimer()
+	if r, _ := k.Execute(ctx, "kept"); r.Value() != "42" {
+		b.Fatalf("state lost after interrupts: kept = %q", r.Value())
+	}
+	b.ReportMetric(ms(total)/float64(b.N), "ms/interrupt")
+}
+
+// BenchmarkInterruptSpin: interrupt `for {}` until its reply.
+func BenchmarkInterruptSpin(b *testing.B) { benchInterrupt(b, "for {\n}") }
+
+// BenchmarkInterruptReceive: interrupt `<-make(chan int)` until its reply.
+func BenchmarkInterruptReceive(b *testing.B) { benchInterrupt(b, "<-make(chan int)") }
+
+// BenchmarkIdleRSS: resident memory of the kernel and its worker at idle.
+// RSS counts the pages of the binary, which the two processes share, twice;
+// PSS shares them out.
+func BenchmarkIdleRSS(b *testing.B) {
+	k := startBench(b)
+	if _, err := k.Execute(context.Background(), "1+1"); err != nil {
+		b.Fatal(err)
+	}
+	var rss, pss int
+	for i := 0; i < b.N; i++ {
+		pids := append([]int{k.Cmd.Process.Pid}, children(k.Cmd.Process.Pid)...)
+		if len(pids) != 2 {
+			b.Fatalf("kernel and worker are %d processes", len(pids))
+		}
+		rss, pss = 0, 0
+		for _, pid := range pids {
+			rss += memKB(b, fmt.Sprintf("/proc/%d/status", pid), "VmRSS:")
+			pss += memKB(b, fmt.Sprintf("/proc/%d/smaps_rollup", pid), "Pss:")
+		}
+	}
+	b.ReportMetric(float64(rss)/1024, "RSS-MB")
+	b.ReportMetric(float64(pss)/1024, "PSS-MB")
+}
+
+// memKB reads a "Name:   123 kB" line of a /proc file.
+func memKB(b *testing.B, file, name string) int {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, name); ok {
+			n, _ := strconv.Atoi(strings.Fields(v)[0])
+			return n
+		}
+	}
+	b.Fatalf("no %s in %s", name, file)
+	return 0
+}
+
+func children(pid int) []int {
+	var out []int
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
+	for _, t := range tasks {
+		data, _ := os.ReadFile(t)
+		for _, f := range strings.Fields(string(data)) {
+			n, _ := strconv.Atoi(f)
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// BenchmarkKernelInfo: a request the kernel answers without the worker, to
+// tell the transport's share of the round trip from the worker's.
+func BenchmarkKernelInfo(b *testing.B) {
+	k := startBench(b)
+	ctx := context.Background()
+	times := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		m, err := k.Client.Request("kernel_info_request", map[string]any{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ch := k.Expect(m.Header.MsgID)
+		if err := k.Client.Shell.Send(m); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := k.Await(ctx, m, ch); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := k.Outputs(ctx, m.Header.MsgID); err != nil {
+			b.Fatal(err)
+		}
+		times = append(times, time.Since(t0))
+	}
+	b.StopTimer()
+	slices.Sort(times)
+	b.ReportMetric(ms(times[len(times)/2]), "median-ms")
+}
