@@ -23,4 +23,3 @@ func helpRequest(code string) (name string, ok bool) {
 	}
 	return name, name != ""
 }
-
