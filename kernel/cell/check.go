@@ -176,6 +176,9 @@ func (s *Session) check(n int, src string) (*checked, error) {
 		if topDefs[e.Pos] && strings.HasPrefix(e.Msg, "declared and not used") {
 			return false
 		}
+		if cur.result != nil && e.Pos == cur.result.Pos() && strings.HasSuffix(e.Msg, "is not used") {
+			return false
+		}
 		// Only errors in the statements matter here; phase 2 reports the rest.
 		return e.Pos >= cur.body.Body.Lbrace && e.Pos <= cur.body.Body.Rbrace
 	})
@@ -294,7 +297,10 @@ func (s *Session) check(n int, src string) (*checked, error) {
 
 	info := newInfo()
 	files := append(committed, cur)
-	pkg, errs := s.typeCheckPkg(files, info, nil)
+	pkg, errs := s.typeCheckPkg(files, info, func(e types.Error) bool {
+		// The final expression is the cell's result, not an unused value.
+		return cur.result == nil || e.Pos != cur.result.Pos() || !strings.HasSuffix(e.Msg, "is not used")
+	})
 	if len(errs) > 0 {
 		return nil, errs
 	}

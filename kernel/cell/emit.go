@@ -190,7 +190,6 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 	// Print.
 	var out bytes.Buffer
 	out.WriteString("package main\n\n")
-	var head bytes.Buffer
 	runCounter++
 	runName := fmt.Sprintf("_gl_cell%d_%d", c.cur.n, runCounter)
 	var code bytes.Buffer
@@ -205,7 +204,7 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 		u.HasResult = true
 		u.ResultFormatted = needsFormatting(c.info.Types[c.result].Type)
 	}
-	fmt.Fprintf(&code, "//line gopherlab:1\nfunc %s()%s {\n", runName, resultType)
+	fmt.Fprintf(&code, "func %s()%s {\n", runName, resultType)
 	for i, st := range body.List {
 		if i == len(body.List)-1 && c.result != nil {
 			var x ast.Expr
@@ -215,14 +214,15 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 			case *ast.AssignStmt:
 				x = st.Rhs[0]
 			}
-			e.lineDirective(&code, st.Pos())
-			code.WriteString("return ")
-			if u.ResultFormatted {
-				code.WriteString(e.importAlias("fmt", "fmt") + ".Sprint(")
-			}
+			// Through a variable: `return <-ch` panics in yaegi v0.16.1.
+			e.mark(&code, st.Pos())
+			code.WriteString("_gl_res := ")
 			e.printExpr(&code, x)
+			code.WriteString("\nreturn ")
 			if u.ResultFormatted {
-				code.WriteString(")")
+				code.WriteString(e.importAlias("fmt", "fmt") + ".Sprint(_gl_res)")
+			} else {
+				code.WriteString("_gl_res")
 			}
 			code.WriteString("\n")
 			continue
@@ -230,7 +230,7 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 		e.printNode(&code, st)
 		code.WriteString("\n")
 	}
-	code.WriteString("//line gopherlab:2\n}\n")
+	code.WriteString("}\n")
 
 	// Imports used by the printed code, new to yaegi.
 	var newImps []string
@@ -240,13 +240,26 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 		}
 	}
 	sort.Strings(newImps)
+	if len(newImps) > 0 {
+		var imps bytes.Buffer
+		imps.WriteString("package main\n\n")
+		for _, p := range newImps {
+			fmt.Fprintf(&imps, "import %s %q\n", u.yImports[p], p)
+		}
+		u.Imports = imps.String()
+	}
+	// yaegi keeps imports even when the rest of a unit fails, so the
+	// session records them now.
 	for _, p := range newImps {
-		fmt.Fprintf(&head, "import %s %q\n", u.yImports[p], p)
+		s.yImports[p] = u.yImports[p]
 	}
 	if e.needsRuntime && !u.prelude {
 		u.prelude = true
 	}
-	out.Write(head.Bytes())
+	shift := bytes.Count(out.Bytes(), []byte("\n"))
+	for i := range u.lines {
+		u.lines[i].out += shift
+	}
 	out.Write(code.Bytes())
 	u.Decls = out.String()
 	u.Run = runName + "()"
@@ -499,19 +512,27 @@ func (e *emitter) typeExpr(t types.Type) ast.Expr {
 	return ast.NewIdent(e.typeString(t))
 }
 
-// lineDirective makes yaegi's messages point into the cell.
-func (e *emitter) lineDirective(b *bytes.Buffer, pos token.Pos) {
+// mark records that the next line written to b comes from pos, so that
+// the session can turn yaegi's positions into cell coordinates. (yaegi
+// v0.16.1 cannot take //line directives: it scopes imports by file name.)
+func (e *emitter) mark(b *bytes.Buffer, pos token.Pos) {
 	if !pos.IsValid() {
 		return
 	}
 	p := e.s.fset.Position(pos)
-	if strings.HasPrefix(p.Filename, "cell ") {
-		fmt.Fprintf(b, "//line %s:%d\n", p.Filename, p.Line)
+	c, ok := strings.CutPrefix(p.Filename, "cell ")
+	if !ok {
+		return
 	}
+	n, err := strconv.Atoi(c)
+	if err != nil {
+		return
+	}
+	e.u.lines = append(e.u.lines, lineMark{out: bytes.Count(b.Bytes(), []byte("\n")) + 1, cell: n, line: p.Line})
 }
 
 func (e *emitter) printNode(b *bytes.Buffer, n ast.Node) {
-	e.lineDirective(b, n.Pos())
+	e.mark(b, n.Pos())
 	e.printExpr(b, n)
 }
 
@@ -538,7 +559,7 @@ type pass struct {
 	run  func(e *emitter, n ast.Node)
 }
 
-var passes = []pass{passGoPanic, passOsExit, passRangeInt, passLoopVar, passBuiltins}
+var passes = []pass{passGoPanic, passOsExit, passRangeInt, passLoopVar, passBuiltins, passSelect, passReturnRecv}
 
 // needsFormatting reports whether only the interpreter can show a value of
 // type t: an interface, or a type declared in a cell with a String or

@@ -5,6 +5,7 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"reflect"
 
 	"golang.org/x/tools/go/ast/astutil"
 )
@@ -15,7 +16,9 @@ func parseStmt(src string) ast.Stmt {
 	if err != nil {
 		panic("cell: bad generated code: " + src + ": " + err.Error())
 	}
-	return f.Decls[0].(*ast.FuncDecl).Body.List[0]
+	st := f.Decls[0].(*ast.FuncDecl).Body.List[0]
+	clearPos(st)
+	return st
 }
 
 func parseExpr(src string) ast.Expr {
@@ -23,7 +26,33 @@ func parseExpr(src string) ast.Expr {
 	if err != nil {
 		panic("cell: bad generated code: " + src + ": " + err.Error())
 	}
+	clearPos(x)
 	return x
+}
+
+// clearPos zeroes the positions in generated code: they belong to another
+// file set, and the printer would read them as line breaks.
+func clearPos(n ast.Node) {
+	posType := reflect.TypeFor[token.Pos]()
+	ast.Inspect(n, func(n ast.Node) bool {
+		if n == nil {
+			return false
+		}
+		v := reflect.ValueOf(n)
+		if v.Kind() != reflect.Pointer || v.IsNil() {
+			return true
+		}
+		v = v.Elem()
+		if v.Kind() != reflect.Struct {
+			return true
+		}
+		for i := range v.NumField() {
+			if f := v.Field(i); f.Type() == posType && f.CanSet() {
+				f.SetInt(0)
+			}
+		}
+		return true
+	})
 }
 
 // Pass rangeInt: Go 1.22's range over an integer crashes yaegi v0.16.1

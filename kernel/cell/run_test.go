@@ -79,6 +79,11 @@ func (r *runner) run(ctx context.Context, src string) (res string, err error) {
 	if err != nil {
 		return "", err
 	}
+	if u.Imports != "" {
+		if _, err := r.in.EvalWithContext(ctx, u.Imports); err != nil {
+			return "", fmt.Errorf("yaegi imports: %w\n%s", err, u.Imports)
+		}
+	}
 	if _, err := r.in.EvalWithContext(ctx, u.Decls); err != nil {
 		return "", fmt.Errorf("yaegi decls: %w\n%s", err, u.Decls)
 	}

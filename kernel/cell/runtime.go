@@ -33,7 +33,7 @@ func RuntimeSymbols(goPanic func(where string, v any), exit func(code int)) map[
 }
 
 // SelectCase is one case of a select statement: Dir is 1 for a receive, 2
-// for a send (as reflect.SelectDir).
+// for a send.
 type SelectCase struct {
 	Dir  int
 	Chan any
@@ -49,7 +49,10 @@ func Select(cases []SelectCase, hasDefault bool) (chosen int, recv any, recvOK b
 	rc := make([]reflect.SelectCase, 0, len(cases)+1)
 	for _, c := range cases {
 		ch := reflect.ValueOf(c.Chan)
-		sc := reflect.SelectCase{Dir: reflect.SelectDir(c.Dir), Chan: ch}
+		sc := reflect.SelectCase{Dir: reflect.SelectRecv, Chan: ch}
+		if c.Dir == 2 {
+			sc.Dir = reflect.SelectSend
+		}
 		if ch.IsValid() && ch.IsNil() {
 			sc.Chan = reflect.Value{} // a nil channel is never ready
 		}

@@ -62,6 +62,10 @@ type hoisted struct {
 type Unit struct {
 	// ExecCount is the cell's number, as passed to Prepare.
 	ExecCount int
+	// Imports, if not empty, is a Go source file with the imports the cell
+	// needs that the interpreter does not have yet. Evaluate it first,
+	// always: Prepare records these imports as done.
+	Imports string
 	// Decls is a complete Go source file ("package main ...") with the
 	// cell's imports, declarations and a function that runs its statements.
 	// Evaluate it first.
@@ -77,6 +81,7 @@ type Unit struct {
 	// Error method that only the interpreter can call, or is an interface.
 	ResultFormatted bool
 
+	lines    []lineMark
 	rec      *cellRec
 	yImports map[string]string
 	yTypes   map[string]string
@@ -84,6 +89,24 @@ type Unit struct {
 	yVars    map[string]string
 	prelude  bool
 	check    *checked
+}
+
+// lineMark says that line out of Decls comes from a cell's line.
+type lineMark struct{ out, cell, line int }
+
+// Where turns a line of Decls (as in yaegi's messages, "12:5: ...") into
+// cell coordinates: "cell 3, line 4". It returns "" for generated lines.
+func (u *Unit) Where(line int) string {
+	var best *lineMark
+	for i := range u.lines {
+		if u.lines[i].out <= line {
+			best = &u.lines[i]
+		}
+	}
+	if best == nil {
+		return ""
+	}
+	return fmt.Sprintf("cell %d, line %d", best.cell, best.line+line-best.out)
 }
 
 // Error is a compile error in cell coordinates.
@@ -128,8 +151,9 @@ func NewSession(opt Options) *Session {
 	}
 }
 
-// Prepare parses, type-checks and rewrites a cell. It changes no state:
-// call Commit with the Unit once the interpreter has evaluated Unit.Decls
+// Prepare parses, type-checks and rewrites a cell. The only state it
+// changes is the set of imports the interpreter has (see Unit.Imports).
+// Call Commit with the Unit once the interpreter has evaluated Unit.Decls
 // (even if running Unit.Run then failed, the declarations exist).
 func (s *Session) Prepare(execCount int, src string) (*Unit, error) {
 	c, err := s.check(execCount, src)
