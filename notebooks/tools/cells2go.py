@@ -15,7 +15,10 @@ Then it runs `go vet` and `go run` on the program and reports the time.
 The program is written to notebooks/tools/_out/<NN>/main.go (directories
 starting with "_" are ignored by ./... patterns) and removed unless --keep.
 
-Usage: /usr/bin/python3 notebooks/tools/cells2go.py [--keep] [--print] NOTEBOOK.ipynb...
+With --race, the program is run under the race detector (go run -race): the
+lessons' code must be race-free, except where a cell shows a race on purpose.
+
+Usage: /usr/bin/python3 notebooks/tools/cells2go.py [--keep] [--print] [--race] NOTEBOOK.ipynb...
 """
 
 import json
@@ -131,6 +134,7 @@ def main():
     args = sys.argv[1:]
     keep = "--keep" in args
     show = "--print" in args
+    race = ["-race"] if "--race" in args else []
     paths = [a for a in args if not a.startswith("--")]
     failed = 0
     for path in paths:
@@ -149,7 +153,7 @@ def main():
         if ok:
             print(f"== {path}: go run {rel}", flush=True)
             start = time.monotonic()
-            ok = subprocess.run(["go", "run", rel], cwd=MODULE_ROOT).returncode == 0
+            ok = subprocess.run(["go", "run", *race, rel], cwd=MODULE_ROOT).returncode == 0
             print(f"== {path}: {'ok' if ok else 'FAILED'} in {time.monotonic() - start:.1f}s")
         else:
             print(f"== {path}: vet FAILED")
