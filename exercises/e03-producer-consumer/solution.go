@@ -27,6 +27,9 @@ func ProduceConsume(ctx context.Context, producers, consumers, perProducer, buf 
 	for p := range producers {
 		producing.Go(func() {
 			for k := range perProducer {
+				if ctx.Err() != nil {
+					return // select picks at random when both cases are ready
+				}
 				select {
 				case queue <- gen(p, k):
 				case <-ctx.Done():
@@ -50,7 +53,7 @@ func ProduceConsume(ctx context.Context, producers, consumers, perProducer, buf 
 			for {
 				select {
 				case item, ok := <-queue:
-					if !ok {
+					if !ok || ctx.Err() != nil {
 						return
 					}
 					r := f(item)
