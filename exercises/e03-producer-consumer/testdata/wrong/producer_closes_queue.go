@@ -1,7 +1,8 @@
-// want: panic
+// want: race
 // want-test: TestManyProducers
 
-// Each producer closes the shared queue when it is done. The second close (or
+// Each producer closes the shared queue when it is done: the race detector
+// reports the close racing with other sends, then the second close (or
 // a send after the first) panics.
 package prodcons
 
