@@ -49,9 +49,13 @@ func TestFromInterpretedCells(t *testing.T) {
 			"github.com/gopherlab/gopherlab/kernel/display"
 		)`,
 		`tl := display.NewTimeline()
-		for i := 0; i < 8; i++ {
-			n := i // not i := i: yaegi v0.16.1 then loops forever
+		// A function per goroutine: yaegi v0.16.1 shares variables declared
+		// in a loop body between iterations (a race), and i := i loops forever.
+		start := func(n int) {
 			tl.Go(fmt.Sprint("worker ", n), "sleep", func() { time.Sleep(time.Duration(n) * time.Millisecond) })
+		}
+		for i := 0; i < 8; i++ {
+			start(i)
 		}
 		tl.Run("main", "wait", tl.Wait)
 		end := tl.Start("main", "draw")
