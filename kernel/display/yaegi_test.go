@@ -1,3 +1,9 @@
+// The yaegi interpreter itself has data races (closures it makes are
+// created and called from different goroutines without synchronisation), so
+// this test does not run under the race detector.
+
+//go:build !race
+
 package display_test
 
 import (
