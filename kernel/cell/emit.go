@@ -20,8 +20,8 @@ type emitter struct {
 	u    *Unit
 	tmp  int
 	imps map[string]bool // import paths the unit uses
-	// needs is set by passes that use runtime helpers.
-	needsRuntime bool
+	// prelude lists the declarations of generic.go.txt the unit uses.
+	prelude map[string]bool
 }
 
 // newName returns a fresh identifier for generated code.
@@ -40,7 +40,7 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 		yTypes:    maps.Clone(s.yTypes),
 		yTypeN:    maps.Clone(s.yTypeN),
 		yVars:     maps.Clone(s.yVars),
-		prelude:   s.prelude,
+		yPrelude:  maps.Clone(s.yPrelude),
 		check:     c,
 	}
 	e := &emitter{s: s, c: c, u: u, imps: map[string]bool{}}
@@ -193,6 +193,7 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 	runCounter++
 	runName := fmt.Sprintf("_gl_cell%d_%d", c.cur.n, runCounter)
 	var code bytes.Buffer
+	e.writePrelude(&code)
 	code.Write(vars.Bytes())
 	for _, d := range decls {
 		e.printNode(&code, d)
@@ -252,9 +253,6 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 	// session records them now.
 	for _, p := range newImps {
 		s.yImports[p] = u.yImports[p]
-	}
-	if e.needsRuntime && !u.prelude {
-		u.prelude = true
 	}
 	shift := bytes.Count(out.Bytes(), []byte("\n"))
 	for i := range u.lines {
@@ -348,7 +346,14 @@ func (e *emitter) writeType(b *strings.Builder, t types.Type) {
 	switch t := t.(type) {
 	case *types.Named:
 		obj := t.Obj()
-		if obj.Pkg() == nil {
+		if isIterSeq(t) {
+			e.writeType(b, t.Underlying())
+			return
+		}
+		if obj.Pkg() != nil && obj.Pkg().Path() != "main" && t.TypeArgs().Len() > 0 && e.usePrelude("_gl_"+pkgName(obj.Pkg().Path())+"_"+obj.Name()) {
+			// A generic type of the standard library (atomic.Pointer[T]).
+			b.WriteString("_gl_" + pkgName(obj.Pkg().Path()) + "_" + obj.Name())
+		} else if obj.Pkg() == nil {
 			b.WriteString(obj.Name()) // error, comparable
 		} else if obj.Pkg().Path() == "main" {
 			if y, ok := e.u.yTypes[obj.Name()]; ok && obj.Parent() == obj.Pkg().Scope() {
@@ -496,6 +501,11 @@ func (e *emitter) writeSignature(b *strings.Builder, sig *types.Signature) {
 		e.writeType(b, t)
 	}
 	b.WriteString(")")
+	e.writeResults(b, sig)
+}
+
+// writeResults writes a signature's results, with a leading space.
+func (e *emitter) writeResults(b *strings.Builder, sig *types.Signature) {
 	switch r := sig.Results(); r.Len() {
 	case 0:
 	case 1:
@@ -559,7 +569,10 @@ type pass struct {
 	run  func(e *emitter, n ast.Node)
 }
 
-var passes = []pass{passGoPanic, passOsExit, passRangeInt, passLoopVar, passBuiltins, passSelect, passReturnRecv}
+var passes = []pass{
+	passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passErrors, passGenericStd,
+	passGoPanic, passOsExit, passRangeInt, passRangeChanSlice, passLoopVar, passBuiltins, passSelect, passReturnRecv,
+}
 
 // needsFormatting reports whether only the interpreter can show a value of
 // type t: an interface, or a type declared in a cell with a String or

@@ -212,3 +212,62 @@ func assigns(body *ast.BlockStmt, names []string) bool {
 	})
 	return found
 }
+
+// Pass rangeChanSlice: ranging over a slice (or array) of channels fails in
+// yaegi v0.16.1 ("reflect: call of reflect.Value.Len on int Value"). Such
+// a loop becomes an index loop:
+//
+//	for i, c := range chans { body }
+//
+// becomes
+//
+//	for _gl_i, _gl_s := 0, chans; _gl_i < len(_gl_s); _gl_i++ { i, c := _gl_i, _gl_s[_gl_i]; body }
+var passRangeChanSlice = pass{"rangeChanSlice", func(e *emitter, root ast.Node) {
+	astutil.Apply(root, nil, func(c *astutil.Cursor) bool {
+		rs, ok := c.Node().(*ast.RangeStmt)
+		if !ok {
+			return true
+		}
+		tv, ok := e.c.info.Types[rs.X]
+		if !ok {
+			return true
+		}
+		var elem types.Type
+		switch u := tv.Type.Underlying().(type) {
+		case *types.Slice:
+			elem = u.Elem()
+		case *types.Array:
+			elem = u.Elem()
+		default:
+			return true
+		}
+		if _, ok := elem.Underlying().(*types.Chan); !ok {
+			return true
+		}
+		i, s := e.newName("i"), e.newName("s")
+		var lhs, rhs []ast.Expr
+		if rs.Key != nil && !isBlank(rs.Key) {
+			lhs, rhs = append(lhs, rs.Key), append(rhs, ast.NewIdent(i))
+		}
+		if rs.Value != nil && !isBlank(rs.Value) {
+			lhs = append(lhs, rs.Value)
+			rhs = append(rhs, &ast.IndexExpr{X: ast.NewIdent(s), Index: ast.NewIdent(i)})
+		}
+		body := rs.Body
+		if len(lhs) > 0 {
+			tok := rs.Tok
+			if tok != token.DEFINE {
+				tok = token.ASSIGN
+			}
+			body.List = append([]ast.Stmt{&ast.AssignStmt{Lhs: lhs, Tok: tok, Rhs: rhs}}, body.List...)
+		}
+		c.Replace(&ast.ForStmt{
+			For:  rs.For,
+			Init: &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(i), ast.NewIdent(s)}, Tok: token.DEFINE, Rhs: []ast.Expr{parseExpr("0"), rs.X}},
+			Cond: parseExpr(i + " < len(" + s + ")"),
+			Post: &ast.IncDecStmt{X: ast.NewIdent(i), Tok: token.INC},
+			Body: body,
+		})
+		return true
+	})
+}}

@@ -21,6 +21,8 @@ const RuntimePath = "gopherlab/cellrt"
 //     worker.
 //   - Select and SelectCase implement select statements (see pass
 //     selectStmt).
+//   - Unwrap and IsOne are the compiled half of errors.Is and errors.As
+//     (see pass errors).
 func RuntimeSymbols(goPanic func(where string, v any), exit func(code int)) map[string]map[string]reflect.Value {
 	return map[string]map[string]reflect.Value{
 		RuntimePath + "/cellrt": {
@@ -28,6 +30,8 @@ func RuntimeSymbols(goPanic func(where string, v any), exit func(code int)) map[
 			"Exit":       reflect.ValueOf(exit),
 			"Select":     reflect.ValueOf(Select),
 			"SelectCase": reflect.ValueOf((*SelectCase)(nil)),
+			"Unwrap":     reflect.ValueOf(Unwrap),
+			"IsOne":      reflect.ValueOf(IsOne),
 		},
 	}
 }
@@ -83,4 +87,29 @@ func Select(cases []SelectCase, hasDefault bool) (chosen int, recv any, recvOK b
 		recv = v.Interface()
 	}
 	return i, recv, ok
+}
+
+// Unwrap returns the errors that err wraps, through the compiled methods
+// Unwrap() error and Unwrap() []error (interpreted ones are invisible
+// here; the rewritten errors.Is and errors.As call those themselves).
+func Unwrap(err error) []error {
+	switch x := err.(type) {
+	case interface{ Unwrap() error }:
+		if u := x.Unwrap(); u != nil {
+			return []error{u}
+		}
+	case interface{ Unwrap() []error }:
+		return x.Unwrap()
+	}
+	return nil
+}
+
+// IsOne reports whether err is target without unwrapping: equal, or a
+// compiled Is method says so.
+func IsOne(err, target error) bool {
+	if reflect.TypeOf(target) != nil && reflect.TypeOf(target).Comparable() && err == target {
+		return true
+	}
+	x, ok := err.(interface{ Is(error) bool })
+	return ok && x.Is(target)
 }

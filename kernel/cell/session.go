@@ -36,7 +36,7 @@ type Session struct {
 	yTypes   map[string]string // session type name -> current yaegi name
 	yTypeN   map[string]int    // session type name -> versions emitted
 	yVars    map[string]string // session var name -> type (as text) declared in yaegi
-	prelude  bool              // the interpreted helpers have been emitted
+	yPrelude map[string]bool   // declarations of generic.go.txt given
 
 	last *checked // the last successful check, for Complete and Inspect
 }
@@ -87,7 +87,7 @@ type Unit struct {
 	yTypes   map[string]string
 	yTypeN   map[string]int
 	yVars    map[string]string
-	prelude  bool
+	yPrelude map[string]bool
 	check    *checked
 }
 
@@ -148,6 +148,7 @@ func NewSession(opt Options) *Session {
 		yTypes:   map[string]string{},
 		yTypeN:   map[string]int{},
 		yVars:    map[string]string{},
+		yPrelude: map[string]bool{},
 	}
 }
 
@@ -171,7 +172,7 @@ func (s *Session) Commit(u *Unit) {
 		}
 	}
 	s.cells = append(s.cells, u.rec)
-	s.yImports, s.yTypes, s.yTypeN, s.yVars, s.prelude = u.yImports, u.yTypes, u.yTypeN, u.yVars, u.prelude
+	s.yImports, s.yTypes, s.yTypeN, s.yVars, s.yPrelude = u.yImports, u.yTypes, u.yTypeN, u.yVars, u.yPrelude
 	s.yAliases = map[string]bool{}
 	for _, a := range s.yImports {
 		s.yAliases[a] = true
