@@ -115,7 +115,7 @@ func TestFromInterpretedCells(t *testing.T) {
 		got = append(got, m.Type+": "+strings.SplitN(text, "\n", 2)[0])
 	}
 	want := []string{
-		"display_data: timeline of 10 spans in 9 lanes over *, at most 9 at once",
+		"display_data: timeline of 10 spans in 9 lanes over *",
 		"display_data: pages [                    ] 0/100 0%",
 		"update_display_data: pages [====================] 100/100 100%",
 		"update_display_data: pages [====================] 100/100 100%",
