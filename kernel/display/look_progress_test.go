@@ -69,3 +69,19 @@ func TestLookRealTimeline(t *testing.T) {
 	tl.Wait()
 	writeLookPage(t, "timeline-real", tl)
 }
+
+// TestLookManyLabels draws, for -look, a timeline whose spans all have
+// different labels (coloured by lane, labelled inside the bars) and long
+// lane names.
+func TestLookManyLabels(t *testing.T) {
+	if *look == "" {
+		t.Skip("only with -look")
+	}
+	tl := NewTimeline()
+	for i := range 24 {
+		lane := fmt.Sprintf("https://example.com/page/%d/with/a/very/long/path", i%6)
+		start := float64(i/6) * 30
+		tl.Add(lane, fmt.Sprint("GET /page/", i), ms(start), ms(start+10+float64(i%5)*4))
+	}
+	writeLookPage(t, "timeline-labels", tl)
+}

@@ -78,6 +78,19 @@ func (w *svgWriter) text(x, y float64, s string, attrs ...any) {
 	fmt.Fprintf(&w.b, ">%s</text>\n", html.EscapeString(s))
 }
 
+// shortLabel writes s without its first cut bytes (replaced by "…") and
+// shortened to fit width pixels; hovering shows all of it.
+func (w *svgWriter) shortLabel(x, y float64, s string, cut int, width float64, attrs ...any) {
+	if cut == 0 {
+		w.label(x, y, s, width, attrs...)
+		return
+	}
+	short := truncate("…"+s[cut:], width, 12)
+	w.b.WriteString("<text")
+	w.attrs(append([]any{"x", x, "y", y}, attrs...))
+	fmt.Fprintf(&w.b, "><title>%s</title>%s</text>\n", html.EscapeString(s), html.EscapeString(short))
+}
+
 // label writes text shortened to fit width pixels; if it was shortened,
 // hovering shows all of it.
 func (w *svgWriter) label(x, y float64, s string, width float64, attrs ...any) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // A Timeline records spans of work from any number of goroutines and draws
@@ -553,8 +554,18 @@ func (t *Timeline) draw(standalone bool) string {
 
 	// Horizontal layout.
 	labelW := 0.0
+	var names []string
 	for _, r := range rows {
 		labelW = max(labelW, textWidth(r.label, 12))
+		if r.first {
+			names = append(names, r.label)
+		}
+	}
+	// Long lane names that differ only after a long common beginning (URLs,
+	// say) are shown from where they differ.
+	var cut int
+	if labelW > tlLabelMax {
+		cut = commonPrefix(names)
 	}
 	labelW = min(labelW, tlLabelMax)
 	left := labelW + 16
@@ -647,7 +658,7 @@ func (t *Timeline) draw(standalone bool) string {
 			if i > 0 {
 				w.el("line", "", "x1", 4.0, "y1", ry, "x2", left+plotW, "y2", ry, "stroke", "currentColor", "stroke-opacity", 0.12)
 			}
-			w.label(left-8, ry+tlRowHeight/2+4, r.label, labelW, "fill", "currentColor", "text-anchor", "end")
+			w.shortLabel(left-8, ry+tlRowHeight/2+4, r.label, cut, labelW, "fill", "currentColor", "text-anchor", "end")
 		}
 		for _, b := range rowBoxes[i] {
 			bw := max(b.x1-b.x0, 1)
@@ -811,6 +822,37 @@ func timeUnit(v float64) (unit float64, name string) {
 		return float64(time.Microsecond), "µs"
 	}
 	return 1, "ns"
+}
+
+// commonPrefix returns the length in bytes of the beginning all names share,
+// ending at a rune boundary, if it is at least 8 bytes and shorter than every
+// name; else 0.
+func commonPrefix(names []string) int {
+	if len(names) < 2 {
+		return 0
+	}
+	n := len(names[0])
+	for _, s := range names[1:] {
+		n = min(n, len(s))
+		for i := range n {
+			if s[i] != names[0][i] {
+				n = i
+				break
+			}
+		}
+	}
+	for n > 0 && !utf8.RuneStart(names[0][n]) {
+		n--
+	}
+	for _, s := range names {
+		if n >= len(s) {
+			return 0
+		}
+	}
+	if n < 8 {
+		return 0
+	}
+	return n
 }
 
 // roundDuration rounds d to 4 significant digits, for summaries.

@@ -197,6 +197,25 @@ func TestTimelineConcurrent(t *testing.T) {
 	checkWellFormed(t, tl.HTML())
 }
 
+func TestCommonPrefix(t *testing.T) {
+	tests := []struct {
+		names []string
+		want  int
+	}{
+		{[]string{"https://example.com/a", "https://example.com/b"}, 20},
+		{[]string{"worker 1", "worker 2"}, 0},                          // too short to cut
+		{[]string{"https://example.com/a", "https://example.com/"}, 0}, // one name is all prefix
+		{[]string{"only one name here"}, 0},
+		{[]string{"ééééé-1", "ééééé-2"}, 11},
+		{[]string{"aaaaaaaaaé", "aaaaaaaaaè"}, 9}, // not inside a rune
+	}
+	for _, tt := range tests {
+		if got := commonPrefix(tt.names); got != tt.want {
+			t.Errorf("commonPrefix(%q) = %d, want %d", tt.names, got, tt.want)
+		}
+	}
+}
+
 func TestFormatTick(t *testing.T) {
 	tests := []struct {
 		v, step float64
