@@ -97,7 +97,6 @@ const (
 	chBarH    = 18.0
 	chBarGap  = 3.0
 	chGroupGp = 10.0
-	chLegendH = 22.0
 )
 
 func (c *BarChart) draw(standalone bool) string {
@@ -141,10 +140,11 @@ func (c *BarChart) draw(standalone bool) string {
 		titleY = y + 14
 		y += 26
 	}
-	legendY := 0.0
+	var leg legend
 	if multi {
-		legendY = y + 4
-		y += chLegendH
+		var h float64
+		leg, h = newLegend(series, "(unnamed)", left, y+4, chWidth-10)
+		y += h + 2
 	}
 	plotTop := y + 4
 	groupH := float64(len(series))*(chBarH+chBarGap) - chBarGap
@@ -159,9 +159,7 @@ func (c *BarChart) draw(standalone bool) string {
 	if title != "" {
 		w.text(left, titleY, title, "fill", "currentColor", "font-size", 14, "font-weight", "bold")
 	}
-	if multi {
-		drawLegend(&w, left, legendY, series)
-	}
+	leg.draw(&w)
 	for _, tk := range ticks {
 		tx := x(tk)
 		w.el("line", "", "x1", tx, "y1", plotTop-4, "x2", tx, "y2", axisY, "stroke", "currentColor", "stroke-opacity", 0.15)
@@ -202,15 +200,38 @@ func (c *BarChart) draw(standalone bool) string {
 	return w.close()
 }
 
-// drawLegend draws a swatch and a name per series from (x, y).
-func drawLegend(w *svgWriter, x, y float64, names []string) {
-	for i, name := range names {
+// legendRowH is the height of one row of a legend.
+const legendRowH = 20.0
+
+// legend lays out a swatch and a name per series, in rows from (x, y) that
+// wrap before maxX. It returns the height the rows take.
+type legend struct {
+	names []string
+	at    [][2]float64 // where each swatch goes
+}
+
+func newLegend(names []string, noName string, x, y, maxX float64) (l legend, height float64) {
+	cx, cy := x, y
+	for _, name := range names {
 		if name == "" {
-			name = "(unnamed)"
+			name = noName
 		}
+		width := 16 + textWidth(name, 12)
+		if cx > x && cx+width > maxX {
+			cx, cy = x, cy+legendRowH
+		}
+		l.names = append(l.names, name)
+		l.at = append(l.at, [2]float64{cx, cy})
+		cx += width + 18
+	}
+	return l, cy - y + legendRowH
+}
+
+func (l legend) draw(w *svgWriter) {
+	for i, name := range l.names {
+		x, y := l.at[i][0], l.at[i][1]
 		w.el("rect", "", "x", x, "y", y, "width", 12.0, "height", 12.0, "rx", 2.0, "fill", palette[i%len(palette)])
 		w.text(x+16, y+10, name, "fill", "currentColor")
-		x += 16 + textWidth(name, 12) + 18
 	}
 }
 
@@ -368,10 +389,11 @@ func (c *LineChart) draw(standalone bool) string {
 		top += 26
 	}
 	multi := len(names) > 1 || names[0] != ""
-	legendY := 0.0
+	var leg legend
 	if multi {
-		legendY = top + 4
-		top += chLegendH
+		var h float64
+		leg, h = newLegend(names, "(unnamed)", left, top+4, chWidth-10)
+		top += h + 2
 	}
 	top += 8
 	plotH := 280.0
@@ -388,9 +410,7 @@ func (c *LineChart) draw(standalone bool) string {
 	if title != "" {
 		w.text(left, titleY, title, "fill", "currentColor", "font-size", 14, "font-weight", "bold")
 	}
-	if multi {
-		drawLegend(&w, left, legendY, names)
-	}
+	leg.draw(&w)
 	for _, v := range xt {
 		w.el("line", "", "x1", xAxis(v), "y1", top, "x2", xAxis(v), "y2", axisY, "stroke", "currentColor", "stroke-opacity", 0.12)
 		w.el("line", "", "x1", xAxis(v), "y1", axisY, "x2", xAxis(v), "y2", axisY+5, "stroke", "currentColor")

@@ -1,7 +1,10 @@
 package display
 
 import (
+	"fmt"
 	"math"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -95,6 +98,24 @@ func TestLineChartManyPointsAndGaps(t *testing.T) {
 	}
 	if strings.Count(svg, "M") < 2 || strings.Contains(svg, "NaN") {
 		t.Errorf("the NaN point should break the line, not be drawn")
+	}
+}
+
+func TestLegendWraps(t *testing.T) {
+	c := NewLineChart("", "", "")
+	for i := range 8 {
+		c.Add(fmt.Sprintf("a long series name number %d", i), 1, float64(i))
+	}
+	svg := c.SVG()
+	swatchY := map[string]bool{}
+	for _, m := range regexp.MustCompile(`<rect x="([0-9.]+)" y="([0-9.]+)" width="12"`).FindAllStringSubmatch(svg, -1) {
+		if x, _ := strconv.ParseFloat(m[1], 64); x+16+textWidth("a long series name number 0", 12) > chWidth {
+			t.Errorf("legend entry at x=%v runs off the %v pixel picture", x, chWidth)
+		}
+		swatchY[m[2]] = true
+	}
+	if len(swatchY) < 2 {
+		t.Errorf("legend of 8 long names in %d rows, want it to wrap", len(swatchY))
 	}
 }
 

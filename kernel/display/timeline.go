@@ -345,19 +345,18 @@ func plural(n int, noun string) string {
 
 // Layout of a timeline picture, in pixels.
 const (
-	tlWidth      = 860.0
-	tlRowHeight  = 20.0
-	tlBarHeight  = 16.0
-	tlMaxRows    = 30
-	tlMinBox     = 3.0 // spans narrower than this merge with their neighbours
-	tlProfileH   = 36.0
-	tlMaxLegend  = 10
-	tlLabelMax   = 150.0
-	tlRightPad   = 24.0
-	tlTitleH     = 26.0
-	tlAxisH      = 34.0
-	tlCaptionH   = 18.0
-	tlLegendRowH = 20.0
+	tlWidth     = 860.0
+	tlRowHeight = 20.0
+	tlBarHeight = 16.0
+	tlMaxRows   = 30
+	tlMinBox    = 3.0 // spans narrower than this merge with their neighbours
+	tlProfileH  = 36.0
+	tlMaxLegend = 10
+	tlLabelMax  = 150.0
+	tlRightPad  = 24.0
+	tlTitleH    = 26.0
+	tlAxisH     = 34.0
+	tlCaptionH  = 18.0
 )
 
 // row is one drawn row: the spans in it, and the lane label if it is the
@@ -579,10 +578,11 @@ func (t *Timeline) draw(standalone bool) string {
 		titleY = y + 14
 		y += tlTitleH
 	}
-	legendY := 0.0
+	var leg legend
 	if showLegend {
-		legendY = y + 6
-		y += tlLegendRowH
+		var h float64
+		leg, h = newLegend(labels, "(no label)", left, y+6, tlWidth-10)
+		y += h
 	}
 	profileTop := 0.0
 	showProfile := len(rows) > 1
@@ -610,18 +610,7 @@ func (t *Timeline) draw(standalone bool) string {
 	if title != "" {
 		w.text(left, titleY, title, "fill", "currentColor", "font-size", 14, "font-weight", "bold")
 	}
-	if showLegend {
-		lx := left
-		for i, l := range labels {
-			name := l
-			if name == "" {
-				name = "(no label)"
-			}
-			w.el("rect", "", "x", lx, "y", legendY, "width", 12.0, "height", 12.0, "rx", 2.0, "fill", palette[i%len(palette)])
-			w.text(lx+16, legendY+10, name, "fill", "currentColor")
-			lx += 16 + textWidth(name, 12) + 18
-		}
-	}
+	leg.draw(&w)
 
 	// Time axis: ticks, grid lines through the rows and the profile.
 	ticks := niceTicks(0, total, 8)
