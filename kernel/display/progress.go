@@ -62,9 +62,12 @@ func (l *live) drawNow(data func() map[string]any, finish bool) {
 // when the last step is done or Done is called.
 //
 //	p := display.NewProgress("crawling", len(urls))
+//	var wg sync.WaitGroup
 //	for _, u := range urls {
-//		go func() { fetch(u); p.Add(1) }()
+//		wg.Go(func() { fetch(u); p.Add(1) })
 //	}
+//	wg.Wait()
+//	p.Done()
 type Progress struct {
 	label string
 	total int64
@@ -144,13 +147,16 @@ func (p *Progress) data() map[string]any {
 // redrawn at most 10 times a second, and once more by Done.
 //
 //	running := display.NewCounter("running")
+//	var wg sync.WaitGroup
 //	for range 100 {
-//		go func() {
+//		wg.Go(func() {
 //			running.Add(1)
 //			defer running.Add(-1)
 //			work()
-//		}()
+//		})
 //	}
+//	wg.Wait()
+//	running.Done()
 type Counter struct {
 	label string
 	value atomic.Int64
