@@ -82,3 +82,11 @@ func (c *Client) Close() {
 	}
 	c.heartbeat.Close()
 }
+
+// SendRaw sends frames on s as they are, unsigned and unchecked: for tests
+// of what a kernel does with malformed messages.
+func (s *Socket) SendRaw(frames ...[]byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sock.SendMulti(zmq4.NewMsgFrom(frames...))
+}

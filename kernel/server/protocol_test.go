@@ -1,0 +1,122 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/gopherlab/gopherlab/kernel/wire"
+)
+
+// TestBadMessagesAreDropped sends malformed, forged and oversized messages
+// to the kernel's shell socket. Each is dropped, and the kernel still answers
+// the next request.
+func TestBadMessagesAreDropped(t *testing.T) {
+	k := startKernel(t)
+	good, err := k.Client.Request("execute_request", map[string]any{"code": "1+1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, _ := json.Marshal(good.Header)
+	obj := []byte("{}")
+	delim := []byte("<IDS|MSG>")
+	forger, _ := wire.NewSigner("hmac-sha256", "not the key")
+	tests := []struct {
+		name   string
+		frames [][]byte
+	}{
+		{"one frame", [][]byte{[]byte("hello")}},
+		{"no delimiter", [][]byte{[]byte("a"), []byte("b"), []byte("c")}},
+		{"too few frames", [][]byte{delim, []byte("sig"), header}},
+		{"header not JSON", [][]byte{delim, []byte(""), []byte("{oops"), obj, obj, obj}},
+		{"unsigned", [][]byte{delim, []byte(""), header, obj, obj, []byte(`{"code":"1+1"}`)}},
+		{"signed with another key", [][]byte{delim, forger.Sign(header, obj, obj, obj), header, obj, obj, obj}},
+		{"oversized", [][]byte{delim, []byte(""), header, obj, obj, make([]byte, wire.MaxMessageSize+1)}},
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := k.Client.Shell.SendRaw(tt.frames...); err != nil {
+				t.Fatal(err)
+			}
+			r, err := k.Execute(ctx, "40 + 2")
+			if err != nil || r.Value() != "42" {
+				t.Fatalf("the kernel no longer answers after %s: %q, %v\nkernel log:\n%s", tt.name, r.Value(), err, k.Log.String())
+			}
+		})
+	}
+}
+
+// TestUnknownRequest gets an error reply, not silence.
+func TestUnknownRequest(t *testing.T) {
+	k := startKernel(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	r, err := k.Request(ctx, k.Client.Shell, "frobnicate_request", map[string]any{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c map[string]any
+	json.Unmarshal(r.Content, &c)
+	if r.Header.MsgType != "frobnicate_reply" || c["status"] != "error" || c["ename"] != "UnknownMessageType" {
+		t.Errorf("reply %s %s", r.Header.MsgType, r.Content)
+	}
+}
+
+// TestInput answers a cell's read of standard input through the stdin
+// channel.
+func TestInput(t *testing.T) {
+	k := startKernel(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	m, err := k.Client.Request("execute_request", map[string]any{
+		"code": "import \"fmt\"\nvar name string\nfmt.Scanln(&name)\nfmt.Println(\"hello,\", name)", "allow_stdin": true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := k.Expect(m.Header.MsgID)
+	if err := k.Client.Shell.Send(m); err != nil {
+		t.Fatal(err)
+	}
+	asked := make(chan *wire.Message, 1)
+	go func() { // ends with the client's stdin socket
+		req, err := k.Client.Stdin.Recv()
+		if err == nil {
+			asked <- req
+		}
+	}()
+	var req *wire.Message
+	select {
+	case req = <-asked:
+	case reply := <-ch:
+		t.Fatalf("the cell ended without asking for input: %s", reply.Content)
+	case <-ctx.Done():
+		t.Fatal("no input_request")
+	}
+	if req.Header.MsgType != "input_request" {
+		t.Fatalf("want input_request, got %s", req.Header.MsgType)
+	}
+
+	rep, _ := wire.NewMessage("input_reply", req, k.Client.Session, map[string]string{"value": "gopher"})
+	if err := k.Client.Stdin.Send(rep); err != nil {
+		t.Fatal(err)
+	}
+	r, err := k.Wait(ctx, m, ch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Stdout(); got != "hello, gopher\n" {
+		t.Errorf("stdout %q", got)
+	}
+	// Without allow_stdin, a read sees end of input at once.
+	r2, err := k.Execute(ctx, "var other string\nn, err := fmt.Scanln(&other)\nfmt.Println(n, err)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r2.Stdout(); got != "0 EOF\n" {
+		t.Errorf("read without stdin: %q", got)
+	}
+}
