@@ -194,11 +194,13 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 	runName := fmt.Sprintf("_gl_cell%d_%d", c.cur.n, runCounter)
 	var code bytes.Buffer
 	e.writePrelude(&code)
-	code.Write(vars.Bytes())
 	for _, d := range decls {
 		e.printNode(&code, d)
 		code.WriteString("\n")
 	}
+	// Variables after the types they use (yaegi v0.16.1 cannot instantiate
+	// a generic type with a type declared further down).
+	code.Write(vars.Bytes())
 	resultType := ""
 	if c.result != nil {
 		resultType = " any"
@@ -570,8 +572,8 @@ type pass struct {
 }
 
 var passes = []pass{
-	passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passErrors, passGenericStd,
-	passGoPanic, passOsExit, passRangeInt, passRangeChanSlice, passLoopVar, passBuiltins, passSelect, passReturnRecv,
+	passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passErrors, passAssertError, passRecover, passGenericStd,
+	passGoPanic, passOsExit, passRangeInt, passRangeChanSlice, passLoopVar, passLoopClosure, passBuiltins, passSelect, passReturnRecv,
 }
 
 // needsFormatting reports whether only the interpreter can show a value of

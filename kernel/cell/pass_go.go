@@ -36,7 +36,7 @@ var passGoPanic = pass{"goPanic", func(e *emitter, root ast.Node) {
 
 func (e *emitter) recoverDefer(pos token.Pos) ast.Stmt {
 	rt := e.importAlias(RuntimePath, "cellrt")
-	src := "defer func() { if r := recover(); r != nil { " + rt + ".GoPanic(" + strconv.Quote(e.where(pos)) + ", r) } }()"
+	src := "defer func() { if r := " + rt + ".Recovered(recover()); r != nil { " + rt + ".GoPanic(" + strconv.Quote(e.where(pos)) + ", r) } }()"
 	return parseStmt(src)
 }
 

@@ -271,3 +271,85 @@ var passRangeChanSlice = pass{"rangeChanSlice", func(e *emitter, root ast.Node) 
 		return true
 	})
 }}
+
+// Pass loopClosure: a function literal that escapes a loop iteration (passed
+// to compiled code such as wg.Go or errgroup's g.Go, stored, returned) sees
+// the last value of the variables declared in the loop in yaegi v0.16.1:
+// they live in one frame slot for all iterations, whatever `i := i` says.
+// Such a literal is bound to the current values through a call, which
+// gives it a frame of its own:
+//
+//	g.Go(func() error { use(i) })  ->  g.Go(func(i int) func() error { return func() error { use(i) } }(i))
+//
+// Literals called on the spot (including go and defer statements) are
+// left alone, so that they can still assign the loop's variables.
+var passLoopClosure = pass{"loopClosure", func(e *emitter, root ast.Node) {
+	astutil.Apply(root, nil, func(c *astutil.Cursor) bool {
+		var body *ast.BlockStmt
+		switch s := c.Node().(type) {
+		case *ast.ForStmt:
+			body = s.Body
+		case *ast.RangeStmt:
+			body = s.Body
+		default:
+			return true
+		}
+		loop := c.Node()
+		astutil.Apply(body, func(c2 *astutil.Cursor) bool {
+			lit, ok := c2.Node().(*ast.FuncLit)
+			if !ok {
+				return true
+			}
+			if call, ok := c2.Parent().(*ast.CallExpr); ok && c2.Name() == "Fun" && call.Fun == lit {
+				return true // called on the spot: look inside
+			}
+			if r := e.bindLoopVars(lit, loop); r != nil {
+				c2.Replace(r)
+				return false
+			}
+			return true
+		}, nil)
+		return true
+	})
+}}
+
+func (e *emitter) bindLoopVars(lit *ast.FuncLit, loop ast.Node) ast.Expr {
+	tv, ok := e.c.info.Types[lit]
+	if !ok {
+		return nil
+	}
+	var names []string
+	var vars []*types.Var
+	seen := map[types.Object]bool{}
+	ast.Inspect(lit.Body, func(n ast.Node) bool {
+		id, ok := n.(*ast.Ident)
+		if !ok {
+			return true
+		}
+		v, ok := e.c.info.Uses[id].(*types.Var)
+		if !ok || v.IsField() || seen[v] {
+			return true
+		}
+		p := v.Pos()
+		if p >= loop.Pos() && p < loop.End() && !(p >= lit.Pos() && p < lit.End()) {
+			seen[v] = true
+			names = append(names, v.Name())
+			vars = append(vars, v)
+		}
+		return true
+	})
+	if len(vars) == 0 {
+		return nil
+	}
+	params := &ast.FieldList{}
+	var args []ast.Expr
+	for i, v := range vars {
+		params.List = append(params.List, &ast.Field{Names: []*ast.Ident{ast.NewIdent(names[i])}, Type: e.typeExpr(v.Type())})
+		args = append(args, ast.NewIdent(names[i]))
+	}
+	outer := &ast.FuncLit{
+		Type: &ast.FuncType{Params: params, Results: &ast.FieldList{List: []*ast.Field{{Type: e.typeExpr(tv.Type)}}}},
+		Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ReturnStmt{Results: []ast.Expr{lit}}}},
+	}
+	return &ast.CallExpr{Fun: outer, Args: args}
+}

@@ -77,7 +77,7 @@ func (e *emitter) rewriteRangeFunc(rs *ast.RangeStmt, encl *types.Signature, lab
 		return nil
 	}
 	yield, ok := sig.Params().At(0).Type().Underlying().(*types.Signature)
-	if !ok || hasTypeParam(yield) {
+	if !ok {
 		return nil
 	}
 	ctl := e.newName("ctl")
