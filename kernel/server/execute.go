@@ -99,6 +99,7 @@ type executeRequest struct {
 	Silent       bool   `json:"silent"`
 	StoreHistory *bool  `json:"store_history"`
 	AllowStdin   bool   `json:"allow_stdin"`
+	StopOnError  *bool  `json:"stop_on_error"`
 }
 
 func (k *Kernel) execute(ctx context.Context, s *wire.Socket, m *wire.Message) {
@@ -108,6 +109,15 @@ func (k *Kernel) execute(ctx context.Context, s *wire.Socket, m *wire.Message) {
 		return
 	}
 	store := !c.Silent && (c.StoreHistory == nil || *c.StoreHistory)
+	k.mu.Lock()
+	aborted := m.Received.Before(k.abortTo)
+	k.mu.Unlock()
+	if aborted {
+		// An earlier cell failed with stop_on_error: the cells queued
+		// behind it do not run.
+		k.reply(s, m, "execute_reply", map[string]any{"status": "aborted", "execution_count": nil, "user_expressions": map[string]any{}, "payload": []any{}})
+		return
+	}
 	interrupt := make(chan struct{})
 	k.mu.Lock()
 	if store {
@@ -146,6 +156,11 @@ func (k *Kernel) execute(ctx context.Context, s *wire.Socket, m *wire.Message) {
 		content["ename"], content["evalue"], content["traceback"] = ev.Error.Name, ev.Error.Value, ev.Error.Traceback
 		if !c.Silent {
 			k.publish(m, "error", map[string]any{"ename": ev.Error.Name, "evalue": ev.Error.Value, "traceback": ev.Error.Traceback})
+		}
+		if c.StopOnError == nil || *c.StopOnError {
+			k.mu.Lock()
+			k.abortTo = time.Now()
+			k.mu.Unlock()
 		}
 	} else {
 		content["status"] = "ok"

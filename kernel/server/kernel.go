@@ -46,6 +46,7 @@ type Kernel struct {
 	execCount int
 	parent    *wire.Message // the execute request whose output is flowing
 	interrupt chan struct{} // closed by an interrupt while a cell runs
+	abortTo   time.Time     // execute requests received before this are aborted (stop_on_error)
 	shutdown  context.CancelFunc
 
 	workers sync.WaitGroup // the event dispatchers of every worker started

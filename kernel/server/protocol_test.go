@@ -120,3 +120,33 @@ func TestInput(t *testing.T) {
 		t.Errorf("read without stdin: %q", got)
 	}
 }
+
+// TestStopOnError aborts the cells queued behind a failing one, as "Run
+// All" expects, and runs the cells sent after it.
+func TestStopOnError(t *testing.T) {
+	k := startKernel(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if r, err := k.Execute(ctx, `import "time"`); err != nil || r.Status() != "ok" {
+		t.Fatalf("import: %v %v", r.Reply, err)
+	}
+	m1, ch1, err := k.StartExecute(`time.Sleep(300 * time.Millisecond); panic("stop here")`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m2, ch2, err := k.StartExecute("1 + 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r1, err := k.Wait(ctx, m1, ch1)
+	if err != nil || r1.Status() != "error" {
+		t.Fatalf("first cell: %v %v", r1.Reply, err)
+	}
+	r2, err := k.Wait(ctx, m2, ch2)
+	if err != nil || r2.Status() != "aborted" {
+		t.Fatalf("queued cell: status %q, want aborted (%v)", r2.Status(), err)
+	}
+	if r3, err := k.Execute(ctx, "2 + 2"); err != nil || r3.Value() != "4" {
+		t.Fatalf("a cell sent after the error does not run: %v %v", r3.Reply, err)
+	}
+}

@@ -45,6 +45,7 @@ type Message struct {
 	Metadata   json.RawMessage
 	Content    json.RawMessage
 	Buffers    [][]byte
+	Received   time.Time // when Recv returned it; zero for messages built here
 }
 
 // ParentHeader decodes the parent header; it is the zero Header when empty.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/go-zeromq/zmq4"
 )
@@ -39,7 +40,11 @@ func (s *Socket) Recv() (*Message, error) {
 	if err != nil {
 		return nil, fmt.Errorf("wire: receive on %s: %w", s.Name, err)
 	}
-	return s.signer.Decode(msg.Frames)
+	m, err := s.signer.Decode(msg.Frames)
+	if m != nil {
+		m.Received = time.Now()
+	}
+	return m, err
 }
 
 // Close closes the socket, which ends a pending Recv.
