@@ -15,21 +15,25 @@ func chunk(n, parts, w int) (lo, hi int) {
 // SumSqNaive returns the sum of x*x over xs, computed by workers goroutines
 // (at least 1) that add every square to one shared total under a mutex.
 func SumSqNaive(xs []int, workers int) int {
-	workers = max(1, workers)
+	if workers < 1 {
+		workers = 1
+	}
 	var (
 		mu    sync.Mutex
 		total int
 		wg    sync.WaitGroup
 	)
-	for w := range workers {
+	for w := 0; w < workers; w++ {
 		lo, hi := chunk(len(xs), workers, w)
-		wg.Go(func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			for _, x := range xs[lo:hi] {
 				mu.Lock()
 				total += x * x
 				mu.Unlock()
 			}
-		})
+		}()
 	}
 	wg.Wait()
 	return total
