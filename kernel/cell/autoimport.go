@@ -48,25 +48,19 @@ func (s *Session) autoImports(committed []*cellFile, cur *cellFile) []importSpec
 			declared[pkgName(p)] = true
 		}
 	}
-	// Earlier cells' imports, the latest first.
+	// Earlier cells' imports: the latest wins.
 	earlier := map[string]string{}
-	for _, c := range s.cells {
-		cf, err := buildFile(s.fset, c.n, c.src, false)
-		if err != nil {
-			continue
-		}
+	for _, cf := range committed {
 		for _, sp := range cf.file.Imports {
 			p, _ := strconv.Unquote(sp.Path.Value)
 			name := pkgName(p)
 			if sp.Name != nil {
+				if strings.HasPrefix(sp.Name.Name, "_gl_") {
+					continue
+				}
 				name = sp.Name.Name
 			}
 			earlier[name] = p
-		}
-		for _, im := range c.imports {
-			if !strings.HasPrefix(im.name, "_gl_") {
-				earlier[pkgName(im.path)] = im.path
-			}
 		}
 	}
 	unresolved := map[string]bool{}

@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"go/types"
 	"maps"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -46,12 +47,31 @@ func newInfo() *types.Info {
 func (s *Session) committedFiles(redefined map[string]bool) ([]*cellFile, error) {
 	var files []*cellFile
 	for _, c := range s.cells {
+		dead := maps.Clone(c.dead)
+		maps.Copy(dead, redefined)
+		// The parsed file is kept while the names it loses stay the same.
+		var lost []string
+		for name := range c.names {
+			if dead[name] {
+				lost = append(lost, name)
+			}
+		}
+		sort.Strings(lost)
+		key := strings.Join(lost, ",")
+		if c.cache != nil && c.cacheKey == key {
+			files = append(files, c.cache)
+			continue
+		}
 		cf, err := buildFile(s.fset, c.n, c.src, false)
 		if err != nil {
 			return nil, err
 		}
-		dead := maps.Clone(c.dead)
-		maps.Copy(dead, redefined)
+		if c.names == nil {
+			c.names = maps.Clone(cf.defines)
+			for _, h := range c.hoisted {
+				c.names[h.name] = true
+			}
+		}
 		dropDead(cf, dead)
 		addImports(cf.file, c.imports)
 		var specs []ast.Spec
@@ -69,6 +89,7 @@ func (s *Session) committedFiles(redefined map[string]bool) ([]*cellFile, error)
 		if len(specs) > 0 {
 			cf.file.Decls = append(cf.file.Decls, &ast.GenDecl{Tok: token.VAR, Specs: specs})
 		}
+		c.cache, c.cacheKey = cf, key
 		files = append(files, cf)
 	}
 	return files, nil
@@ -212,12 +233,8 @@ func (s *Session) check(n int, src string) (*checked, error) {
 		}
 	}
 
-	// Phase 2: a fresh parse, with the variables hoisted.
+	// Phase 2: a fresh parse of the cell, with the variables hoisted.
 	cur, err = buildFile(s.fset, n, src, true)
-	if err != nil {
-		return nil, err
-	}
-	committed, err = s.committedFiles(cur.defines)
 	if err != nil {
 		return nil, err
 	}

@@ -75,6 +75,10 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 	}
 	var redo []ast.Decl // committed declarations to give again
 	if len(changed) > 0 {
+		// The rewrites below change the committed cells' trees.
+		for _, r := range s.cells {
+			r.cache = nil
+		}
 		redone := map[ast.Decl]bool{}
 		for again := true; again; {
 			again = false

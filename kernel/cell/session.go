@@ -49,6 +49,10 @@ type cellRec struct {
 	imports []importSpec // auto-imports and imports needed by hoisted types
 	hoisted []hoisted    // top-level variables declared by statements
 	dead    map[string]bool
+
+	names    map[string]bool // the names the cell declares
+	cache    *cellFile       // its declarations, parsed, for cacheKey
+	cacheKey string          // the names it had lost to later cells
 }
 
 type importSpec struct{ name, path string }
