@@ -45,7 +45,7 @@ func runWithin(t *testing.T, d time.Duration, what string, f func()) {
 	select {
 	case <-done:
 	case <-time.After(d):
-		buf := make([]byte, 1<<16)
+		buf := make([]byte, 8<<10) // the first goroutines of the dump are enough
 		t.Fatalf("deadlock: %s did not finish within %v\n%s", what, d, buf[:runtime.Stack(buf, true)])
 	}
 }
