@@ -38,6 +38,14 @@ const (
 	StageVet    = "vet"    // go vet reports problems in the learner's files
 )
 
+// VetChecks are the go vet analyzers graded code must pass: the default
+// suite (copylocks, lostcancel, loopclosure, waitgroup, printf, ...) minus
+// style checks that flag no bug (unreachable, composites) and assembly/cgo checks.
+var VetChecks = []string{"-appends", "-assign", "-atomic", "-bools", "-buildtag", "-copylocks", "-defers",
+	"-directive", "-errorsas", "-hostport", "-httpresponse", "-ifaceassert", "-loopclosure", "-lostcancel",
+	"-nilfunc", "-printf", "-shift", "-sigchanyzer", "-slog", "-stdmethods", "-stdversion", "-stringintconv",
+	"-structtag", "-testinggoroutine", "-tests", "-timeformat", "-unmarshal", "-unsafeptr", "-unusedresult", "-waitgroup"}
+
 // Result is a built test binary, or the stage that stopped the build.
 type Result struct {
 	Binary string // absolute path of the test binary ("" when Failed)
@@ -112,7 +120,7 @@ func Build(ctx context.Context, env *Env, s *spec.Spec, sub *submission.Submissi
 		return r, nil
 	}
 	// 3. go vet's full default suite (copylocks, lostcancel, loopclosure, ...) on the learner's files.
-	out, err = r.goCmd(ctx, env, src, "vet", ".")
+	out, err = r.goCmd(ctx, env, src, append(append([]string{"vet"}, VetChecks...), ".")...)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("build: %w", ctx.Err())

@@ -73,6 +73,11 @@ func Judge(in Input) Judgement {
 	if j, bad := tampering(in, evs, sum, pkg); bad {
 		return j
 	}
+	if seg, ok := firstBadRun(evs, in.Test); ok {
+		// Judge by the first run that went wrong: later runs of a -count
+		// repetition can fail only because of what the first one left behind.
+		text = seg
+	}
 	j := classify(in, sum, text)
 	switch j.Verdict {
 	case Pass, Skipped:
@@ -138,6 +143,16 @@ func classify(in Input, sum events.Summary, text string) Judgement {
 		locs, detail := dump(text, in.Source)
 		return Judgement{Verdict: Race, Message: strings.TrimPrefix(line, "fatal error: ") + at(locs), Locations: locs, Detail: detail}
 	}
+	// The test's own diagnosis ("deadlock: ..." or "leak: ...") outranks what
+	// the runtime or synctest reports afterwards as a consequence.
+	if msg := failureMessage(strings.SplitAfter(text, "\n")); strings.HasPrefix(msg, "deadlock:") || strings.HasPrefix(msg, "leak:") {
+		v := Deadlock
+		if strings.HasPrefix(msg, "leak:") {
+			v = Leak
+		}
+		locs, _ := dump(text, in.Source)
+		return Judgement{Verdict: v, Message: msg, Locations: locs, Detail: strings.TrimRight(limitLines(clean(text), 30), "\n")}
+	}
 	for _, m := range leakMarks {
 		if strings.Contains(text, m) {
 			locs, detail := dump(text, in.Source)
@@ -157,9 +172,7 @@ func classify(in Input, sum events.Summary, text string) Judgement {
 	}
 	if p := lineStarting(text, "panic: ", "fatal error: "); p != "" && in.Exit != 0 {
 		locs, detail := dump(text, in.Source)
-		msg := strings.TrimSuffix(strings.TrimSpace(p), " [recovered]")
-		msg = strings.TrimSuffix(msg, " [recovered, repanicked]")
-		return Judgement{Verdict: Panic, Message: msg + at(locs), Locations: locs, Detail: detail}
+		return Judgement{Verdict: Panic, Message: panicMessage(p) + at(locs), Locations: locs, Detail: detail}
 	}
 	if sum.Fails > 0 {
 		msg := failureMessage(sum.Output)
@@ -187,6 +200,47 @@ func classify(in Input, sum events.Summary, text string) Judgement {
 		msg = fmt.Sprintf("the test binary exited with status %d without running %s", in.Exit, in.Test)
 	}
 	return Judgement{Verdict: Fail, Message: msg, Detail: tail(text, 20)}
+}
+
+func panicMessage(line string) string {
+	msg := strings.TrimSuffix(strings.TrimSpace(line), " [recovered]")
+	return strings.TrimSuffix(msg, " [recovered, repanicked]")
+}
+
+// firstBadRun returns the output of the first run of test that failed or
+// never ended (with everything after it when it is the last run).
+func firstBadRun(evs []events.Event, test string) (string, bool) {
+	var b strings.Builder
+	started, bad := false, false
+	for _, e := range evs {
+		own := e.Test == test
+		if own && e.Action == events.Run {
+			if started && bad {
+				return b.String(), true
+			}
+			b.Reset()
+			started, bad = true, false
+			continue
+		}
+		if !started {
+			continue
+		}
+		if e.Action == events.Output {
+			b.WriteString(e.Output)
+		}
+		if own && e.Action == events.Fail {
+			bad = true
+		}
+		if own && (e.Action == events.Pass || e.Action == events.Skip) && !bad {
+			// A finished good run: its output no longer matters.
+			b.Reset()
+			started = false
+		}
+	}
+	if started {
+		return b.String(), true // the last run failed or never ended
+	}
+	return "", false
 }
 
 func at(locs []string) string {

@@ -1,0 +1,369 @@
+// Package batch grades many submissions of one exercise in parallel: it
+// collects them from a directory or a zip file, selects a shard, shows
+// progress, and writes CSV and JSON summaries that shards can be merged from.
+package batch
+
+import (
+	"archive/zip"
+
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/gopherlab/gopherlab/grader/grade"
+	"github.com/gopherlab/gopherlab/grader/report"
+	"github.com/gopherlab/gopherlab/grader/spec"
+	"github.com/gopherlab/gopherlab/grader/submission"
+)
+
+// Item is one submission of a batch, loaded on demand.
+type Item struct {
+	Name string
+	Load func(pkg string) (*submission.Submission, error)
+}
+
+// Collect lists the submissions in a directory (each .go or .ipynb file or
+// sub-directory is one) or a zip file (each top-level file or directory is one).
+func Collect(p string) ([]Item, error) {
+	info, err := os.Stat(p)
+	if err != nil {
+		return nil, fmt.Errorf("batch: %w", err)
+	}
+	var items []Item
+	if info.IsDir() {
+		entries, err := os.ReadDir(p)
+		if err != nil {
+			return nil, fmt.Errorf("batch: %w", err)
+		}
+		for _, e := range entries {
+			if skipName(e.Name()) {
+				continue
+			}
+			full := filepath.Join(p, e.Name())
+			items = append(items, Item{Name: e.Name(), Load: func(pkg string) (*submission.Submission, error) {
+				return submission.Load(full, pkg)
+			}})
+		}
+	} else if strings.HasSuffix(p, ".zip") {
+		if items, err = collectZip(p); err != nil {
+			return nil, err
+		}
+	} else {
+		return nil, fmt.Errorf("batch: %s is neither a directory nor a .zip file", p)
+	}
+	sort.Slice(items, func(i, j int) bool { return items[i].Name < items[j].Name })
+	return items, nil
+}
+
+func skipName(name string) bool {
+	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "summary.csv" || name == "summary.json"
+}
+
+// maxZipFile bounds the bytes read from one zip entry.
+const maxZipFile = 8 << 20
+
+func collectZip(p string) ([]Item, error) {
+	zr, err := zip.OpenReader(p)
+	if err != nil {
+		return nil, fmt.Errorf("batch: %w", err)
+	}
+	defer zr.Close()
+	files := map[string]map[string][]byte{} // top-level name -> inner path -> data
+	var readErr = map[string]error{}
+	for _, f := range zr.File {
+		name := path.Clean(strings.TrimPrefix(f.Name, "/"))
+		top, rest, _ := strings.Cut(name, "/")
+		if f.FileInfo().IsDir() || skipName(top) || name == "." || strings.HasPrefix(name, "..") {
+			continue
+		}
+		if files[top] == nil {
+			files[top] = map[string][]byte{}
+		}
+		data, err := readZip(f)
+		if err != nil {
+			readErr[top] = err
+			continue
+		}
+		files[top][rest] = data
+	}
+	var items []Item
+	for top, content := range files {
+		items = append(items, Item{Name: top, Load: func(pkg string) (*submission.Submission, error) {
+			if err := readErr[top]; err != nil {
+				return nil, err
+			}
+			if data, ok := content[""]; ok && len(content) == 1 {
+				return submission.FromBytes(top, data, pkg)
+			}
+			return dirFromZip(top, content, pkg)
+		}})
+	}
+	return items, nil
+}
+
+func readZip(f *zip.File) ([]byte, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return nil, fmt.Errorf("batch: %s: %w", f.Name, err)
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, maxZipFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("batch: %s: %w", f.Name, err)
+	}
+	if len(data) > maxZipFile {
+		return nil, fmt.Errorf("batch: %s: larger than %d bytes", f.Name, maxZipFile)
+	}
+	return data, nil
+}
+
+// dirFromZip is a directory submission from a zip: its top-level .go files, or its one notebook.
+func dirFromZip(name string, content map[string][]byte, pkg string) (*submission.Submission, error) {
+	s := &submission.Submission{Name: name, Kind: submission.KindDir}
+	var notebooks []string
+	for p, data := range content {
+		switch {
+		case strings.Contains(p, "/"):
+		case strings.HasSuffix(p, "_test.go"):
+			s.Notes = append(s.Notes, "ignored your test file "+p)
+		case strings.HasSuffix(p, ".go"):
+			s.Files = append(s.Files, submission.File{Name: p, Data: data})
+		case strings.HasSuffix(p, ".ipynb"):
+			notebooks = append(notebooks, p)
+		}
+	}
+	if len(s.Files) == 0 && len(notebooks) == 1 {
+		sub, err := submission.FromBytes(notebooks[0], content[notebooks[0]], pkg)
+		if err != nil {
+			return nil, err
+		}
+		sub.Name = name
+		return sub, nil
+	}
+	if len(s.Files) == 0 {
+		return nil, fmt.Errorf("submission: %s: no Go files", name)
+	}
+	sort.Slice(s.Files, func(i, j int) bool { return s.Files[i].Name < s.Files[j].Name })
+	return s, nil
+}
+
+// Shard is a deterministic subset k of n (1 ≤ k ≤ n) chosen by a hash of the submission name.
+type Shard struct{ K, N int }
+
+// ParseShard reads "k/n".
+func ParseShard(s string) (Shard, error) {
+	a, b, ok := strings.Cut(s, "/")
+	k, err1 := strconv.Atoi(a)
+	n, err2 := strconv.Atoi(b)
+	if !ok || err1 != nil || err2 != nil || n < 1 || k < 1 || k > n {
+		return Shard{}, fmt.Errorf("batch: shard %q is not k/n with 1 <= k <= n", s)
+	}
+	return Shard{k, n}, nil
+}
+
+// Has reports whether the shard grades the named submission.
+func (sh Shard) Has(name string) bool {
+	if sh.N <= 1 {
+		return true
+	}
+	h := fnv.New32a()
+	h.Write([]byte(name))
+	return int(h.Sum32()%uint32(sh.N)) == sh.K-1
+}
+
+func (sh Shard) String() string {
+	if sh.N <= 1 {
+		return ""
+	}
+	return fmt.Sprintf("%d/%d", sh.K, sh.N)
+}
+
+// Options tune a batch.
+type Options struct {
+	Jobs     int // parallel submissions; 0: 1
+	Grade    grade.Options
+	Progress io.Writer // nil: none
+	TTY      bool      // progress redraws one line when set, else prints a line per submission
+}
+
+// Run grades the items and returns one report per item, in item order. A
+// submission that cannot be read or built gets its error report; only
+// cancelling ctx stops the batch.
+func Run(ctx context.Context, s *spec.Spec, items []Item, o Options) ([]*report.Report, error) {
+	jobs := max(o.Jobs, 1)
+	if o.Grade.Exclusive == nil {
+		o.Grade.Exclusive = &sync.RWMutex{}
+	}
+	reports := make([]*report.Report, len(items))
+	p := &progress{w: o.Progress, tty: o.TTY, total: len(items)}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(jobs)
+	for i, it := range items {
+		g.Go(func() error {
+			var r *report.Report
+			sub, err := it.Load(s.Package)
+			if err != nil {
+				r = grade.Broken(s, it.Name, err)
+			} else {
+				sub.Name = it.Name
+				if r, err = grade.Submission(gctx, s, sub, o.Grade); err != nil {
+					if gctx.Err() != nil {
+						return fmt.Errorf("batch: %s: %w", it.Name, err)
+					}
+					// The machine failed on this one submission: record it, keep going.
+					r = grade.Broken(s, it.Name, err)
+				}
+			}
+			reports[i] = r
+			p.done(r)
+			return nil
+		})
+	}
+	err := g.Wait()
+	p.finish()
+	if err != nil {
+		return nil, err
+	}
+	return reports, nil
+}
+
+type progress struct {
+	mu    sync.Mutex
+	w     io.Writer
+	tty   bool
+	total int
+	n     int
+}
+
+func (p *progress) done(r *report.Report) {
+	if p.w == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.n++
+	score := fmt.Sprintf("%s/%d", strconv.FormatFloat(r.Score, 'f', -1, 64), r.MaxScore)
+	if r.Error != "" {
+		score += " (error)"
+	}
+	if !p.tty {
+		fmt.Fprintf(p.w, "graded %d/%d %s %s\n", p.n, p.total, r.Submission, score)
+		return
+	}
+	const width = 30
+	filled := width * p.n / max(p.total, 1)
+	fmt.Fprintf(p.w, "\r\x1b[K[%s%s] %d/%d %s %s", strings.Repeat("#", filled), strings.Repeat("-", width-filled), p.n, p.total, r.Submission, score)
+}
+
+func (p *progress) finish() {
+	if p.w != nil && p.tty && p.n > 0 {
+		fmt.Fprintln(p.w)
+	}
+}
+
+// Summary is the JSON summary of a batch (or of merged shards).
+type Summary struct {
+	Schema   string           `json:"schema"`
+	Exercise string           `json:"exercise"`
+	Shards   []string         `json:"shards,omitempty"`
+	Reports  []*report.Report `json:"reports"`
+}
+
+// SummarySchema versions the summary format.
+const SummarySchema = "gopherlab-grade-summary/v1"
+
+// NewSummary wraps the reports of one batch.
+func NewSummary(exercise string, sh Shard, reports []*report.Report) *Summary {
+	s := &Summary{Schema: SummarySchema, Exercise: exercise, Reports: reports}
+	if sh.String() != "" {
+		s.Shards = []string{sh.String()}
+	}
+	return s
+}
+
+// WriteJSON writes the summary.
+func (s *Summary) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(s); err != nil {
+		return fmt.Errorf("batch: %w", err)
+	}
+	return nil
+}
+
+// WriteCSV writes one row per submission: name, score, maximum, error, then each test's verdict.
+func (s *Summary) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	var tests []string
+	if len(s.Reports) > 0 {
+		for _, t := range s.Reports[0].Tests {
+			tests = append(tests, t.Name)
+		}
+	}
+	if err := cw.Write(append([]string{"submission", "score", "max_score", "error"}, tests...)); err != nil {
+		return fmt.Errorf("batch: %w", err)
+	}
+	for _, r := range s.Reports {
+		row := []string{r.Submission, strconv.FormatFloat(r.Score, 'f', -1, 64), strconv.Itoa(r.MaxScore), r.Error}
+		for _, t := range r.Tests {
+			row = append(row, t.Verdict)
+		}
+		if err := cw.Write(row); err != nil {
+			return fmt.Errorf("batch: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("batch: %w", err)
+	}
+	return nil
+}
+
+// ReadSummary reads a JSON summary.
+func ReadSummary(r io.Reader) (*Summary, error) {
+	var s Summary
+	if err := json.NewDecoder(r).Decode(&s); err != nil {
+		return nil, fmt.Errorf("batch: summary: %w", err)
+	}
+	if s.Schema != SummarySchema {
+		return nil, fmt.Errorf("batch: summary schema %q, want %q", s.Schema, SummarySchema)
+	}
+	return &s, nil
+}
+
+// Merge combines shard summaries of the same exercise; a submission graded in two shards is an error.
+func Merge(parts ...*Summary) (*Summary, error) {
+	if len(parts) == 0 {
+		return nil, fmt.Errorf("batch: merge: no summaries")
+	}
+	out := &Summary{Schema: SummarySchema, Exercise: parts[0].Exercise}
+	seen := map[string]bool{}
+	for _, p := range parts {
+		if p.Exercise != out.Exercise {
+			return nil, fmt.Errorf("batch: merge: summaries of %s and %s", out.Exercise, p.Exercise)
+		}
+		out.Shards = append(out.Shards, p.Shards...)
+		for _, r := range p.Reports {
+			if seen[r.Submission] {
+				return nil, fmt.Errorf("batch: merge: %s graded twice", r.Submission)
+			}
+			seen[r.Submission] = true
+			out.Reports = append(out.Reports, r)
+		}
+	}
+	sort.Slice(out.Reports, func(i, j int) bool { return out.Reports[i].Submission < out.Reports[j].Submission })
+	sort.Strings(out.Shards)
+	return out, nil
+}
