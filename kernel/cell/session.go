@@ -240,9 +240,15 @@ func buildFile(fset *token.FileSet, n int, src string, withBody bool) (*cellFile
 		}
 		b.WriteString("//line gopherlab:2\n}\n")
 	}
-	f, err := parser.ParseFile(fset, fmt.Sprintf("cell%d.go", n), b.String(), parser.ParseComments|parser.AllErrors)
-	if err != nil {
-		return nil, parseErrors(n, err)
+	f, perr := parser.ParseFile(fset, fmt.Sprintf("cell%d.go", n), b.String(), parser.ParseComments|parser.AllErrors)
+	if f == nil {
+		return nil, parseErrors(n, perr)
+	}
+	// With a syntax error, the partial file still comes back (for
+	// completion), along with the error.
+	var err error
+	if perr != nil {
+		err = parseErrors(n, perr)
 	}
 	cf := &cellFile{n: n, src: src, file: f, defines: map[string]bool{}}
 	for _, d := range f.Decls {
@@ -259,7 +265,7 @@ func buildFile(fset *token.FileSet, n int, src string, withBody bool) (*cellFile
 			}
 		}
 	}
-	if cf.body != nil {
+	if cf.body != nil && cf.body.Body != nil {
 		for _, st := range cf.body.Body.List {
 			for _, name := range stmtDefines(st) {
 				cf.defines[name] = true
@@ -277,7 +283,7 @@ func buildFile(fset *token.FileSet, n int, src string, withBody bool) (*cellFile
 		}
 	}
 	delete(cf.defines, "_")
-	return cf, nil
+	return cf, err
 }
 
 // declKey names a func declaration: "f", or "T.M" for a method.
