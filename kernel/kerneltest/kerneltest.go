@@ -49,7 +49,7 @@ type Kernel struct {
 // Start runs `bin kernel` with a fresh connection file in dir and waits until
 // it answers kernel_info. env is added to the kernel's environment.
 func Start(ctx context.Context, bin, dir string, env ...string) (*Kernel, error) {
-	conn, err := freeConnection()
+	conn, err := FreeConnection()
 	if err != nil {
 		return nil, err
 	}
@@ -58,19 +58,38 @@ func Start(ctx context.Context, bin, dir string, env ...string) (*Kernel, error)
 	if err := os.WriteFile(connFile, b, 0o600); err != nil {
 		return nil, fmt.Errorf("kerneltest: %w", err)
 	}
-	k := &Kernel{Conn: conn, Log: &syncBuffer{}, iopub: make(chan *wire.Message, 1<<16), pending: map[string][]*wire.Message{}, waiting: map[string]chan *wire.Message{}}
-	k.Cmd = exec.Command(bin, "kernel", "--connection-file", connFile)
-	k.Cmd.Env = append(os.Environ(), env...)
-	k.Cmd.Stderr = k.Log
-	k.Cmd.Stdout = k.Log
-	if err := k.Cmd.Start(); err != nil {
+	log := &syncBuffer{}
+	cmd := exec.Command(bin, "kernel", "--connection-file", connFile)
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stderr = log
+	cmd.Stdout = log
+	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("kerneltest: start kernel: %w", err)
 	}
+	k, err := attach(ctx, conn, cmd, log)
+	if err != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		return nil, fmt.Errorf("%w\nkernel log:\n%s", err, log.String())
+	}
+	return k, nil
+}
+
+// Attach connects to a kernel that is already running (for example in the
+// test's own process) and waits until it answers kernel_info.
+func Attach(ctx context.Context, conn wire.Connection) (*Kernel, error) {
+	return attach(ctx, conn, nil, &syncBuffer{})
+}
+
+func attach(ctx context.Context, conn wire.Connection, cmd *exec.Cmd, log *syncBuffer) (*Kernel, error) {
+	k := &Kernel{Conn: conn, Cmd: cmd, Log: log, iopub: make(chan *wire.Message, 1<<16),
+		pending: map[string][]*wire.Message{}, waiting: map[string]chan *wire.Message{}}
 	cctx, stop := context.WithCancel(context.Background())
 	k.stop = stop
+	var err error
 	k.Client, err = wire.Dial(cctx, conn)
 	if err != nil {
-		k.Close()
+		stop()
 		return nil, err
 	}
 	k.readers.Add(3)
@@ -97,17 +116,20 @@ func Start(ctx context.Context, bin, dir string, env ...string) (*Kernel, error)
 		_, err := k.Request(rctx, k.Client.Shell, "kernel_info_request", map[string]any{})
 		cancel()
 		if err == nil {
-			break
+			return k, nil
 		}
 		if time.Now().After(deadline) || ctx.Err() != nil {
-			k.Close()
-			return nil, fmt.Errorf("kerneltest: kernel did not answer kernel_info: %v\n%s", err, k.Log.String())
+			k.Client.Close()
+			stop()
+			k.readers.Wait()
+			return nil, fmt.Errorf("kerneltest: kernel did not answer kernel_info: %v", err)
 		}
 	}
-	return k, nil
 }
 
-func freeConnection() (wire.Connection, error) {
+// FreeConnection returns a connection on free ports of 127.0.0.1 with a new
+// key.
+func FreeConnection() (wire.Connection, error) {
 	ports := make([]int, 5)
 	var ls []net.Listener
 	defer func() {
@@ -362,6 +384,12 @@ func (k *Kernel) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		_, err = k.Request(ctx, k.Client.Control, "shutdown_request", map[string]any{"restart": false})
 		cancel()
+	}
+	if k.Cmd == nil {
+		k.Client.Close()
+		k.stop()
+		k.readers.Wait()
+		return err
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- k.Cmd.Wait() }()

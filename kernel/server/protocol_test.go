@@ -3,6 +3,9 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
+	"net"
 	"testing"
 	"time"
 
@@ -148,5 +151,32 @@ func TestStopOnError(t *testing.T) {
 	}
 	if r3, err := k.Execute(ctx, "2 + 2"); err != nil || r3.Value() != "4" {
 		t.Fatalf("a cell sent after the error does not run: %v %v", r3.Reply, err)
+	}
+}
+
+// TestHugeFrameHeader connects with raw TCP and sends a ZMTP frame header
+// that claims a terabyte. The connection is closed; the kernel lives on.
+func TestHugeFrameHeader(t *testing.T) {
+	k := startKernel(t)
+	c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", k.Conn.ShellPort))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	greeting := make([]byte, 64)
+	greeting[0], greeting[9], greeting[10] = 0xff, 0x7f, 3 // signature, version 3.0
+	copy(greeting[12:], "NULL")
+	frame := []byte{0x06, 0, 0, 1, 0, 0, 0, 0, 0} // command, long: 1 TiB
+	if _, err := c.Write(append(greeting, frame...)); err != nil {
+		t.Fatal(err)
+	}
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.Copy(io.Discard, c); err != nil {
+		t.Fatalf("the kernel did not close the connection: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if r, err := k.Execute(ctx, "1 + 2"); err != nil || r.Value() != "3" {
+		t.Fatalf("the kernel no longer answers: %v %v\nkernel log:\n%s", r.Reply, err, k.Log.String())
 	}
 }

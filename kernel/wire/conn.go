@@ -46,9 +46,10 @@ func ReadConnection(path string) (Connection, error) {
 }
 
 // Endpoint returns the ZeroMQ address of a port, e.g. tcp://127.0.0.1:5555.
+// Both transports go through the frame-size guard (see guard.go).
 func (c Connection) Endpoint(port int) string {
 	if c.Transport == "ipc" {
-		return fmt.Sprintf("ipc://%s-%d", c.IP, port)
+		return fmt.Sprintf("%s://%s-%d", guardedIPC, c.IP, port)
 	}
-	return fmt.Sprintf("tcp://%s:%d", c.IP, port)
+	return fmt.Sprintf("%s://%s:%d", guardedScheme, c.IP, port)
 }
