@@ -1,0 +1,132 @@
+package cli
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gopherlab/gopherlab/grader/batch"
+)
+
+const fixture = "../testdata/sum"
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	data, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBatchShardsMerge grades a directory of submissions in two shards, then
+// merges the shard summaries: every submission appears once, broken ones
+// carry an error instead of stopping the batch.
+func TestBatchShardsMerge(t *testing.T) {
+	dir := t.TempDir()
+	subs := filepath.Join(dir, "subs")
+	copyFile(t, fixture+"/submissions/pass.go", filepath.Join(subs, "alice.go"))
+	copyFile(t, fixture+"/submissions/race.ipynb", filepath.Join(subs, "bob.ipynb"))
+	copyFile(t, fixture+"/submissions/corrupt.ipynb", filepath.Join(subs, "carol.ipynb"))
+	copyFile(t, fixture+"/submissions/duplicate.ipynb", filepath.Join(subs, "dan.ipynb"))
+	if err := os.WriteFile(filepath.Join(subs, "erin.txt"), []byte("not go"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	var stderr bytes.Buffer
+	var summaries []string
+	for _, sh := range []string{"1/2", "2/2"} {
+		out := filepath.Join(dir, "out")
+		if err := Run(ctx, []string{"--exercise", fixture, "--batch", "-j", "2", "--shard", sh, "-o", out, "--gomaxprocs", "2", subs}, &bytes.Buffer{}, &stderr); err != nil {
+			t.Fatalf("shard %s: %v\n%s", sh, err, stderr.String())
+		}
+		k := sh[:1]
+		summaries = append(summaries, filepath.Join(out, "summary.shard"+k+"of2.json"))
+	}
+	if !strings.Contains(stderr.String(), "graded ") {
+		t.Errorf("no plain progress lines on a non-terminal stderr:\n%s", stderr.String())
+	}
+	var merged bytes.Buffer
+	if err := Run(ctx, append([]string{"merge"}, summaries...), &merged, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	m, err := batch.ReadSummary(&merged)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, r := range m.Reports {
+		got[r.Submission] = r.Error
+		if r.Submission == "alice.go" && !r.Full() {
+			t.Errorf("alice.go scored %v/%d", r.Score, r.MaxScore)
+		}
+		if r.Submission == "bob.ipynb" && (r.Full() || r.Tests[0].Verdict != "race") {
+			t.Errorf("bob.ipynb: %v/%d, first verdict %s", r.Score, r.MaxScore, r.Tests[0].Verdict)
+		}
+	}
+	for _, name := range []string{"carol.ipynb", "dan.ipynb", "erin.txt"} {
+		if e, ok := got[name]; !ok || e == "" {
+			t.Errorf("%s: present %v, error %q; want an error report", name, ok, e)
+		}
+	}
+	if len(got) != 5 || len(m.Shards) != 2 {
+		t.Errorf("merged %d reports from shards %v, want 5 from 2", len(got), m.Shards)
+	}
+	// Merging a shard twice is refused.
+	if err := Run(ctx, []string{"merge", summaries[0], summaries[0]}, &bytes.Buffer{}, &stderr); err == nil {
+		t.Error("merging the same shard twice succeeded")
+	}
+}
+
+// TestZipAndFeedback grades a zip holding a directory submission and a file
+// that is not Go, then one notebook with --feedback.
+func TestZipAndFeedback(t *testing.T) {
+	dir := t.TempDir()
+	zpath := filepath.Join(dir, "class.zip")
+	f, err := os.Create(zpath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(f)
+	pass, _ := os.ReadFile(fixture + "/submissions/pass.go")
+	for name, data := range map[string][]byte{"frank/solution.go": pass, "frank/solution_test.go": []byte("package sum"), "gina.go": {0, 1, 2}} {
+		w, _ := zw.Create(name)
+		w.Write(data)
+	}
+	zw.Close()
+	f.Close()
+	var out, stderr bytes.Buffer
+	if err := Run(context.Background(), []string{"--exercise", "sum", "--exercises", filepath.Dir(fixture), "--batch", zpath}, &out, &stderr); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	csv := out.String()
+	if !strings.Contains(csv, "frank,7,7,,pass,pass,pass,pass") || !strings.Contains(csv, `gina.go,0,7,"submission: gina.go: binary data`) {
+		t.Errorf("summary:\n%s", csv)
+	}
+
+	nb := filepath.Join(dir, "mine.ipynb")
+	copyFile(t, fixture+"/submissions/pass.ipynb", nb)
+	out.Reset()
+	if err := Run(context.Background(), []string{"--exercise", fixture, "--format", "exercism", "--feedback", nb}, &out, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), `"status": "pass"`) {
+		t.Errorf("exercism report:\n%s", out.String())
+	}
+	graded, err := os.ReadFile(filepath.Join(dir, "mine.graded.ipynb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(graded), "Gopherlab grade: 7/7") {
+		t.Errorf("no feedback cell in the graded copy")
+	}
+}
