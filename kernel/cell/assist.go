@@ -439,4 +439,3 @@ func (s *Session) IsComplete(src string) (status, indent string) {
 	}
 	return "complete", ""
 }
-

@@ -38,7 +38,6 @@ type Session struct {
 	yVars    map[string]string // session var name -> type (as text) declared in yaegi
 	yPrelude map[string]bool   // declarations of generic.go.txt given
 
-	last *checked // the last successful check, for Complete and Inspect
 }
 
 // cellRec is a committed cell: what is needed to rebuild its declarations
@@ -181,7 +180,6 @@ func (s *Session) Commit(u *Unit) {
 	for _, a := range s.yImports {
 		s.yAliases[a] = true
 	}
-	s.last = u.check
 }
 
 // cellFile is one cell's source as a Go file for the type checker.

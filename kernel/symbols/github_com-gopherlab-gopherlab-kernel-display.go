@@ -27,7 +27,6 @@ func init() {
 		"NewTimeline":  reflect.ValueOf(display.NewTimeline),
 		"PNG":          reflect.ValueOf(display.PNG),
 		"SVG":          reflect.ValueOf(display.SVG),
-		"SetSink":      reflect.ValueOf(display.SetSink),
 		"Show":         reflect.ValueOf(display.Show),
 		"Table":        reflect.ValueOf(display.Table),
 		"Text":         reflect.ValueOf(display.Text),

@@ -29,5 +29,5 @@ var Symbols = map[string]map[string]reflect.Value{}
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract slices sort strconv strings structs sync sync/atomic syscall testing testing/fstest testing/iotest testing/quick
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract testing/slogtest text/scanner text/tabwriter text/template text/template/parse time unicode unicode/utf16 unicode/utf8 unique weak
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract golang.org/x/sync/errgroup golang.org/x/sync/semaphore golang.org/x/sync/singleflight golang.org/x/time/rate
-// TODO(display): once kernel/display exists, add:
-// go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gopherlab/gopherlab/kernel/display
+// SetSink belongs to the worker, not to cells.
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -exclude=^SetSink$ github.com/gopherlab/gopherlab/kernel/display
