@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"reflect"
+	"strconv"
 	"strings"
 )
 
@@ -33,7 +34,8 @@ type (
 // JSON methods (see HTMLer and the other interfaces), encodes an image.Image
 // as PNG, shows a slice or array of structs or of maps with string keys as a
 // table (as Table does), and always adds text/plain: the value's String or
-// Error method, or its fmt %v form (%+v for structs, so fields are named).
+// Error method, a string quoted as in Go source, or its fmt %v form (%+v for
+// structs, so fields are named).
 // ok is false if there is nothing to show (v is nil).
 //
 // Methods are not called on nil pointers. A panic in a method propagates.
@@ -88,6 +90,11 @@ func Bundle(v any) (data, metadata map[string]any, ok bool) {
 	}
 	if data["text/plain"] == nil && isWrapper(v) {
 		data["text/plain"] = wrapperText(data)
+	}
+	if s, isString := v.(string); isString && data["text/plain"] == nil {
+		// A string result is shown quoted, as Go source would write it, so
+		// that "42" and 42 look different.
+		data["text/plain"] = strconv.Quote(s)
 	}
 	if data["text/plain"] == nil {
 		data["text/plain"] = plainText(v)

@@ -80,7 +80,8 @@ func TestBundle(t *testing.T) {
 		want map[string]any // mime → value; "*" means present, any value
 	}{
 		{"int", 42, map[string]any{"text/plain": "42"}},
-		{"string", "hello", map[string]any{"text/plain": "hello"}},
+		{"string", "hello", map[string]any{"text/plain": `"hello"`}},
+		{"string with a newline", "a\nb", map[string]any{"text/plain": `"a\nb"`}},
 		{"struct", point{1, 2}, map[string]any{"text/plain": "{X:1 Y:2}"}},
 		{"pointer", &point{1, 2}, map[string]any{"text/plain": "&{X:1 Y:2}"}},
 		{"nil pointer", nilPage, map[string]any{"text/plain": "<nil>"}},
