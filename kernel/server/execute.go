@@ -144,6 +144,8 @@ func (k *Kernel) execute(ctx context.Context, s *wire.Socket, m *wire.Message) {
 		}
 		ev.Error.Traceback = append(ev.Error.Traceback, resetNote...)
 		k.restartWorker(ctx)
+	} else if ev.Reset {
+		k.restartWorker(ctx)
 	}
 
 	content := map[string]any{"execution_count": n, "user_expressions": map[string]any{}, "payload": []any{}}

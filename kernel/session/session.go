@@ -151,6 +151,15 @@ func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error
 	return Result{Value: v.Interface(), Ok: true}, nil
 }
 
+// Names returns the names the session's cells have defined.
+func (s *Session) Names() []string {
+	var names []string
+	for name := range s.in.Globals() {
+		names = append(names, name)
+	}
+	return names
+}
+
 // Interrupt wakes sleeping cells. Cancelling Execute's context does the rest.
 func (s *Session) Interrupt() {
 	s.mu.Lock()

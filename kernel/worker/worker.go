@@ -208,7 +208,7 @@ func (w *Worker) execute(ctx context.Context, req workerproto.Request) error {
 		w.mu.Unlock()
 	}()
 
-	res, err := w.sess.Execute(cellCtx, req.ExecCount, req.Code)
+	res, reset, err := w.runCell(cellCtx, req.ExecCount, req.Code)
 	if err != nil {
 		var cellErr *session.Error
 		if !errors.As(err, &cellErr) {
@@ -225,7 +225,7 @@ func (w *Worker) execute(ctx context.Context, req workerproto.Request) error {
 		}
 		return w.send(ev)
 	}
-	ev := workerproto.Event{ID: req.ID, Type: workerproto.Reply, Status: "ok"}
+	ev := workerproto.Event{ID: req.ID, Type: workerproto.Reply, Status: "ok", Reset: reset}
 	if res.Ok {
 		if data, meta, ok := display.Bundle(res.Value); ok {
 			ev.Data, ev.Meta = data, meta

@@ -62,6 +62,7 @@ type Event struct {
 	Data   map[string]any `json:"data,omitempty"` // the cell's result or the display's MIME bundle
 	Meta   map[string]any `json:"metadata,omitempty"`
 	Pager  string         `json:"pager,omitempty"` // help text for a `name?` cell
+	Reset  bool           `json:"reset,omitempty"` // the cell asked for a fresh interpreter (%reset)
 
 	// Display: the IOPub message type and its content.
 	MsgType string         `json:"msg_type,omitempty"`
