@@ -49,6 +49,16 @@ func (s *Session) committedFiles(redefined map[string]bool) ([]*cellFile, error)
 	for _, c := range s.cells {
 		dead := maps.Clone(c.dead)
 		maps.Copy(dead, redefined)
+		if c.names == nil {
+			cf, _ := buildFile(s.fset, c.n, c.src, false)
+			if cf == nil {
+				return nil, ErrorList{{Cell: c.n, Msg: "cannot parse the cell again"}}
+			}
+			c.names = maps.Clone(cf.defines)
+			for _, h := range c.hoisted {
+				c.names[h.name] = true
+			}
+		}
 		// The parsed file is kept while the names it loses stay the same.
 		var lost []string
 		for name := range c.names {
@@ -65,12 +75,6 @@ func (s *Session) committedFiles(redefined map[string]bool) ([]*cellFile, error)
 		cf, err := buildFile(s.fset, c.n, c.src, false)
 		if err != nil {
 			return nil, err
-		}
-		if c.names == nil {
-			c.names = maps.Clone(cf.defines)
-			for _, h := range c.hoisted {
-				c.names[h.name] = true
-			}
 		}
 		dropDead(cf, dead)
 		addImports(cf.file, c.imports)

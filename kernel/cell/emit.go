@@ -51,8 +51,8 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 	// name, and everything that mentions it is given again).
 	changed := map[string]bool{}
 	committedKeys := map[string]bool{}
-	for _, f := range c.files[:len(c.files)-1] {
-		for k := range f.defines {
+	for _, r := range s.cells {
+		for k := range r.names {
 			committedKeys[k] = true
 		}
 	}
@@ -71,6 +71,23 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 			if d.Recv != nil && committedKeys[declKey(d)] {
 				changed[recvTypeName(d.Recv.List[0].Type)] = true
 			}
+		}
+	}
+	// yaegi compiles constants into the code that uses them, and a
+	// variable into code by its type: functions that use a redefined
+	// constant, or a variable whose type changes, are given again too.
+	for _, d := range c.cur.file.Decls {
+		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.CONST {
+			for _, name := range genDeclNames(gd) {
+				if committedKeys[name] {
+					changed[name] = true
+				}
+			}
+		}
+	}
+	for _, h := range c.hoist {
+		if old, ok := s.yVars[h.name]; ok && old != e.typeString(h.typ) {
+			changed[h.name] = true
 		}
 	}
 	var redo []ast.Decl // committed declarations to give again
@@ -119,8 +136,18 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 		}
 	}
 
-	// Rewrite what yaegi gets.
+	// Rewrite what yaegi gets: the cell's declarations first (a function
+	// given again must see a redefined constant), then the dependents.
 	var decls []ast.Decl
+	for _, d := range c.cur.file.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd == c.cur.body {
+			continue
+		}
+		if gd, ok := d.(*ast.GenDecl); ok && (gd.Tok == token.IMPORT || gd.Tok == token.VAR) {
+			continue // imports are global in yaegi; hoisted vars come below
+		}
+		decls = append(decls, d)
+	}
 	for _, d := range redo {
 		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.VAR {
 			// A variable of a redefined type starts again from its zero value.
@@ -132,15 +159,6 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 					}
 				}
 			}
-		}
-		decls = append(decls, d)
-	}
-	for _, d := range c.cur.file.Decls {
-		if fd, ok := d.(*ast.FuncDecl); ok && fd == c.cur.body {
-			continue
-		}
-		if gd, ok := d.(*ast.GenDecl); ok && (gd.Tok == token.IMPORT || gd.Tok == token.VAR) {
-			continue // imports are global in yaegi; hoisted vars come below
 		}
 		decls = append(decls, d)
 	}
