@@ -204,8 +204,9 @@ func (s *Session) check(n int, src string) (*checked, error) {
 		if cur.result != nil && e.Pos == cur.result.Pos() && strings.HasSuffix(e.Msg, "is not used") {
 			return false
 		}
-		// Only errors in the statements matter here; phase 2 reports the rest.
-		return e.Pos >= cur.body.Body.Lbrace && e.Pos <= cur.body.Body.Rbrace
+		// Only errors in the statements (and imports) matter here; phase 2
+		// reports the rest.
+		return strings.Contains(e.Msg, "could not import") || (e.Pos >= cur.body.Body.Lbrace && e.Pos <= cur.body.Body.Rbrace)
 	})
 	if len(errs) > 0 {
 		return nil, errs
@@ -272,6 +273,9 @@ func (s *Session) check(n int, src string) (*checked, error) {
 	}
 	var specs []ast.Spec
 	for _, h := range hoist {
+		if !validType(h.typ) {
+			continue // phase 1 reported why
+		}
 		ts := types.TypeString(h.typ, qual)
 		t, err := parser.ParseExpr(ts)
 		if err != nil {
@@ -377,4 +381,9 @@ func ignoredError(msg string) bool {
 	return strings.Contains(msg, "imported and not used") ||
 		strings.HasPrefix(msg, "initialization cycle") ||
 		strings.Contains(msg, "function main is undeclared")
+}
+
+// validType reports whether a type has no invalid parts.
+func validType(t types.Type) bool {
+	return !strings.Contains(types.TypeString(t, nil), "invalid type")
 }

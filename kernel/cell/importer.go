@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 )
@@ -31,8 +33,30 @@ func lookupExport(dir, path string) (string, error) {
 	if f, ok := exportFiles.m[path]; ok {
 		return f, nil
 	}
+	err := goListExport(dir, path)
+	if err != nil && !isStd(path) {
+		// Outside a module that requires it: try a module of our own that
+		// requires what the kernel was built with (offline, from the
+		// module cache).
+		if mod, merr := depsModule(); merr == nil {
+			err = goListExport(mod, path, "GOFLAGS=-mod=mod", "GOPROXY=off", "GOSUMDB=off")
+		}
+	}
+	if err != nil {
+		return "", err
+	}
+	f, ok := exportFiles.m[path]
+	if !ok {
+		return "", fmt.Errorf("cell: package %s: no export data", path)
+	}
+	return f, nil
+}
+
+// goListExport records the export data files of path and its dependencies.
+func goListExport(dir, path string, env ...string) error {
 	cmd := exec.Command("go", "list", "-export", "-deps", "-f", "{{.ImportPath}}={{.Export}}", "--", path)
 	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -41,18 +65,66 @@ func lookupExport(dir, path string) (string, error) {
 		if msg == "" {
 			msg = err.Error()
 		}
-		return "", fmt.Errorf("cell: package %s: %s", path, msg)
+		return fmt.Errorf("cell: package %s: %s", path, msg)
 	}
 	for _, line := range strings.Split(string(out), "\n") {
 		if p, f, ok := strings.Cut(line, "="); ok && f != "" {
 			exportFiles.m[p] = f
 		}
 	}
-	f, ok := exportFiles.m[path]
-	if !ok {
-		return "", fmt.Errorf("cell: package %s: no export data", path)
-	}
-	return f, nil
+	return nil
+}
+
+func isStd(path string) bool {
+	first, _, _ := strings.Cut(path, "/")
+	return !strings.Contains(first, ".")
+}
+
+var depsMod struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// depsModule writes, once per process, a module that requires the
+// modules this program was built with (golang.org/x/sync, ...), so that
+// go list finds their packages wherever the kernel runs. (Test binaries
+// carry no module versions; cellModules, generated from go.mod, fills in.)
+func depsModule() (string, error) {
+	depsMod.once.Do(func() {
+		bi, ok := debug.ReadBuildInfo()
+		if !ok {
+			depsMod.err = fmt.Errorf("cell: no build information")
+			return
+		}
+		dir, err := os.MkdirTemp("", "gopherlab-cells-")
+		if err != nil {
+			depsMod.err = fmt.Errorf("cell: %w", err)
+			return
+		}
+		versions := map[string]string{}
+		for _, d := range cellModules {
+			path, version, _ := strings.Cut(d, " ")
+			versions[path] = version
+		}
+		for _, d := range bi.Deps {
+			if d.Replace == nil && d.Version != "" && d.Version != "(devel)" {
+				versions[d.Path] = d.Version
+			}
+		}
+		var b strings.Builder
+		b.WriteString("module gopherlab.cells\n\ngo 1.26\n\nrequire (\n")
+		for path, version := range versions {
+			fmt.Fprintf(&b, "\t%s %s\n", path, version)
+		}
+		b.WriteString(")\n")
+		if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(b.String()), 0o644); err != nil {
+			depsMod.err = fmt.Errorf("cell: %w", err)
+			return
+		}
+		depsMod.dir = dir
+	})
+	return depsMod.dir, depsMod.err
 }
 
 func newImporter(fset *token.FileSet, dir string) types.ImporterFrom {

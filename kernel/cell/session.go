@@ -16,9 +16,12 @@ import (
 // Options configure a Session.
 type Options struct {
 	// Dir is the directory in which `go list -export` resolves imports for
-	// type-checking. Packages outside the standard library (golang.org/x/sync,
-	// ...) resolve only inside a module that requires them. Empty means the
-	// current directory.
+	// type-checking; empty means the current directory. A package that
+	// does not resolve there (golang.org/x/sync outside a module that
+	// requires it) resolves through a module of our own that requires the
+	// versions the kernel was built with, offline from the module cache.
+	// The project's own packages (kernel/display) resolve only inside this
+	// module: set Dir to its checkout.
 	Dir string
 }
 
