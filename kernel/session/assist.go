@@ -3,80 +3,27 @@ package session
 import (
 	"context"
 	"fmt"
-	"go/scanner"
-	"go/token"
 	"os/exec"
-	"path"
-	"slices"
 	"strings"
 	"time"
-
-	"github.com/gopherlab/gopherlab/kernel/symbols"
 )
 
 // This file answers the notebook's questions about code that has not run:
-// completion, inspection, help and whether a cell is complete. It works from
-// syntax and the symbol tables; the type-checking front end (kernel/cell)
-// will answer from types.
-
-var keywords = []string{
-	"break", "case", "chan", "const", "continue", "default", "defer", "else", "fallthrough", "for",
-	"func", "go", "goto", "if", "import", "interface", "map", "package", "range", "return", "select",
-	"struct", "switch", "type", "var",
-	"append", "cap", "clear", "close", "complex", "copy", "delete", "imag", "len", "make", "max", "min",
-	"new", "panic", "print", "println", "real", "recover",
-	"any", "bool", "byte", "comparable", "error", "float32", "float64", "int", "int8", "int16", "int32",
-	"int64", "rune", "string", "uint", "uint8", "uint16", "uint32", "uint64", "uintptr", "true", "false", "nil", "iota",
-}
+// completion, inspection, help and whether a cell is complete, from the
+// front end's type information (kernel/cell).
 
 // Complete returns the names that may replace the identifier before cursor
 // (a rune offset), and the rune span they replace.
 func (s *Session) Complete(code string, cursor int) (matches []string, start, end int) {
-	runes := []rune(code)
-	cursor = min(max(cursor, 0), len(runes))
-	start = cursor
-	for start > 0 && isIdentRune(runes[start-1], true) {
-		start--
-	}
-	word := string(runes[start:cursor])
-	if dot := strings.LastIndexByte(word, '.'); dot >= 0 {
-		pkg, prefix := word[:dot], word[dot+1:]
-		start += len([]rune(word[:dot+1]))
-		for key, syms := range symbols.Symbols {
-			if path.Base(key) != pkg {
-				continue
-			}
-			for name := range syms {
-				if strings.HasPrefix(name, prefix) && !strings.HasPrefix(name, "_") {
-					matches = append(matches, name)
-				}
-			}
-		}
-	} else {
-		var names []string
-		names = append(names, keywords...)
-		for name := range s.in.Globals() {
-			names = append(names, name)
-		}
-		for key := range symbols.Symbols {
-			names = append(names, path.Base(key))
-		}
-		for _, n := range names {
-			if strings.HasPrefix(n, word) {
-				matches = append(matches, n)
-			}
-		}
-	}
-	slices.Sort(matches)
-	return slices.Compact(matches), start, cursor
+	return s.fe.Complete(code, cursor)
 }
 
-func isIdentRune(r rune, dot bool) bool {
-	return r == '_' || (dot && r == '.') || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r > 127
-}
-
-// Inspect returns help for the name at cursor.
+// Inspect returns help for the name at cursor: its declaration and doc
+// comment from the type checker, else what Help finds.
 func (s *Session) Inspect(ctx context.Context, code string, cursor int) (string, bool) {
+	if text, ok := s.fe.Inspect(code, cursor); ok {
+		return text, true
+	}
 	runes := []rune(code)
 	cursor = min(max(cursor, 0), len(runes))
 	start, end := cursor, cursor
@@ -91,6 +38,10 @@ func (s *Session) Inspect(ctx context.Context, code string, cursor int) (string,
 		return "", false
 	}
 	return s.Help(ctx, name)
+}
+
+func isIdentRune(r rune, dot bool) bool {
+	return r == '_' || (dot && r == '.') || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r > 127
 }
 
 // Help returns the documentation of a package or package member (from `go
@@ -111,41 +62,5 @@ func (s *Session) Help(ctx context.Context, name string) (string, bool) {
 // IsComplete says whether a cell is ready to run: "complete", "incomplete"
 // (with the indent for its next line) or "invalid".
 func (s *Session) IsComplete(code string) (status, indent string) {
-	fset := token.NewFileSet()
-	file := fset.AddFile("cell", -1, len(code))
-	var sc scanner.Scanner
-	bad := false
-	unterminated := false
-	sc.Init(file, []byte(code), func(_ token.Position, msg string) {
-		if strings.Contains(msg, "not terminated") {
-			unterminated = true
-		} else {
-			bad = true
-		}
-	}, 0)
-	depth := 0
-	for {
-		_, tok, _ := sc.Scan()
-		if tok == token.EOF {
-			break
-		}
-		switch tok {
-		case token.LBRACE, token.LPAREN, token.LBRACK:
-			depth++
-		case token.RBRACE, token.RPAREN, token.RBRACK:
-			depth--
-			if depth < 0 {
-				return "invalid", ""
-			}
-		}
-	}
-	switch {
-	case unterminated:
-		return "incomplete", ""
-	case bad:
-		return "invalid", ""
-	case depth > 0:
-		return "incomplete", strings.Repeat("\t", depth)
-	}
-	return "complete", ""
+	return s.fe.IsComplete(code)
 }

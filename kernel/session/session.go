@@ -13,10 +13,13 @@ import (
 	"log"
 	"os"
 	"reflect"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/gopherlab/gopherlab/kernel/cell"
 	"github.com/gopherlab/gopherlab/kernel/symbols"
 	"github.com/traefik/yaegi/interp"
 )
@@ -32,12 +35,19 @@ type Options struct {
 // Session is one interpreter with its state.
 type Session struct {
 	in     *interp.Interpreter
+	fe     *cell.Session // the front end: parse, type-check, rewrite
 	stderr *os.File
 
-	imported map[string]bool // import specs evaluated so far, e.g. `"fmt"`
+	mu      sync.Mutex
+	stop    chan struct{} // closed when the running cell is interrupted
+	running bool          // a cell is running
+	panics  []goPanic     // goroutine panics while it runs
+}
 
-	mu   sync.Mutex
-	stop chan struct{} // closed when the running cell is interrupted
+// goPanic is a panic in a goroutine that a cell started.
+type goPanic struct {
+	where string // "cell 3, line 4": the go statement
+	value any
 }
 
 // Error is a cell's failure, shaped as Jupyter shows it.
@@ -54,7 +64,7 @@ type exitCode int
 
 // New starts an interpreter with the whole standard library.
 func New(opts Options) (*Session, error) {
-	s := &Session{stderr: opts.Stderr, stop: make(chan struct{}), imported: map[string]bool{}}
+	s := &Session{stderr: opts.Stderr, stop: make(chan struct{}), fe: cell.NewSession(cell.Options{})}
 	s.in = interp.New(interp.Options{
 		Stdin:        opts.Stdin,
 		Stdout:       opts.Stdout,
@@ -62,7 +72,8 @@ func New(opts Options) (*Session, error) {
 		Unrestricted: true,
 		GoPath:       os.DevNull, // never look for package sources on disk
 	})
-	for _, exports := range []interp.Exports{symbols.Symbols, s.overrides()} {
+	runtime := cell.RuntimeSymbols(s.goPanic, func(code int) { panic(exitCode(code)) })
+	for _, exports := range []interp.Exports{symbols.Symbols, s.overrides(), runtime} {
 		if err := s.in.Use(exports); err != nil {
 			return nil, fmt.Errorf("session: load symbols: %w", err)
 		}
@@ -94,6 +105,20 @@ func (s *Session) overrides() interp.Exports {
 	}
 }
 
+// goPanic takes a panic in a goroutine that a cell started (the front end
+// wraps every go statement in a recover that calls it). The goroutine ends;
+// the worker lives on. While a cell runs, the panic becomes the cell's
+// error; after, it goes to standard error.
+func (s *Session) goPanic(where string, v any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.running {
+		s.panics = append(s.panics, goPanic{where, v})
+		return
+	}
+	fmt.Fprintf(s.stderr, "panic: %v\n\ngoroutine started at %s\n", v, where)
+}
+
 func (s *Session) sleep(d time.Duration) {
 	if d <= 0 {
 		return
@@ -122,9 +147,11 @@ func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error
 	s.mu.Lock()
 	s.stop = make(chan struct{})
 	stop := s.stop
+	s.running, s.panics = true, nil
 	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
+		s.running = false
 		select {
 		case <-stop:
 		default:
@@ -133,29 +160,57 @@ func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error
 		s.mu.Unlock()
 	}()
 
-	wantValue := endsInValue(src)
-	imports, rest := splitImports(src, s.imported)
-	for _, imp := range imports {
-		if _, err := s.in.EvalWithContext(ctx, "import "+imp); err != nil {
-			return Result{}, s.cellError(n, err)
-		}
-		s.imported[imp] = true
-	}
-	v, err := s.in.EvalWithContext(ctx, rest)
+	u, err := s.fe.Prepare(n, src)
 	if err != nil {
-		return Result{}, s.cellError(n, err)
+		return Result{}, compileError(err)
 	}
-	if !wantValue || !v.IsValid() || !v.CanInterface() {
+	if u.Imports != "" {
+		if _, err := s.in.EvalWithContext(ctx, u.Imports); err != nil {
+			return Result{}, s.cellError(n, u, err)
+		}
+	}
+	if _, err := s.in.EvalWithContext(ctx, u.Decls); err != nil {
+		return Result{}, s.cellError(n, u, err)
+	}
+	s.fe.Commit(u)
+	v, err := s.in.EvalWithContext(ctx, u.Run)
+	if err != nil {
+		return Result{}, s.cellError(n, u, err)
+	}
+	s.mu.Lock()
+	panics := s.panics
+	s.mu.Unlock()
+	if len(panics) > 0 {
+		p := panics[0]
+		msg := fmt.Sprint(p.value)
+		return Result{}, &Error{Name: "panic", Value: msg, Traceback: []string{"panic: " + msg, "", "goroutine started at " + p.where}}
+	}
+	if !u.HasResult || !v.IsValid() {
+		return Result{}, nil
+	}
+	if v.Kind() == reflect.Interface {
+		v = v.Elem()
+	}
+	if !v.IsValid() || !v.CanInterface() {
 		return Result{}, nil
 	}
 	return Result{Value: v.Interface(), Ok: true}, nil
+}
+
+// compileError turns the front end's errors (in cell coordinates) into a
+// cell's failure.
+func compileError(err error) *Error {
+	lines := strings.Split(err.Error(), "\n")
+	return &Error{Name: "CompileError", Value: lines[0], Traceback: lines}
 }
 
 // Names returns the names the session's cells have defined.
 func (s *Session) Names() []string {
 	var names []string
 	for name := range s.in.Globals() {
-		names = append(names, name)
+		if !strings.HasPrefix(name, "_gl_") {
+			names = append(names, name)
+		}
 	}
 	return names
 }
@@ -171,7 +226,7 @@ func (s *Session) Interrupt() {
 	}
 }
 
-func (s *Session) cellError(n int, err error) *Error {
+func (s *Session) cellError(n int, u *cell.Unit, err error) *Error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return &Error{Name: "Interrupted", Value: "the cell was interrupted", Traceback: []string{"Interrupted: the cell was interrupted"}}
 	}
@@ -181,19 +236,35 @@ func (s *Session) cellError(n int, err error) *Error {
 			msg := fmt.Sprintf("the cell called os.Exit(%d); the session goes on", int(code))
 			return &Error{Name: "Exit", Value: msg, Traceback: []string{"Exit: " + msg}}
 		}
-		msg := fmt.Sprint(p.Value)
-		return &Error{Name: "panic", Value: msg, Traceback: append([]string{"panic: " + msg}, stackLines(p.Stack)...)}
+		msg := fmt.Sprint(cell.Recovered(p.Value))
+		return &Error{Name: "panic", Value: msg, Traceback: append([]string{"panic: " + msg}, stackLines(u, p.Stack)...)}
 	}
-	msg := strings.ReplaceAll(err.Error(), "_.go:", fmt.Sprintf("cell %d, line ", n))
+	msg := inCell(n, u, err.Error())
 	return &Error{Name: "Error", Value: msg, Traceback: strings.Split(msg, "\n")}
 }
 
+// yaegiPos is a position in the source the front end gave yaegi, as yaegi
+// writes it: "12:5: " at the start of a message, "_.go:12:5" in a stack.
+var yaegiPos = regexp.MustCompile(`(?m)(^|_\.go:)(\d+):\d+:?`)
+
+// inCell rewrites yaegi's positions into cell coordinates.
+func inCell(n int, u *cell.Unit, msg string) string {
+	return yaegiPos.ReplaceAllStringFunc(msg, func(m string) string {
+		sub := yaegiPos.FindStringSubmatch(m)
+		line, _ := strconv.Atoi(sub[2])
+		if w := u.Where(line); w != "" {
+			return w + ":"
+		}
+		return fmt.Sprintf("cell %d:", n)
+	})
+}
+
 // stackLines keeps the interpreted frames of a host stack: the rest is yaegi.
-func stackLines(stack []byte) []string {
+func stackLines(u *cell.Unit, stack []byte) []string {
 	var out []string
 	for _, l := range strings.Split(string(stack), "\n") {
 		if strings.Contains(l, "_.go:") {
-			out = append(out, strings.TrimSpace(l))
+			out = append(out, inCell(u.ExecCount, u, strings.TrimSpace(l)))
 		}
 	}
 	return out

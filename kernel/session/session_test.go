@@ -1,0 +1,96 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func newTestSession(t *testing.T) (*Session, *os.File, *os.File) {
+	t.Helper()
+	dir := t.TempDir()
+	stdout, err := os.Create(filepath.Join(dir, "stdout"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr, err := os.Create(filepath.Join(dir, "stderr"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { stdout.Close(); stderr.Close() })
+	s, err := New(Options{Stdout: stdout, Stderr: stderr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, stdout, stderr
+}
+
+func contents(t *testing.T, f *os.File) string {
+	t.Helper()
+	b, err := os.ReadFile(f.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestExecuteThroughFrontEnd runs cells the way the worker does: mixed
+// cells, results, errors in cell coordinates, goroutine panics, os.Exit.
+func TestExecuteThroughFrontEnd(t *testing.T) {
+	s, stdout, stderr := newTestSession(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	res, err := s.Execute(ctx, 1, "import \"fmt\"\nx := 20\nfunc f() int { return x + 1 }\nfmt.Println(\"hi\")\nf()")
+	if err != nil || !res.Ok || res.Value != 21 {
+		t.Fatalf("cell 1: %v, %v", res, err)
+	}
+	if got := contents(t, stdout); got != "hi\n" {
+		t.Errorf("stdout = %q", got)
+	}
+
+	_, err = s.Execute(ctx, 2, "y := 1\n\nwg.Wait()")
+	var cellErr *Error
+	if !errors.As(err, &cellErr) || cellErr.Value != "cell 2, line 3: undefined: wg" {
+		t.Errorf("cell 2: %v", err)
+	}
+
+	res, err = s.Execute(ctx, 3, "for i := range 3 { x += i }\nx")
+	if err != nil || res.Value != 23 {
+		t.Errorf("cell 3: %v, %v", res, err)
+	}
+
+	// A goroutine's panic while the cell runs is the cell's error.
+	_, err = s.Execute(ctx, 4, "done := make(chan bool)\ngo func() {\n\tdefer close(done)\n\tpanic(\"boom\")\n}()\n<-done\ntime.Sleep(50 * time.Millisecond)")
+	if !errors.As(err, &cellErr) || cellErr.Name != "panic" || cellErr.Value != "boom" || !slices.Contains(cellErr.Traceback, "goroutine started at cell 4, line 2") {
+		t.Errorf("cell 4: %#v", err)
+	}
+	// After the cell, it goes to standard error.
+	if _, err := s.Execute(ctx, 5, "go func() { panic(\"late\") }()"); err != nil {
+		t.Errorf("cell 5: %v", err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(contents(t, stderr), "goroutine started at cell 5, line 1") && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := contents(t, stderr); !strings.Contains(got, "panic: late") {
+		t.Errorf("stderr = %q", got)
+	}
+
+	_, err = s.Execute(ctx, 6, "os.Exit(3)")
+	if !errors.As(err, &cellErr) || cellErr.Name != "Exit" {
+		t.Errorf("cell 6: %v", err)
+	}
+
+	if names := s.Names(); !slices.Contains(names, "x") || slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, "_gl_") }) {
+		t.Errorf("Names() = %v", names)
+	}
+	if m, _, _ := s.Complete("var wg sync.WaitGroup\nwg.", 26); !slices.Contains(m, "Wait") {
+		t.Errorf("Complete: %v", m)
+	}
+}
