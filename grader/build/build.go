@@ -139,7 +139,7 @@ func Build(ctx context.Context, env *Env, s *spec.Spec, sub *submission.Submissi
 func (r *Result) goCmd(ctx context.Context, env *Env, dir string, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, env.Go, args...)
 	cmd.Dir = dir
-	cmd.Env = env.environ()
+	cmd.Env = env.Environ()
 	r.Commands = append(r.Commands, "go "+strings.Join(args, " "))
 	return cmd.CombinedOutput()
 }

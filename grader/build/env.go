@@ -110,9 +110,9 @@ func (e *Env) GoMod() []byte {
 	return b.Bytes()
 }
 
-// environ is the environment of the go commands the grader runs: offline,
+// Environ is the environment of the go commands the grader runs: offline,
 // the local toolchain, the grader's go.mod, cgo on for the race detector.
-func (e *Env) environ() []string {
+func (e *Env) Environ() []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gopherlab/gopherlab/grader/build"
 	"github.com/gopherlab/gopherlab/grader/report"
@@ -80,6 +81,7 @@ func TestExercises(t *testing.T) {
 				t.Fatal(errs[i])
 			}
 			r := results[i]
+			t.Logf("graded in %.1fs", time.Duration(r.Duration).Seconds())
 			if j.kind == "reference" {
 				if !r.Full() {
 					t.Errorf("reference scored %v/%d:\n%s", r.Score, r.MaxScore, textOf(r))

@@ -134,7 +134,8 @@ func classify(in Input, sum events.Summary, text string) Judgement {
 	case "timeout":
 		return Judgement{Verdict: Timeout, Message: "killed: the test ignored its timeout", Detail: tail(text, 20)}
 	}
-	if strings.Contains(text, raceMark) {
+	diag := diagnosis(text)
+	if r := strings.Index(text, raceMark); r >= 0 && (diag < 0 || r < diag) {
 		locs, detail := races(text, in.Source)
 		return Judgement{Verdict: Race, Message: "data race detected" + at(locs), Locations: locs, Detail: detail}
 	}
@@ -145,7 +146,8 @@ func classify(in Input, sum events.Summary, text string) Judgement {
 	}
 	// The test's own diagnosis ("deadlock: ..." or "leak: ...") outranks what
 	// the runtime or synctest reports afterwards as a consequence.
-	if msg := failureMessage(strings.SplitAfter(text, "\n")); strings.HasPrefix(msg, "deadlock:") || strings.HasPrefix(msg, "leak:") {
+	if diag >= 0 {
+		msg := failureMessage(strings.SplitAfter(text[diag:], "\n"))
 		v := Deadlock
 		if strings.HasPrefix(msg, "leak:") {
 			v = Leak
@@ -200,6 +202,16 @@ func classify(in Input, sum events.Summary, text string) Judgement {
 		msg = fmt.Sprintf("the test binary exited with status %d without running %s", in.Exit, in.Test)
 	}
 	return Judgement{Verdict: Fail, Message: msg, Detail: tail(text, 20)}
+}
+
+var diagLine = regexp.MustCompile(`(?m)^\s+[\w.-]+\.go:\d+: (deadlock|leak):`)
+
+// diagnosis is the offset of the test's own "deadlock:" or "leak:" message, or -1.
+func diagnosis(text string) int {
+	if loc := diagLine.FindStringIndex(text); loc != nil {
+		return loc[0]
+	}
+	return -1
 }
 
 func panicMessage(line string) string {
