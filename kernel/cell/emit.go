@@ -571,6 +571,9 @@ func (e *emitter) printNode(b *bytes.Buffer, n ast.Node) {
 }
 
 func (e *emitter) printExpr(b *bytes.Buffer, n ast.Node) {
+	// Without the comments: printed apart from their file, they land in the
+	// wrong places (and the cell's line directives are comments too).
+	defer dropComments(n)()
 	cfg := printer.Config{Mode: printer.RawFormat}
 	if err := cfg.Fprint(b, e.s.fset, n); err != nil {
 		fmt.Fprintf(b, "/* cell: cannot print: %v */", err)
@@ -621,4 +624,45 @@ func needsFormatting(t types.Type) bool {
 		}
 	}
 	return false
+}
+
+// dropComments takes the comment groups off a tree and returns a function
+// that puts them back (the session's trees keep their doc comments for
+// Inspect).
+func dropComments(n ast.Node) (restore func()) {
+	var saved []**ast.CommentGroup
+	var groups []*ast.CommentGroup
+	take := func(p **ast.CommentGroup) {
+		if *p != nil {
+			saved = append(saved, p)
+			groups = append(groups, *p)
+			*p = nil
+		}
+	}
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncDecl:
+			take(&n.Doc)
+		case *ast.GenDecl:
+			take(&n.Doc)
+		case *ast.TypeSpec:
+			take(&n.Doc)
+			take(&n.Comment)
+		case *ast.ValueSpec:
+			take(&n.Doc)
+			take(&n.Comment)
+		case *ast.ImportSpec:
+			take(&n.Doc)
+			take(&n.Comment)
+		case *ast.Field:
+			take(&n.Doc)
+			take(&n.Comment)
+		}
+		return true
+	})
+	return func() {
+		for i, p := range saved {
+			*p = groups[i]
+		}
+	}
 }
