@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -24,14 +25,18 @@ import (
 
 var exportFiles = struct {
 	sync.Mutex
-	m map[string]string // import path -> export data file
-}{m: map[string]string{}}
+	m      map[string]string // import path -> export data file
+	failed map[string]error  // dir + " " + import path -> why not
+}{m: map[string]string{}, failed: map[string]error{}}
 
 func lookupExport(dir, path string) (string, error) {
 	exportFiles.Lock()
 	defer exportFiles.Unlock()
 	if f, ok := exportFiles.m[path]; ok {
 		return f, nil
+	}
+	if err, ok := exportFiles.failed[dir+" "+path]; ok {
+		return "", err // asked already: go list is slow to say no
 	}
 	err := goListExport(dir, path)
 	if err != nil && !isStd(path) {
@@ -43,6 +48,7 @@ func lookupExport(dir, path string) (string, error) {
 		}
 	}
 	if err != nil {
+		exportFiles.failed[dir+" "+path] = err
 		return "", err
 	}
 	f, ok := exportFiles.m[path]
@@ -127,7 +133,26 @@ func depsModule() (string, error) {
 	return depsMod.dir, depsMod.err
 }
 
-func newImporter(fset *token.FileSet, dir string) types.ImporterFrom {
+// sessionImporter reads export data, and falls back on the symbol tables
+// for packages that go list cannot find.
+type sessionImporter struct {
+	gc   types.ImporterFrom
+	refl *reflectImporter // nil without tables
+}
+
+func (i *sessionImporter) Import(path string) (*types.Package, error) {
+	return i.ImportFrom(path, "", 0)
+}
+
+func (i *sessionImporter) ImportFrom(path, dir string, mode types.ImportMode) (*types.Package, error) {
+	p, err := i.gc.ImportFrom(path, dir, mode)
+	if err != nil && i.refl != nil && i.refl.has(path) {
+		return i.refl.load(path)
+	}
+	return p, err
+}
+
+func newImporter(fset *token.FileSet, dir string, tables map[string]map[string]reflect.Value) types.ImporterFrom {
 	lookup := func(path string) (io.ReadCloser, error) {
 		f, err := lookupExport(dir, path)
 		if err != nil {
@@ -135,5 +160,9 @@ func newImporter(fset *token.FileSet, dir string) types.ImporterFrom {
 		}
 		return os.Open(f)
 	}
-	return importer.ForCompiler(fset, "gc", lookup).(types.ImporterFrom)
+	imp := &sessionImporter{gc: importer.ForCompiler(fset, "gc", lookup).(types.ImporterFrom)}
+	if tables != nil {
+		imp.refl = newReflectImporter(tables, imp.gc)
+	}
+	return imp
 }

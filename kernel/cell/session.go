@@ -8,6 +8,7 @@ import (
 	"go/scanner"
 	"go/token"
 	"go/types"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,8 +22,13 @@ type Options struct {
 	// requires it) resolves through a module of our own that requires the
 	// versions the kernel was built with, offline from the module cache.
 	// The project's own packages (kernel/display) resolve only inside this
-	// module: set Dir to its checkout.
+	// module: set Dir to its checkout, or give Tables.
 	Dir string
+	// Tables, if set, are the interpreter's symbol tables (yaegi's shape,
+	// "path/name" -> name -> value). A package that go list cannot find
+	// but a table has is type-checked from the table by reflection (no doc
+	// comments then).
+	Tables map[string]map[string]reflect.Value
 }
 
 // Session is the front end's view of one notebook: the cells that ran, the
@@ -148,7 +154,7 @@ func NewSession(opt Options) *Session {
 	fset := token.NewFileSet()
 	return &Session{
 		fset:     fset,
-		imp:      newImporter(fset, opt.Dir),
+		imp:      newImporter(fset, opt.Dir, opt.Tables),
 		yImports: map[string]string{},
 		yAliases: map[string]bool{},
 		yTypes:   map[string]string{},
