@@ -64,7 +64,7 @@ type exitCode int
 
 // New starts an interpreter with the whole standard library.
 func New(opts Options) (*Session, error) {
-	s := &Session{stderr: opts.Stderr, stop: make(chan struct{}), fe: cell.NewSession(cell.Options{})}
+	s := &Session{stderr: opts.Stderr, stop: make(chan struct{}), fe: cell.NewSession(cell.Options{Tables: symbols.Symbols})}
 	s.in = interp.New(interp.Options{
 		Stdin:        opts.Stdin,
 		Stdout:       opts.Stdout,
