@@ -265,6 +265,10 @@ func spin(x int) int {
 	return int(h % 1000)
 }
 
+// refWork is called through a variable, like ParallelMap calls f, so the
+// reference does exactly the same work.
+var refWork = spin
+
 // refSpin is the reference: spin over the same 16 inputs on parts plain
 // goroutines.
 func refSpin(parts int) {
@@ -272,7 +276,7 @@ func refSpin(parts int) {
 	for p := range parts {
 		wg.Go(func() {
 			for i := p; i < 16; i += parts {
-				spin(i)
+				refWork(i)
 			}
 		})
 	}
@@ -301,31 +305,39 @@ func timeIt(f func()) time.Duration {
 }
 
 // checkSpeedup wants two (the code on 2 workers) to be at least 1.5× faster
-// than one (the same work on 1 worker). In up to 10 rounds it times both, and
-// the same work on 1 and 2 plain goroutines (the reference), interleaved. It
-// passes as soon as a round shows 1.5×. A round in which the reference showed
-// 1.7× but the code under test at most 1.2× is a strike; three strikes fail.
-// Otherwise the machine was too busy to tell, and the test skips.
+// than one (the same work on 1 worker). In up to 10 rounds it times both,
+// interleaved with the same work on 1 and 2 plain goroutines (the
+// reference), and keeps the fastest time of each of the four: the fastest
+// run is the one least disturbed by other processes. It passes as soon as
+// the fastest times show 1.5×. It fails only if the reference showed ≥ 1.7×
+// in at least 3 rounds (the machine did have two CPUs to give) while the code
+// under test stayed below 1.2× (and the reference's fastest runs show ≥ 1.7×
+// too). Otherwise the machine was too busy to tell, and the test skips.
 func checkSpeedup(t *testing.T, one, two func()) {
 	t.Helper()
 	if runtime.GOMAXPROCS(0) < 2 {
 		t.Skip("needs GOMAXPROCS >= 2")
 	}
-	best, strikes := 0.0, 0
+	const forever = time.Duration(1<<63 - 1)
+	best1, best2, ref1, ref2 := forever, forever, forever, forever
+	parallelRounds := 0
 	for round := range 10 {
 		r1, l1 := timeIt(func() { refSpin(1) }), timeIt(one)
 		r2, l2 := timeIt(func() { refSpin(2) }), timeIt(two)
-		ratio, ref := float64(l1)/float64(l2), float64(r1)/float64(r2)
-		t.Logf("round %d: 1 worker %v, 2 workers %v (%.2f×); reference %v / %v (%.2f×)", round, l1, l2, ratio, r1, r2, ref)
+		best1, best2, ref1, ref2 = min(best1, l1), min(best2, l2), min(ref1, r1), min(ref2, r2)
+		if float64(r1)/float64(r2) >= 1.7 {
+			parallelRounds++
+		}
+		ratio := float64(best1) / float64(best2)
+		t.Logf("round %d: 1 worker %v, 2 workers %v; reference %v / %v; fastest so far: %.2f× (reference %.2f×)",
+			round, l1, l2, r1, r2, ratio, float64(ref1)/float64(ref2))
 		if ratio >= 1.5 {
 			return
 		}
-		best = max(best, ratio)
-		if ref >= 1.7 && ratio <= 1.2 {
-			if strikes++; strikes == 3 {
-				t.Fatalf("2 workers were at most %.2f× faster than 1, want ≥ 1.5×: in 3 rounds the same work on 2 plain goroutines was ≥ 1.7× faster", best)
-			}
-		}
 	}
-	t.Skipf("machine too busy to measure a speedup (best %.2f×, %d strikes in 10 rounds)", best, strikes)
+	ratio, ref := float64(best1)/float64(best2), float64(ref1)/float64(ref2)
+	if parallelRounds >= 3 && ref >= 1.7 && ratio < 1.2 {
+		t.Fatalf("2 workers were at most %.2f× faster than 1, want ≥ 1.5×; the same work on 2 plain goroutines was %.2f× faster (≥ 1.7× in %d rounds)", ratio, ref, parallelRounds)
+	}
+	t.Skipf("machine too busy to measure a speedup: fastest runs gave %.2f× (reference %.2f×, ≥ 1.7× in %d of 10 rounds)", ratio, ref, parallelRounds)
 }

@@ -219,7 +219,10 @@ func TestErrorStopsWalk(t *testing.T) {
 	if !errors.Is(err, errDenied) {
 		t.Errorf("ProcessBounded: error = %v, want one wrapping the open error", err)
 	}
-	if n, limit := len(p.opened), 101+2*workers; n > limit {
+	// A walk that goes on opens all 2000 files; allow generous slack for a
+	// busy machine, where the other workers keep going a little while the
+	// failing one waits to report its error.
+	if n, limit := len(p.opened), 101+200; n > limit {
 		t.Errorf("ProcessBounded(%d workers) opened %d files, want ≤ %d: stop the walk at the first error", workers, n, limit)
 	}
 
