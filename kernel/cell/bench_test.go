@@ -61,3 +61,34 @@ func BenchmarkPrepare200In2000(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSelectFanIn runs a two-way fan-in of 20,000 values through a
+// select statement in yaegi, with the front end's select helper.
+func BenchmarkSelectFanIn(b *testing.B) {
+	r := newRunner(b, true)
+	if _, err := r.run(b.Context(), `func fanIn(n int) int {
+	a, c := make(chan int, 64), make(chan int, 64)
+	go func() { for i := range n { a <- i }; close(a) }()
+	go func() { for i := range n { c <- i }; close(c) }()
+	got := 0
+	for a != nil || c != nil {
+		select {
+		case _, ok := <-a:
+			if !ok { a = nil; continue }
+			got++
+		case _, ok := <-c:
+			if !ok { c = nil; continue }
+			got++
+		}
+	}
+	return got
+}`); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		res, err := r.run(b.Context(), "fanIn(10000)")
+		if err != nil || res != "20000" {
+			b.Fatal(res, err)
+		}
+	}
+}

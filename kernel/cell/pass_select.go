@@ -104,12 +104,27 @@ func (e *emitter) rewriteSelect(sel *ast.SelectStmt) ast.Stmt {
 		}
 		clauses = append(clauses, &ast.CaseClause{List: caseExpr, Body: append(pre, body...)})
 	}
-	call := &ast.CallExpr{
-		Fun: parseExpr(rt + ".Select"),
-		Args: []ast.Expr{
-			&ast.CompositeLit{Type: parseExpr("[]" + rt + ".SelectCase"), Elts: elts},
-			ast.NewIdent(strconv.FormatBool(hasDefault)),
-		},
+	var call *ast.CallExpr
+	if n := len(elts); n >= 1 && n <= 4 {
+		// Select1..Select4: the cases as arguments.
+		args := []ast.Expr{ast.NewIdent(strconv.FormatBool(hasDefault))}
+		for _, el := range elts {
+			for _, kv := range el.(*ast.CompositeLit).Elts {
+				args = append(args, kv.(*ast.KeyValueExpr).Value)
+			}
+			if len(el.(*ast.CompositeLit).Elts) == 2 {
+				args = append(args, ast.NewIdent("nil"))
+			}
+		}
+		call = &ast.CallExpr{Fun: parseExpr(rt + ".Select" + strconv.Itoa(n)), Args: args}
+	} else {
+		call = &ast.CallExpr{
+			Fun: parseExpr(rt + ".Select"),
+			Args: []ast.Expr{
+				&ast.CompositeLit{Type: parseExpr("[]" + rt + ".SelectCase"), Elts: elts},
+				ast.NewIdent(strconv.FormatBool(hasDefault)),
+			},
+		}
 	}
 	init := &ast.AssignStmt{
 		Lhs: []ast.Expr{ast.NewIdent(chosen), ast.NewIdent(val), ast.NewIdent(ok)},

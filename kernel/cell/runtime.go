@@ -30,6 +30,10 @@ func RuntimeSymbols(goPanic func(where string, v any), exit func(code int)) map[
 			"Exit":       reflect.ValueOf(exit),
 			"Select":     reflect.ValueOf(Select),
 			"SelectCase": reflect.ValueOf((*SelectCase)(nil)),
+			"Select1":    reflect.ValueOf(Select1),
+			"Select2":    reflect.ValueOf(Select2),
+			"Select3":    reflect.ValueOf(Select3),
+			"Select4":    reflect.ValueOf(Select4),
 			"Unwrap":     reflect.ValueOf(Unwrap),
 			"IsOne":      reflect.ValueOf(IsOne),
 			"AsError":    reflect.ValueOf(AsError),
@@ -52,7 +56,31 @@ type SelectCase struct {
 // same select statement share nothing (yaegi v0.16.1's select keeps its
 // state in the statement's node).
 func Select(cases []SelectCase, hasDefault bool) (chosen int, recv any, recvOK bool) {
-	rc := make([]reflect.SelectCase, 0, len(cases)+1)
+	return selectCases(cases, hasDefault)
+}
+
+// Select1 to Select4 are Select for one to four cases, given as (dir,
+// channel, value to send) triples: no slice to build in interpreted code,
+// which makes a select in a loop several times faster.
+func Select1(hasDefault bool, d0 int, c0, s0 any) (int, any, bool) {
+	return selectCases([]SelectCase{{d0, c0, s0}}, hasDefault)
+}
+
+func Select2(hasDefault bool, d0 int, c0, s0 any, d1 int, c1, s1 any) (int, any, bool) {
+	return selectCases([]SelectCase{{d0, c0, s0}, {d1, c1, s1}}, hasDefault)
+}
+
+func Select3(hasDefault bool, d0 int, c0, s0 any, d1 int, c1, s1 any, d2 int, c2, s2 any) (int, any, bool) {
+	return selectCases([]SelectCase{{d0, c0, s0}, {d1, c1, s1}, {d2, c2, s2}}, hasDefault)
+}
+
+func Select4(hasDefault bool, d0 int, c0, s0 any, d1 int, c1, s1 any, d2 int, c2, s2 any, d3 int, c3, s3 any) (int, any, bool) {
+	return selectCases([]SelectCase{{d0, c0, s0}, {d1, c1, s1}, {d2, c2, s2}, {d3, c3, s3}}, hasDefault)
+}
+
+func selectCases(cases []SelectCase, hasDefault bool) (chosen int, recv any, recvOK bool) {
+	var buf [5]reflect.SelectCase
+	rc := buf[:0]
 	for _, c := range cases {
 		ch := reflect.ValueOf(c.Chan)
 		sc := reflect.SelectCase{Dir: reflect.SelectRecv, Chan: ch}
