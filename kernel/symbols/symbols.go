@@ -4,8 +4,11 @@
 // and the project's packages meant for cells.
 //
 // The tables are generated; run `go generate ./kernel/symbols` after a Go
-// upgrade. Generic functions and types cannot be extracted (they have no
-// single compiled form); kernel/cell handles them (see its doc).
+// upgrade (it takes about two minutes). Generic functions and types cannot
+// be extracted (they have no single compiled form); kernel/cell handles
+// them (see its doc). Cost, measured with Go 1.26: compiling this package
+// takes ~15 s when its dependencies are built, and a binary with yaegi and
+// these tables is ~21 MB larger than one with yaegi alone (8 MB -> 29 MB).
 package symbols
 
 import "reflect"
