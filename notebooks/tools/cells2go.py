@@ -9,7 +9,9 @@ session. This script mirrors that as a single Go program:
   * all other statements run in cell order inside func main;
   * a cell whose last line is a plain value (x, a.b, len(x)) prints it,
     as the kernel shows a cell's final value;
-  * cells tagged "raises-exception" are skipped.
+  * cells tagged "raises-exception" are skipped, and so are cells starting
+    with a magic or a shell escape (%..., !...), except %%race and %%run,
+    whose body is ordinary Go.
 
 Then it runs `go vet` and `go run` on the program and reports the time.
 The program is written to notebooks/tools/_out/<NN>/main.go (directories
@@ -95,6 +97,12 @@ def convert(nb_path):
         if isinstance(src, list):
             src = "".join(src)
         cid = cell.get("id", "?")
+        first = src.lstrip().split("\n", 1)[0].strip()
+        if first in ("%%race", "%%run"):
+            # compiled-mode cells hold ordinary Go: check them as usual
+            src = src.lstrip().split("\n", 1)[1] if "\n" in src.lstrip() else ""
+        elif first.startswith(("%", "!")):
+            continue  # other magics and shell escapes are not Go
         stmts = []
         for chunk in chunks(src.split("\n")):
             first = chunk[0]
