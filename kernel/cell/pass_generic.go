@@ -156,6 +156,10 @@ var passErrors = pass{"errors", func(e *emitter, root ast.Node) {
 			}
 			ts := e.typeString(p.Elem())
 			match := "if t, ok := err.(" + ts + "); ok { *target = t; return true }"
+			if isValueError(p.Elem()) {
+				// Pass errorValue turns such values into pointers.
+				match += "\nif t, ok := err.(*" + ts + "); ok { *target = *t; return true }"
+			}
 			call.Fun = parseExpr(e.errorsWalk("target *"+ts, match, func(x string) string {
 				return "if " + x + ".As(target) { return true }"
 			}))
