@@ -597,7 +597,7 @@ type pass struct {
 }
 
 var passes = []pass{
-	passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passAssertValueError, passErrors, passAssertError, passRecover, passGenericStd,
+	passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passAssertValueError, passErrors, passAssertError, passRecover, passFmtVerbs, passGenericStd,
 	passGoPanic, passOsExit, passRangeInt, passRangeChanSlice, passLoopVar, passLoopClosure, passBuiltins, passSelect, passReturnRecv,
 }
 
