@@ -26,10 +26,10 @@ import (
 const (
 	modulePath = "gopherlab.run/cell"             // the module of a compiled cell
 	selfPath   = "github.com/gopherlab/gopherlab" // the module display comes from
-	exeName    = "cell"                           // the built program, in its build directory
+	exeName    = "program"                        // the built program, in its build directory
 	keepBuilds = 50                               // builds kept in the cache
 	staleTemp  = time.Hour                        // a build directory this old that never finished is removed
-	keyVersion = "gopherlab compile 1"            // changes when the layout of a build changes
+	keyVersion = "gopherlab compile 2"            // changes when the layout of a build changes
 )
 
 // Requires maps the modules compiled programs may import (besides the
@@ -218,10 +218,16 @@ func build(ctx context.Context, p Program, opt Options) (string, error) {
 		return "", buildError(out, newRewriter(p.Where, tmp))
 	}
 	if err := os.Rename(tmp, dir); err != nil {
-		if _, statErr := os.Stat(exe); statErr != nil {
+		if _, statErr := os.Stat(exe); statErr == nil {
+			return exe, nil // another Run built the same program meanwhile: use that one
+		}
+		// a directory without a program (a layout of old): replace it
+		if err := os.RemoveAll(dir); err != nil {
 			return "", fmt.Errorf("compile: keep the build: %w", err)
 		}
-		// another Run built the same program meanwhile: use that one
+		if err := os.Rename(tmp, dir); err != nil {
+			return "", fmt.Errorf("compile: keep the build: %w", err)
+		}
 	}
 	prune(root, keepBuilds)
 	return exe, nil

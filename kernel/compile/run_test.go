@@ -67,7 +67,7 @@ func main() {
 	}
 	defer inR.Close()
 	defer inW.Close()
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute) // a failure ends as Interrupted, not as a hang
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute) // a failure ends as Interrupted, not as a hang
 	defer cancel()
 	out := &lineRecorder{seen: make(chan string, 10)}
 	done := make(chan error, 1)
