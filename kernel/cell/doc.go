@@ -100,6 +100,7 @@
 //	                error types
 //	assertError     v.(error) in comma-ok form
 //	recover         recover() values that yaegi wraps in a reflect.Value
+//	fmtVerbs        %d and co. of cell types with String methods
 //	genericStd      generic standard library functions and types (slices,
 //	                maps, cmp, iter.Seq, sync.OnceValue(s), atomic.Pointer):
 //	                interpreted stand-ins from generic.go.txt, given to yaegi
@@ -132,8 +133,10 @@
 //     case E misses it and == compares pointers. A type switch or a type
 //     assertion to an interface type on an error value does not match
 //     interpreted types (v.(error) in comma-ok form is handled).
-//   - fmt's %d (and other non-%v verbs) of a value whose type has a String
-//     method prints yaegi's wrapper struct.
+//   - fmt gets a value whose type has a String method as yaegi's wrapper
+//     struct: pass fmtVerbs fixes %d and co. in Printf-like calls with a
+//     constant format, but %T and formats built at run time show the
+//     wrapper.
 //   - runtime panics read differently ("reflect: slice index out of range"
 //     instead of "runtime error: index out of range [5] with length 0").
 //   - select runs through reflect.Select: a select in a tight loop costs
