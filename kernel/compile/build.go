@@ -209,8 +209,7 @@ func build(ctx context.Context, p Program, opt Options) (string, error) {
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		if ctx.Err() != nil {
-			return "", &Error{Name: "Interrupted", Value: "the build was stopped",
-				Traceback: []string{"Interrupted: the build was stopped"}}
+			return "", interrupted("the build was stopped")
 		}
 		if len(bytes.TrimSpace(out)) == 0 {
 			return "", fmt.Errorf("compile: go build: %w", err)

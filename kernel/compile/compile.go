@@ -71,6 +71,9 @@ const waitDelay = time.Second
 // cannot be used. Cancelling ctx kills the program and every process it
 // started and returns an *Error named Interrupted.
 func Run(ctx context.Context, p Program, opt Options) error {
+	if ctx.Err() != nil {
+		return interrupted("the program was stopped before it started")
+	}
 	exe, err := build(ctx, p, opt)
 	if err != nil {
 		return err
@@ -120,6 +123,10 @@ func run(ctx context.Context, exe string, p Program, opt Options) error {
 		return fmt.Errorf("compile: run: %w", err)
 	}
 	return nil
+}
+
+func interrupted(value string) *Error {
+	return &Error{Name: "Interrupted", Value: value, Traceback: []string{"Interrupted: " + value}}
 }
 
 // failure is the *Error of a run: the race reports and the crash, in cell

@@ -366,3 +366,46 @@ func TestDisplaySource(t *testing.T) {
 		}
 	}
 }
+
+// A cancelled context stops Run before it builds or starts anything.
+func TestCancelledBeforeStart(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	var log bytes.Buffer
+	err := Run(ctx, Program{Main: []byte("package main\n\nfunc main() {}\n")}, Options{Log: &log})
+	var e *Error
+	if !errors.As(err, &e) || e.Name != "Interrupted" || log.Len() > 0 {
+		t.Fatalf("Run: %v (log %q), want Interrupted without a build", err, log.String())
+	}
+}
+
+// A dump of many goroutines keeps the first maxGoroutines that show the
+// program's own code, and drops the runtime's own goroutines.
+func TestTrimCrashBounds(t *testing.T) {
+	lines := []string{"fatal error: all goroutines are asleep - deadlock!", ""}
+	lines = append(lines, "goroutine 2 [force gc (idle)]:", "runtime.gopark(0x0?, 0x0?)", "\truntime/proc.go:460 +0xce", "created by runtime.init.7 in goroutine 1", "\truntime/proc.go:348 +0x1a", "")
+	for i := range maxGoroutines + 3 {
+		lines = append(lines, fmt.Sprintf("goroutine %d [chan send]:", i+10),
+			"runtime.gopark(0x0?, 0x0?)", "\truntime/proc.go:460 +0xce",
+			"main.main.func1(0xc000012345)", "\tgopherlab.run/cell/main.go:12 +0x1d",
+			"created by main.main in goroutine 1", "\tgopherlab.run/cell/main.go:10 +0x2f", "")
+	}
+	got := trimCrash(lines, newRewriter(func(line int) (int, int, bool) { return 5, line, true }))
+	want := []string{"fatal error: all goroutines are asleep - deadlock!", "",
+		"goroutine 10 [chan send]:", "main.main.func1(...)", "\tcell 5, line 12", "created by main.main in goroutine 1", "\tcell 5, line 10"}
+	if strings.Join(got[:len(want)], "\n") != strings.Join(want, "\n") {
+		t.Errorf("start:\n%s\nwant:\n%s", strings.Join(got[:len(want)], "\n"), strings.Join(want, "\n"))
+	}
+	if last := got[len(got)-1]; last != "... and 3 more goroutines" {
+		t.Errorf("last line %q", last)
+	}
+	headers := 0
+	for _, l := range got {
+		if isGoroutineHeader(l) {
+			headers++
+		}
+	}
+	if headers != maxGoroutines {
+		t.Errorf("%d goroutines shown, want %d:\n%s", headers, maxGoroutines, strings.Join(got, "\n"))
+	}
+}
