@@ -1,6 +1,7 @@
 package cell
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -176,6 +177,9 @@ func (s *Session) check(n int, src string) (*checked, error) {
 	committed, err := s.committedFiles(cur.defines)
 	if err != nil {
 		return nil, err
+	}
+	if errs := checkImportable(s.fset, n, cur); len(errs) > 0 {
+		return nil, errs
 	}
 	rec.imports = append(rec.imports, s.autoImports(committed, cur)...)
 	addImports(cur.file, rec.imports)
@@ -386,4 +390,27 @@ func ignoredError(msg string) bool {
 // validType reports whether a type has no invalid parts.
 func validType(t types.Type) bool {
 	return !strings.Contains(types.TypeString(t, nil), "invalid type")
+}
+
+var knownSet = func() map[string]bool {
+	m := map[string]bool{}
+	for _, p := range knownPackages {
+		m[p] = true
+	}
+	return m
+}()
+
+// checkImportable rejects imports that the interpreter has no symbol table
+// for: yaegi would look for their source on disk.
+func checkImportable(fset *token.FileSet, n int, cf *cellFile) ErrorList {
+	var errs ErrorList
+	for _, sp := range cf.file.Imports {
+		p, err := strconv.Unquote(sp.Path.Value)
+		if err != nil || knownSet[p] {
+			continue
+		}
+		errs = append(errs, posError(n, fset.Position(sp.Path.Pos()),
+			fmt.Sprintf("package %s is not available in notebooks (the standard library, golang.org/x/sync, golang.org/x/time/rate and display are)", p)))
+	}
+	return errs
 }
