@@ -81,6 +81,7 @@ var Help = map[string]string{
 	"%timeit STMT":  "run Go code many times and show the median time per run and its spread; %%timeit for the whole cell",
 	"%who":          "list the names the session's cells have defined",
 	"%reset":        "start a fresh interpreter: every name from earlier cells is gone",
+	"%grade [EX]":   "grade the declarations of the cells you ran against an exercise (default: the one in this notebook's folder)",
 }
 
 // HelpText is Help as aligned lines.

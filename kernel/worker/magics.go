@@ -22,7 +22,9 @@ func (w *Worker) runCell(ctx context.Context, n int, code string) (res session.R
 		res = session.Result{}
 		switch st.Kind {
 		case "go":
-			res, err = w.sess.Execute(ctx, n, st.Code)
+			if res, err = w.sess.Execute(ctx, n, st.Code); err == nil {
+				w.ran = append(w.ran, st.Code)
+			}
 		case "shell":
 			err = magic.Shell(ctx, st.Args, stdout, stderr)
 		case "line", "cell":
@@ -74,6 +76,8 @@ func (w *Worker) runMagic(ctx context.Context, n int, st magic.Step) (res sessio
 		names := w.sess.Names()
 		slices.Sort(names)
 		fmt.Fprintln(out, strings.Join(names, "  "))
+	case "grade":
+		err = w.gradeCells(ctx, st.Args)
 	case "reset":
 		fmt.Fprintln(out, "Starting a fresh interpreter: every name from earlier cells is gone.")
 		return res, true, nil
