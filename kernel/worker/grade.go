@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
-	"go/format"
 	"go/parser"
 	"go/token"
 	"os"
@@ -17,6 +16,7 @@ import (
 	"github.com/gopherlab/gopherlab/grader/report"
 	"github.com/gopherlab/gopherlab/grader/spec"
 	"github.com/gopherlab/gopherlab/grader/submission"
+	"golang.org/x/tools/imports"
 )
 
 // gradeCells runs %grade [EXERCISE]: it grades the declarations of the cells
@@ -76,7 +76,7 @@ func exerciseDir(arg string) (string, error) {
 // hold nothing else into one file of package pkg.
 func solutionSource(pkg string, cells []string) ([]byte, error) {
 	fset := token.NewFileSet()
-	imports := map[string]string{} // spec text by path
+	importSpecs := map[string]string{} // spec text by path
 	var importOrder []string
 	decls := map[string]string{} // declaration text by name
 	var declOrder []string
@@ -94,10 +94,10 @@ func solutionSource(pkg string, cells []string) ([]byte, error) {
 			if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT {
 				for _, s := range g.Specs {
 					is := s.(*ast.ImportSpec)
-					if _, seen := imports[is.Path.Value]; !seen {
+					if _, seen := importSpecs[is.Path.Value]; !seen {
 						importOrder = append(importOrder, is.Path.Value)
 					}
-					imports[is.Path.Value] = text(is)
+					importSpecs[is.Path.Value] = text(is)
 				}
 				continue
 			}
@@ -121,7 +121,7 @@ func solutionSource(pkg string, cells []string) ([]byte, error) {
 	if len(importOrder) > 0 {
 		b.WriteString("import (\n")
 		for _, p := range importOrder {
-			b.WriteString("\t" + imports[p] + "\n")
+			b.WriteString("\t" + importSpecs[p] + "\n")
 		}
 		b.WriteString(")\n\n")
 	}
@@ -132,7 +132,9 @@ func solutionSource(pkg string, cells []string) ([]byte, error) {
 			b.WriteString(body + "\n\n")
 		}
 	}
-	out, err := format.Source(b.Bytes())
+	// Cells may import what later definitions no longer use, and may use
+	// packages the kernel imported for them: goimports settles both.
+	out, err := imports.Process("cells.go", b.Bytes(), &imports.Options{Comments: true, TabIndent: true, TabWidth: 8})
 	if err != nil {
 		return b.Bytes(), nil // the grader reports the error with positions
 	}
