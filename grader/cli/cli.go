@@ -200,7 +200,12 @@ func runBatch(ctx context.Context, s *spec.Spec, src, outDir string, sh batch.Sh
 	if sh.N > 1 {
 		suffix = fmt.Sprintf(".shard%dof%d", sh.K, sh.N)
 	}
-	for name, writeTo := range map[string]func(io.Writer) error{"summary" + suffix + ".csv": sum.WriteCSV, "summary" + suffix + ".json": sum.WriteJSON} {
+	junit := func(w io.Writer) error { return report.WriteJUnit(w, reports...) }
+	for name, writeTo := range map[string]func(io.Writer) error{
+		"summary" + suffix + ".csv":  sum.WriteCSV,
+		"summary" + suffix + ".json": sum.WriteJSON,
+		"junit" + suffix + ".xml":    junit,
+	} {
 		if err := writeFile(filepath.Join(outDir, name), writeTo); err != nil {
 			return err
 		}

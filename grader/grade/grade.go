@@ -3,6 +3,7 @@
 package grade
 
 import (
+	"bytes"
 	"context"
 
 	"fmt"
@@ -134,11 +135,18 @@ func Submission(ctx context.Context, s *spec.Spec, sub *submission.Submission, o
 
 	source := learnerSource(sub)
 	tampered := false
+	hungInInit := "" // the test whose process hung before any test started
 	for i, t := range s.Tests {
 		rt := &r.Tests[i]
 		if !b.HiddenTests[t.Name] {
 			rt.Verdict = verdict.NotRun
 			rt.Message = "the hidden tests have no " + t.Name + " (a problem of the exercise, not of the submission)"
+			continue
+		}
+		if hungInInit != "" {
+			// Package initialisation is the same for every test: it would hang again.
+			rt.Verdict = verdict.Timeout
+			rt.Message = "not run: the test binary hung before any test started (see " + hungInInit + ")"
 			continue
 		}
 		if budgetCtx.Err() != nil {
@@ -185,6 +193,10 @@ func Submission(ctx context.Context, s *spec.Spec, sub *submission.Submission, o
 		rt.Flaky = j.Passed > 0 && j.Passed < t.Runs() && j.Verdict != verdict.Skipped
 		if j.Verdict == verdict.Tampered {
 			tampered = true
+		}
+		if res.Killed == "timeout" && !bytes.Contains(res.Output, []byte("\x16=== RUN")) {
+			hungInInit = t.Name
+			rt.Message = "the test binary hung before any test started (package initialisation never finished)"
 		}
 	}
 	if tampered {

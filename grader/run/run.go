@@ -22,8 +22,8 @@ import (
 // OutputLimit caps the bytes kept from one test process.
 const OutputLimit = 16 << 20
 
-// Grace is how long after its own -test.timeout a test binary is killed.
-const Grace = 5 * time.Second
+// DefaultGrace is how long after its own -test.timeout a test binary is killed.
+const DefaultGrace = 5 * time.Second
 
 // Options describe one test process.
 type Options struct {
@@ -35,7 +35,8 @@ type Options struct {
 	Seed       int64 // shuffle seed; used when Shuffle is set
 	Timeout    time.Duration
 	GOMAXPROCS int
-	MemoryMB   int // 0: no limit
+	MemoryMB   int           // 0: no limit
+	Grace      time.Duration // kill this long after Timeout; 0: DefaultGrace
 }
 
 // Result is what the process did.
@@ -125,7 +126,11 @@ func Test(ctx context.Context, o Options) (*Result, error) {
 }
 
 func start(ctx context.Context, o Options, r *Result, work string, env []string, isolate bool) (*Result, error) {
-	ctx, cancel := context.WithTimeout(ctx, o.Timeout+Grace)
+	grace := o.Grace
+	if grace == 0 {
+		grace = DefaultGrace
+	}
+	ctx, cancel := context.WithTimeout(ctx, o.Timeout+grace)
 	defer cancel()
 	cmd := exec.Command(o.Binary, r.Args...)
 	cmd.Dir = work
