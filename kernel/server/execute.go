@@ -90,6 +90,10 @@ func (k *Kernel) ask(ctx context.Context, req workerproto.Request, interrupt <-c
 			k.log.Printf("worker: no answer %v after interrupt: SIGQUIT", interruptGrace)
 			w.quit()
 			grace = nil
+		case <-ctx.Done():
+			// The kernel shuts down; Run stops the worker.
+			return workerproto.Event{Status: "error", Error: &workerproto.Error{
+				Name: "ShuttingDown", Value: "the kernel is shutting down", Traceback: []string{}}}, w, false
 		}
 	}
 }

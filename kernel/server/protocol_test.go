@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gopherlab/gopherlab/kernel/kerneltest"
 	"github.com/gopherlab/gopherlab/kernel/wire"
 )
 
@@ -178,5 +179,30 @@ func TestHugeFrameHeader(t *testing.T) {
 	defer cancel()
 	if r, err := k.Execute(ctx, "1 + 2"); err != nil || r.Value() != "3" {
 		t.Fatalf("the kernel no longer answers: %v %v\nkernel log:\n%s", r.Reply, err, k.Log.String())
+	}
+}
+
+// TestShutdownWhileRunning asks the kernel to shut down while a cell spins:
+// it must exit promptly and take its worker with it.
+func TestShutdownWhileRunning(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	k, err := kerneltest.Start(ctx, bin, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := k.StartExecute("for {\n}"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // the cell is running
+	exited := make(chan error, 1)
+	go func() { exited <- k.Close() }()
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("shutdown: %v\nkernel log:\n%s", err, k.Log.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatalf("the kernel did not exit after shutdown_request\nkernel log:\n%s", k.Log.String())
 	}
 }
