@@ -87,6 +87,7 @@ func cutCells(prog string) []string {
 // writes its output to stdout; the last line is "elapsed-ms: N".
 func conformanceChild(spec string) int {
 	mode, path, _ := strings.Cut(spec, ":")
+	path, section, _ := strings.Cut(path, "#")
 	ar, err := txtar.ParseFile(path)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -94,7 +95,7 @@ func conformanceChild(spec string) int {
 	}
 	var prog string
 	for _, f := range ar.Files {
-		if f.Name == "main.go" {
+		if f.Name == "main.go" || f.Name == section {
 			prog = string(f.Data)
 		}
 	}
@@ -114,6 +115,14 @@ func conformanceChild(spec string) int {
 	s := cell.NewSession(cell.Options{})
 	code := 0
 	cells := cutCells(prog)
+	if mode == "without" {
+		// One cell, with the rewrite of that name switched off.
+		s.DisablePass(section)
+		cells = []string{prog}
+		mode = "frontend"
+	} else if section != "" {
+		cells = []string{prog}
+	}
 	if mode == "program" {
 		// yaegi alone on the whole program, not cut into cells.
 		cells = []string{prog}

@@ -45,8 +45,8 @@
 //	                              with a value the session recognises), never
 //	                              exit the worker
 //
-// plus Select, Select1..Select4, SelectCase, Unwrap, IsOne, AsError and
-// Recovered, compiled helpers that this package provides itself.
+// plus Select, Select1..Select4, SelectCase, Unwrap, IsOne and Recovered,
+// compiled helpers that this package provides itself.
 //
 // # Cells and the session
 //
@@ -85,7 +85,10 @@
 // # Rewrites
 //
 // Each pass closes one gap of yaegi v0.16.1 and says which in its comment;
-// delete a pass when yaegi closes the gap. In order:
+// delete a pass when yaegi closes the gap. TestPassesAreNeeded runs, for
+// every pass, a cell (testdata/passes.txtar) with and without it: right
+// with it, wrong without; it tells when a pass has become useless. In
+// order:
 //
 //	typeArgs        explicit type arguments on every generic call (inference
 //	                fails for <-chan T, ...T, several type parameters)
@@ -98,7 +101,6 @@
 //	                v, ok := err.(E) also accepts *E
 //	errors          errors.Is and errors.As that see interpreted Unwrap and
 //	                error types
-//	assertError     v.(error) in comma-ok form
 //	recover         recover() values that yaegi wraps in a reflect.Value
 //	fmtVerbs        %d and co. of cell types with String methods
 //	genericStd      generic standard library functions and types (slices,
@@ -132,7 +134,7 @@
 //     errors.Is/As and v, ok := err.(E) work, but a type switch with
 //     case E misses it and == compares pointers. A type switch or a type
 //     assertion to an interface type on an error value does not match
-//     interpreted types (v.(error) in comma-ok form is handled).
+//     interpreted types.
 //   - fmt gets a value whose type has a String method as yaegi's wrapper
 //     struct: pass fmtVerbs fixes %d and co. in Printf-like calls with a
 //     constant format, but %T and formats built at run time show the

@@ -164,6 +164,9 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 	}
 	body := c.cur.body.Body
 	for _, p := range passes {
+		if s.disabled[p.name] {
+			continue
+		}
 		for _, d := range decls {
 			p.run(e, d)
 		}
@@ -597,7 +600,7 @@ type pass struct {
 }
 
 var passes = []pass{
-	passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passAssertValueError, passErrors, passAssertError, passRecover, passFmtVerbs, passGenericStd,
+	passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passAssertValueError, passErrors, passRecover, passFmtVerbs, passGenericStd,
 	passGoPanic, passOsExit, passRangeInt, passRangeChanSlice, passLoopVar, passLoopClosure, passBuiltins, passSelect, passReturnRecv,
 }
 

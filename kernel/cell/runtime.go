@@ -36,7 +36,6 @@ func RuntimeSymbols(goPanic func(where string, v any), exit func(code int)) map[
 			"Select4":    reflect.ValueOf(Select4),
 			"Unwrap":     reflect.ValueOf(Unwrap),
 			"IsOne":      reflect.ValueOf(IsOne),
-			"AsError":    reflect.ValueOf(AsError),
 			"Recovered":  reflect.ValueOf(Recovered),
 		},
 	}
@@ -142,14 +141,6 @@ func IsOne(err, target error) bool {
 	}
 	x, ok := err.(interface{ Is(error) bool })
 	return ok && x.Is(target)
-}
-
-// AsError is v.(error) done by compiled code, for compiled values (a
-// recovered panic value, say): interpreted code in yaegi v0.16.1 cannot
-// assert a value to an interface type.
-func AsError(v any) (error, bool) {
-	err, ok := v.(error)
-	return err, ok
 }
 
 // Recovered returns the panic value that recover() gave: yaegi v0.16.1

@@ -47,6 +47,8 @@ type Session struct {
 	yVars    map[string]string // session var name -> type (as text) declared in yaegi
 	yPrelude map[string]bool   // declarations of generic.go.txt given
 
+	disabled map[string]bool // passes switched off (tests only)
+
 }
 
 // cellRec is a committed cell: what is needed to rebuild its declarations
