@@ -49,7 +49,9 @@ type Options struct {
 
 // Error is a program that did not build, or did not end with exit status 0.
 // It maps onto a Jupyter error reply: Name is ename, Value evalue, and
-// Traceback the lines to show, the first one being "Name: Value".
+// Traceback the lines to show. The first line is "Name: Value", except for
+// a panic or fatal error alone, whose trace starts with the runtime's own
+// "panic: ..." or "fatal error: ..." line.
 type Error struct {
 	// Name is one of BuildError, DataRace, Panic, FatalError (a Go runtime
 	// fatal error such as a deadlock or concurrent map writes), ExitStatus
@@ -61,7 +63,7 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Name + ": " + e.Value }
 
-// WaitDelay bounds how long Run waits for the program's output once the
+// waitDelay bounds how long Run waits for the program's output once the
 // program has ended (a child it started may still hold the pipes open).
 const waitDelay = time.Second
 
