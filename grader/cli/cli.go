@@ -46,6 +46,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		shard     = fs.String("shard", "", "batch: grade only shard k/n")
 		procs     = fs.Int("gomaxprocs", 0, "GOMAXPROCS of the test processes (default: the number of CPUs)")
 		seed      = fs.Int64("seed", 0, "shuffle seed for tests that shuffle (default: random, reported)")
+		keepDir   = fs.String("keep", "", "keep the test binaries in this directory, to rerun the reported commands")
 	)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)
@@ -69,7 +70,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("grade: %w", err)
 	}
-	opts := grade.Options{GOMAXPROCS: *procs, Seed: *seed}
+	opts := grade.Options{GOMAXPROCS: *procs, Seed: *seed, KeepDir: *keepDir}
 	if *isBatch {
 		sh := batch.Shard{K: 1, N: 1}
 		if *shard != "" {

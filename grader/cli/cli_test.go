@@ -116,11 +116,15 @@ func TestZipAndFeedback(t *testing.T) {
 	nb := filepath.Join(dir, "mine.ipynb")
 	copyFile(t, fixture+"/submissions/pass.ipynb", nb)
 	out.Reset()
-	if err := Run(context.Background(), []string{"--exercise", fixture, "--format", "exercism", "--feedback", nb}, &out, &stderr); err != nil {
+	keepDir := filepath.Join(dir, "bin")
+	if err := Run(context.Background(), []string{"--exercise", fixture, "--format", "exercism", "--feedback", "--keep", keepDir, nb}, &out, &stderr); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), `"status": "pass"`) {
 		t.Errorf("exercism report:\n%s", out.String())
+	}
+	if _, err := os.Stat(filepath.Join(keepDir, "sum-mine.ipynb.test")); err != nil {
+		t.Errorf("test binary not kept: %v", err)
 	}
 	graded, err := os.ReadFile(filepath.Join(dir, "mine.graded.ipynb"))
 	if err != nil {

@@ -30,6 +30,9 @@ type Options struct {
 	GOMAXPROCS int        // for the test processes; 0: the number of CPUs
 	Seed       int64      // shuffle seed; 0: a random seed per test (reported)
 	WorkDir    string     // parent of temporary build directories; "": the system default
+	// KeepDir, when set, keeps each test binary there (named after the
+	// exercise and submission) so the reported commands can be rerun.
+	KeepDir string
 	// Exclusive is shared by submissions graded at the same time: speedup tests
 	// hold it alone, other tests share it. nil: a private one.
 	Exclusive *sync.RWMutex
@@ -206,7 +209,31 @@ func Submission(ctx context.Context, s *spec.Spec, sub *submission.Submission, o
 		r.Notes = append(r.Notes, "a tampered test voids the whole submission's score")
 	}
 	r.Tally()
+	if o.KeepDir != "" {
+		if r.Binary, err = keep(b.Binary, o.KeepDir, s.Slug+"-"+sub.Name+".test"); err != nil {
+			return nil, err
+		}
+	}
 	return r, nil
+}
+
+// keep copies the test binary into dir.
+func keep(binary, dir, name string) (string, error) {
+	data, err := os.ReadFile(binary)
+	if err != nil {
+		return "", fmt.Errorf("grade: keep: %w", err)
+	}
+	dest, err := filepath.Abs(filepath.Join(dir, strings.ReplaceAll(name, string(filepath.Separator), "_")))
+	if err != nil {
+		return "", fmt.Errorf("grade: keep: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("grade: keep: %w", err)
+	}
+	if err := os.WriteFile(dest, data, 0o755); err != nil {
+		return "", fmt.Errorf("grade: keep: %w", err)
+	}
+	return dest, nil
 }
 
 // score is the test's points times its pass rate. Only ordinary failures

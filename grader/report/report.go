@@ -24,12 +24,14 @@ type Report struct {
 	// Error is set when the submission could not be read or built; every test then carries the reason.
 	Error string `json:"error,omitempty"`
 	// BuildOutput is the compiler, vet or policy evidence behind Error.
-	BuildOutput string       `json:"build_output,omitempty"`
-	Tests       []Test       `json:"tests"`
-	Notes       []string     `json:"notes,omitempty"`
-	Commands    []string     `json:"commands,omitempty"` // the go commands that built it
-	Env         Environment  `json:"environment"`
-	Duration    JSONDuration `json:"duration"`
+	BuildOutput string   `json:"build_output,omitempty"`
+	Tests       []Test   `json:"tests"`
+	Notes       []string `json:"notes,omitempty"`
+	Commands    []string `json:"commands,omitempty"` // the go commands that built it
+	// Binary is where the test binary was kept (grade --keep); the tests' commands run it under its own name.
+	Binary   string       `json:"binary,omitempty"`
+	Env      Environment  `json:"environment"`
+	Duration JSONDuration `json:"duration"`
 }
 
 // Environment records how the tests ran.

@@ -40,6 +40,9 @@ func WriteText(w io.Writer, r *Report, color bool) error {
 			}
 		}
 	}
+	if r.Binary != "" {
+		fmt.Fprintf(&b, "test binary: %s (run the reproduce commands with this binary)\n", r.Binary)
+	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "note: %s\n", n)
 	}
