@@ -30,8 +30,6 @@ func (e *emitter) newName(hint string) string {
 	return fmt.Sprintf("_gl_%s%d", hint, e.tmp)
 }
 
-var runCounter int
-
 func (s *Session) emit(c *checked) (*Unit, error) {
 	u := &Unit{
 		ExecCount: c.cur.n,
@@ -215,8 +213,10 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 	// Print.
 	var out bytes.Buffer
 	out.WriteString("package main\n\n")
-	runCounter++
-	runName := fmt.Sprintf("_gl_cell%d_%d", c.cur.n, runCounter)
+	// A new name each time: a unit that is prepared but never committed
+	// may still have been given to yaegi.
+	s.runs++
+	runName := fmt.Sprintf("_gl_cell%d_%d", c.cur.n, s.runs)
 	var code bytes.Buffer
 	e.writePrelude(&code)
 	for _, d := range decls {

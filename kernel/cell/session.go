@@ -48,6 +48,7 @@ type Session struct {
 	yPrelude map[string]bool   // declarations of generic.go.txt given
 
 	disabled map[string]bool // passes switched off (tests only)
+	runs     int             // units prepared, for unique function names
 
 }
 
