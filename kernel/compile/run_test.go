@@ -409,3 +409,65 @@ func TestTrimCrashBounds(t *testing.T) {
 		t.Errorf("%d goroutines shown, want %d:\n%s", headers, maxGoroutines, strings.Join(got, "\n"))
 	}
 }
+
+// Cancelling while go build runs stops the build; nothing half-built stays
+// in the cache.
+func TestInterruptBuild(t *testing.T) {
+	cacheDir := t.TempDir()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	log := &lineRecorder{seen: make(chan string, 10)}
+	done := make(chan error, 1)
+	src := fmt.Sprintf("package main\n\n// %s %d\nfunc main() {}\n", t.Name(), time.Now().UnixNano())
+	go func() {
+		done <- Run(ctx, Program{Main: []byte(src)}, Options{Race: true, CacheDir: cacheDir, Log: log})
+	}()
+	select {
+	case <-log.seen: // building
+	case err := <-done:
+		t.Fatalf("Run ended before it built: %v", err)
+	}
+	cancel()
+	err := <-done
+	var e *Error
+	if !errors.As(err, &e) || e.Name != "Interrupted" {
+		t.Fatalf("Run: %v, want Interrupted", err)
+	}
+	if left, _ := os.ReadDir(cacheDir); len(left) != 0 {
+		t.Errorf("left in the cache: %v", left)
+	}
+}
+
+// What a program started in the background does not outlive it.
+func TestChildrenEndWithProgram(t *testing.T) {
+	src := `package main
+
+import (
+	"fmt"
+	"os/exec"
+)
+
+func main() {
+	child := exec.Command("sleep", "600")
+	if err := child.Start(); err != nil {
+		panic(err)
+	}
+	fmt.Println(child.Process.Pid)
+}
+`
+	var out bytes.Buffer
+	if err := Run(t.Context(), Program{Main: []byte(src)}, Options{Stdout: &out}); err != nil {
+		t.Fatal(err)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(out.String()))
+	if err != nil {
+		t.Fatalf("stdout %q", out.String())
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for alive(pid) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the program's child %d still runs", pid)
+		}
+		time.Sleep(10 * time.Millisecond) // polling the process table
+	}
+}
