@@ -73,12 +73,16 @@ func Judge(in Input) Judgement {
 	if j, bad := tampering(in, evs, sum, pkg); bad {
 		return j
 	}
+	failOut := strings.Join(sum.Output, "")
 	if seg, ok := firstBadRun(evs, in.Test); ok {
 		// Judge by the first run that went wrong: later runs of a -count
 		// repetition can fail only because of what the first one left behind.
-		text = seg
+		text, failOut = seg, seg
 	}
-	j := classify(in, sum, text)
+	j := classify(in, sum, text, failOut)
+	if sum.Fails > 0 && in.Runs > 1 && (j.Verdict == Fail || j.Verdict == Leak || j.Verdict == Deadlock) {
+		j.Message += fmt.Sprintf(" (failed in %d of %d runs)", sum.Fails, in.Runs)
+	}
 	switch j.Verdict {
 	case Pass, Skipped:
 		j.Passed = in.Runs
@@ -125,7 +129,7 @@ func tampering(in Input, evs []events.Event, sum events.Summary, pkg string) (Ju
 	return Judgement{}, false
 }
 
-func classify(in Input, sum events.Summary, text string) Judgement {
+func classify(in Input, sum events.Summary, text, failOut string) Judgement {
 	switch in.Killed {
 	case "memory":
 		return Judgement{Verdict: Fail, Message: "killed: the test used more memory than the limit", Detail: tail(text, 20)}
@@ -188,7 +192,7 @@ func classify(in Input, sum events.Summary, text string) Judgement {
 		if msg == "" {
 			msg = "the test failed"
 		}
-		return Judgement{Verdict: v, Message: msg, Detail: strings.TrimRight(limitLines(strings.Join(sum.Output, ""), 30), "\n")}
+		return Judgement{Verdict: v, Message: msg, Detail: strings.TrimRight(limitLines(clean(failOut), 30), "\n")}
 	}
 	if sum.Skips > 0 && sum.Passes == 0 && sum.Skips == in.Runs && in.Exit == 0 {
 		return Judgement{Verdict: Skipped, Message: failureMessage(sum.Output)}
