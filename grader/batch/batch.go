@@ -20,8 +20,6 @@ import (
 	"strings"
 	"sync"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/gopherlab/gopherlab/grader/grade"
 	"github.com/gopherlab/gopherlab/grader/report"
 	"github.com/gopherlab/gopherlab/grader/spec"
@@ -208,35 +206,45 @@ func Run(ctx context.Context, s *spec.Spec, items []Item, o Options) ([]*report.
 	}
 	reports := make([]*report.Report, len(items))
 	p := &progress{w: o.Progress, tty: o.TTY, total: len(items)}
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(jobs)
-	for i, it := range items {
-		g.Go(func() error {
-			var r *report.Report
-			sub, err := it.Load(s.Package)
-			if err != nil {
-				r = grade.Broken(s, it.Name, err)
-			} else {
-				sub.Name = it.Name
-				if r, err = grade.Submission(gctx, s, sub, o.Grade); err != nil {
-					if gctx.Err() != nil {
-						return fmt.Errorf("batch: %s: %w", it.Name, err)
-					}
-					// The machine failed on this one submission: record it, keep going.
-					r = grade.Broken(s, it.Name, err)
-				}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(jobs, len(items)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				reports[i] = gradeItem(ctx, s, items[i], o.Grade)
+				p.done(reports[i])
 			}
-			reports[i] = r
-			p.done(r)
-			return nil
-		})
+		}()
 	}
-	err := g.Wait()
+	for i := range items {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	p.finish()
-	if err != nil {
-		return nil, err
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("batch: %w", err)
 	}
 	return reports, nil
+}
+
+// gradeItem grades one item; anything that goes wrong becomes its error report.
+func gradeItem(ctx context.Context, s *spec.Spec, it Item, o grade.Options) *report.Report {
+	sub, err := it.Load(s.Package)
+	if err != nil {
+		return grade.Broken(s, it.Name, err)
+	}
+	sub.Name = it.Name
+	r, err := grade.Submission(ctx, s, sub, o)
+	if err != nil {
+		return grade.Broken(s, it.Name, err)
+	}
+	return r
 }
 
 type progress struct {
