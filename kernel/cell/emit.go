@@ -288,6 +288,12 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 	out.Write(code.Bytes())
 	u.Decls = out.String()
 	u.Run = runName + "()"
+	u.funcs = append(u.funcs, runName)
+	for _, d := range decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil {
+			u.funcs = append(u.funcs, fd.Name.Name)
+		}
+	}
 	return u, nil
 }
 

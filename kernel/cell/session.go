@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Options configure a Session.
@@ -49,6 +50,9 @@ type Session struct {
 
 	disabled map[string]bool // passes switched off (tests only)
 	runs     int             // units prepared, for unique function names
+
+	frameMu sync.Mutex
+	frames  map[string]*Unit // function name -> the unit that gave it to yaegi
 
 }
 
@@ -97,6 +101,7 @@ type Unit struct {
 	ResultFormatted bool
 
 	lines    []lineMark
+	funcs    []string // the functions Decls gives yaegi
 	rec      *cellRec
 	yImports map[string]string
 	yTypes   map[string]string
@@ -122,6 +127,21 @@ func (u *Unit) Where(line int) string {
 		return ""
 	}
 	return fmt.Sprintf("cell %d, line %d", best.cell, best.line+line-best.out)
+}
+
+// Frame turns a frame of yaegi's panic trace ("4:2: panic: main.f(...)":
+// function f, line 4 of the unit that declared it) into cell coordinates,
+// "cell 3, line 2", or "" if it does not know the function. The runner
+// function of a cell reads as that cell. Unlike the rest of Session, Frame
+// may be called from any goroutine.
+func (s *Session) Frame(fn string, line int) string {
+	s.frameMu.Lock()
+	u := s.frames[fn]
+	s.frameMu.Unlock()
+	if u == nil {
+		return ""
+	}
+	return u.Where(line)
 }
 
 // Error is a compile error in cell coordinates.
@@ -187,6 +207,14 @@ func (s *Session) Commit(u *Unit) {
 		}
 	}
 	s.cells = append(s.cells, u.rec)
+	s.frameMu.Lock()
+	if s.frames == nil {
+		s.frames = map[string]*Unit{}
+	}
+	for _, f := range u.funcs {
+		s.frames[f] = u
+	}
+	s.frameMu.Unlock()
 	s.yImports, s.yTypes, s.yTypeN, s.yVars, s.yPrelude = u.yImports, u.yTypes, u.yTypeN, u.yVars, u.yPrelude
 	s.yAliases = map[string]bool{}
 	for _, a := range s.yImports {
