@@ -68,7 +68,7 @@ func New(opts Options) (*Session, error) {
 	s.in = interp.New(interp.Options{
 		Stdin:        opts.Stdin,
 		Stdout:       opts.Stdout,
-		Stderr:       opts.Stderr,
+		Stderr:       &frameWriter{w: opts.Stderr, fe: s.fe},
 		Unrestricted: true,
 		GoPath:       os.DevNull, // never look for package sources on disk
 	})

@@ -71,7 +71,7 @@ func TestExecuteThroughFrontEnd(t *testing.T) {
 		t.Errorf("cell 4: %#v", err)
 	}
 	// After the cell, it goes to standard error.
-	if _, err := s.Execute(ctx, 5, "go func() { panic(\"late\") }()"); err != nil {
+	if _, err := s.Execute(ctx, 5, "go func() {\n\ttime.Sleep(200 * time.Millisecond)\n\tpanic(\"late\")\n}()"); err != nil {
 		t.Errorf("cell 5: %v", err)
 	}
 	deadline := time.Now().Add(10 * time.Second)
@@ -85,6 +85,16 @@ func TestExecuteThroughFrontEnd(t *testing.T) {
 	_, err = s.Execute(ctx, 6, "os.Exit(3)")
 	if !errors.As(err, &cellErr) || cellErr.Name != "Exit" {
 		t.Errorf("cell 6: %v", err)
+	}
+
+	// A panic in the cell's goroutine: yaegi's frames come out in cell
+	// coordinates on standard error.
+	_, err = s.Execute(ctx, 7, "func store(m map[string]int) {\n\tm[\"a\"] = 1\n}\nvar nilMap map[string]int\nstore(nilMap)")
+	if !errors.As(err, &cellErr) || cellErr.Name != "panic" || cellErr.Value != "assignment to entry in nil map" {
+		t.Errorf("cell 7: %v", err)
+	}
+	if got := contents(t, stderr); !strings.Contains(got, "in store at cell 7, line 2") || strings.Contains(got, "main.store") {
+		t.Errorf("stderr = %q", got)
 	}
 
 	if names := s.Names(); !slices.Contains(names, "x") || slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, "_gl_") }) {
