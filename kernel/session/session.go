@@ -93,6 +93,9 @@ func (s *Session) overrides() interp.Exports {
 	return interp.Exports{
 		"os/os": {
 			"Exit": reflect.ValueOf(func(code int) { panic(exitCode(code)) }),
+			// The interpreter's own standard error is a frameWriter, so yaegi
+			// leaves os.Stderr alone: cells get the file.
+			"Stderr": reflect.ValueOf(&s.stderr).Elem(),
 		},
 		"log/log": {
 			"Fatal":   reflect.ValueOf(func(v ...any) { fatal(fmt.Sprint(v...)) }),

@@ -97,6 +97,13 @@ func TestExecuteThroughFrontEnd(t *testing.T) {
 		t.Errorf("stderr = %q", got)
 	}
 
+	if _, err := s.Execute(ctx, 8, "fmt.Fprintln(os.Stderr, \"direct\")"); err != nil {
+		t.Errorf("cell 8: %v", err)
+	}
+	if got := contents(t, stderr); !strings.Contains(got, "direct\n") {
+		t.Errorf("os.Stderr did not reach the cell's standard error: %q", got)
+	}
+
 	if names := s.Names(); !slices.Contains(names, "x") || slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, "_gl_") }) {
 		t.Errorf("Names() = %v", names)
 	}
