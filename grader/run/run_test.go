@@ -53,3 +53,14 @@ func TestHardKill(t *testing.T) {
 		t.Errorf("kill took %v", d)
 	}
 }
+
+func TestMemoryLimit(t *testing.T) {
+	bin := probe(t)
+	r, err := Test(context.Background(), Options{Binary: bin, Test: "TestAlloc", Timeout: 20 * time.Second, GOMAXPROCS: 1, MemoryMB: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Killed != "memory" || r.PeakRSS < 100*1024 {
+		t.Errorf("killed %q with peak RSS %d KiB; want a memory kill above 100 MiB", r.Killed, r.PeakRSS)
+	}
+}

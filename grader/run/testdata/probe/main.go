@@ -1,6 +1,7 @@
 // Command probe stands in for a test binary in the run package's tests: it
 // prints the network interfaces it sees and its working directory's entries,
-// and with -test.run=^TestHang$ ignores its timeout and hangs.
+// with -test.run=^TestHang$ ignores its timeout and hangs, and with
+// -test.run=^TestAlloc$ allocates memory until it is killed.
 package main
 
 import (
@@ -8,6 +9,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"time"
 )
 
 func main() {
@@ -21,6 +23,17 @@ func main() {
 	for _, a := range os.Args[1:] {
 		if strings.Contains(a, "TestHang") {
 			select {}
+		}
+		if strings.Contains(a, "TestAlloc") {
+			var keep [][]byte
+			for {
+				b := make([]byte, 16<<20)
+				for i := range b {
+					b[i] = 1
+				}
+				keep = append(keep, b)
+				time.Sleep(10 * time.Millisecond)
+			}
 		}
 	}
 }
