@@ -191,6 +191,7 @@ func start(ctx context.Context, o Options, r *Result, work string, env []string,
 	}()
 	cmd.WaitDelay = 2 * time.Second
 	err := cmd.Wait()
+	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // helper processes the test left behind
 	close(done)
 	wg.Wait()
 	r.Duration = time.Since(began)
