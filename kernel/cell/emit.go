@@ -550,7 +550,9 @@ func (e *emitter) writeResults(b *strings.Builder, sig *types.Signature) {
 	}
 }
 
-// typeExpr returns a type as an expression for generated code.
+// typeExpr returns a type as an expression for generated code: an
+// identifier that holds the type's text, since the tree is only printed
+// (and renaming leaves it alone, having no type information for it).
 func (e *emitter) typeExpr(t types.Type) ast.Expr {
 	return ast.NewIdent(e.typeString(t))
 }

@@ -90,11 +90,8 @@ var passRangeInt = pass{"rangeInt", func(e *emitter, root ast.Node) {
 		}
 		body := rs.Body
 		if rs.Key != nil && !isBlank(rs.Key) {
-			tok := rs.Tok
-			if tok == token.DEFINE {
-				tok = token.DEFINE
-			}
-			body.List = append([]ast.Stmt{&ast.AssignStmt{Lhs: []ast.Expr{rs.Key}, Tok: tok, Rhs: []ast.Expr{ast.NewIdent(i)}}}, body.List...)
+			// i := _gl_i (or i = _gl_i for `for i = range n`).
+			body.List = append([]ast.Stmt{&ast.AssignStmt{Lhs: []ast.Expr{rs.Key}, Tok: rs.Tok, Rhs: []ast.Expr{ast.NewIdent(i)}}}, body.List...)
 		}
 		c.Replace(&ast.ForStmt{
 			For:  rs.For,
