@@ -38,10 +38,11 @@ type Session struct {
 	fe     *cell.Session // the front end: parse, type-check, rewrite
 	stderr *os.File
 
-	mu      sync.Mutex
-	stop    chan struct{} // closed when the running cell is interrupted
-	running bool          // a cell is running
-	panics  []goPanic     // goroutine panics while it runs
+	mu         sync.Mutex
+	stop       chan struct{}      // closed when the running cell is interrupted
+	running    bool               // a cell is running
+	panics     []goPanic          // goroutine panics while it runs
+	cancelCell context.CancelFunc // ends the running cell
 }
 
 // goPanic is a panic in a goroutine that a cell started.
@@ -110,13 +111,14 @@ func (s *Session) overrides() interp.Exports {
 
 // goPanic takes a panic in a goroutine that a cell started (the front end
 // wraps every go statement in a recover that calls it). The goroutine ends;
-// the worker lives on. While a cell runs, the panic becomes the cell's
+// the worker lives on. While a cell runs, the panic ends it and becomes its
 // error; after, it goes to standard error.
 func (s *Session) goPanic(where string, v any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.running {
 		s.panics = append(s.panics, goPanic{where, v})
+		s.cancelCell()
 		return
 	}
 	fmt.Fprintf(s.stderr, "panic: %v\n\ngoroutine started at %s\n", v, where)
@@ -147,14 +149,18 @@ type Result struct {
 // ctx is cancelled the cell stops and Execute returns an *Error named
 // "Interrupted".
 func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error) {
+	// A goroutine's panic ends the cell at once, as it would end a program
+	// (a cell waiting for that goroutine would wait forever).
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	s.mu.Lock()
 	s.stop = make(chan struct{})
 	stop := s.stop
-	s.running, s.panics = true, nil
+	s.running, s.panics, s.cancelCell = true, nil, cancel
 	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
-		s.running = false
+		s.running, s.cancelCell = false, nil
 		select {
 		case <-stop:
 		default:
@@ -177,9 +183,6 @@ func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error
 	}
 	s.fe.Commit(u)
 	v, err := s.in.EvalWithContext(ctx, u.Run)
-	if err != nil {
-		return Result{}, s.cellError(n, u, err)
-	}
 	s.mu.Lock()
 	panics := s.panics
 	s.mu.Unlock()
@@ -187,6 +190,9 @@ func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error
 		p := panics[0]
 		msg := fmt.Sprint(p.value)
 		return Result{}, &Error{Name: "panic", Value: msg, Traceback: []string{"panic: " + msg, "", "goroutine started at " + p.where}}
+	}
+	if err != nil {
+		return Result{}, s.cellError(n, u, err)
 	}
 	if !u.HasResult || !v.IsValid() {
 		return Result{}, nil

@@ -70,6 +70,11 @@ func TestExecuteThroughFrontEnd(t *testing.T) {
 	if !errors.As(err, &cellErr) || cellErr.Name != "panic" || cellErr.Value != "boom" || !slices.Contains(cellErr.Traceback, "goroutine started at cell 4, line 2") {
 		t.Errorf("cell 4: %#v", err)
 	}
+	// It ends the cell at once, even when the cell waits for the goroutine.
+	_, err = s.Execute(ctx, 41, "var wg sync.WaitGroup\nwg.Add(1)\ngo func() {\n\tpanic(\"forgot Done\")\n}()\nwg.Wait()")
+	if !errors.As(err, &cellErr) || cellErr.Name != "panic" || cellErr.Value != "forgot Done" {
+		t.Errorf("cell 41: %#v", err)
+	}
 	// After the cell, it goes to standard error.
 	if _, err := s.Execute(ctx, 5, "go func() {\n\ttime.Sleep(200 * time.Millisecond)\n\tpanic(\"late\")\n}()"); err != nil {
 		t.Errorf("cell 5: %v", err)
