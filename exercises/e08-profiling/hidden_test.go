@@ -111,11 +111,11 @@ func refSum(xs []int, parts int) int {
 // TestFastScales: SumSqFast on 2 workers must be 1.5× faster than on 1 (see
 // checkSpeedup for how a busy machine is handled).
 func TestFastScales(t *testing.T) {
-	xs := numbers(200_000) // small enough to stay in cache: CPU-bound, not memory-bound
+	xs := numbers(50_000) // small enough to stay in cache: CPU-bound, not memory-bound
 	refXs = xs
 	repeat := func(workers int) func() {
 		return func() {
-			for range 10 {
+			for range 40 {
 				SumSqFast(xs, workers)
 			}
 		}
@@ -127,7 +127,7 @@ func TestFastScales(t *testing.T) {
 var refXs []int
 
 func refSpin(parts int) {
-	for range 10 {
+	for range 40 {
 		refSum(refXs, parts)
 	}
 }
