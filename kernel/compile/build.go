@@ -129,7 +129,7 @@ var displayFiles = sync.OnceValues(func() (map[string][]byte, error) {
 })
 
 // cacheKey names the build of a program: everything that goes into it.
-func cacheKey(tc *toolchain, main []byte, race bool, disp map[string][]byte) string {
+func cacheKey(tc *toolchain, p Program, race bool, disp map[string][]byte) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\n%s\nrace=%v\n", keyVersion, tc.version, race)
 	for _, m := range sortedKeys(Requires) {
@@ -139,8 +139,12 @@ func cacheKey(tc *toolchain, main []byte, race bool, disp map[string][]byte) str
 		fmt.Fprintf(h, "display %s %d\n", name, len(disp[name]))
 		h.Write(disp[name])
 	}
-	fmt.Fprintf(h, "main.go %d\n", len(main))
-	h.Write(main)
+	fmt.Fprintf(h, "main.go %d\n", len(p.Main))
+	h.Write(p.Main)
+	for _, name := range sortedKeys(p.Files) {
+		fmt.Fprintf(h, "file %s %d\n", name, len(p.Files[name]))
+		h.Write(p.Files[name])
+	}
 	return hex.EncodeToString(h.Sum(nil))[:32]
 }
 
@@ -172,7 +176,7 @@ func build(ctx context.Context, p Program, opt Options) (string, error) {
 		}
 		root = filepath.Join(cache, "gopherlab", "run")
 	}
-	dir := filepath.Join(root, cacheKey(tc, p.Main, opt.Race, disp))
+	dir := filepath.Join(root, cacheKey(tc, p, opt.Race, disp))
 	exe := filepath.Join(dir, exeName)
 	if _, err := os.Stat(exe); err == nil {
 		now := time.Now()
@@ -188,7 +192,7 @@ func build(ctx context.Context, p Program, opt Options) (string, error) {
 		return "", fmt.Errorf("compile: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	if err := writeModule(tmp, p.Main, tc, disp); err != nil {
+	if err := writeModule(tmp, p, tc, disp); err != nil {
 		return "", fmt.Errorf("compile: write the module: %w", err)
 	}
 	if opt.Log != nil {
@@ -234,7 +238,7 @@ func build(ctx context.Context, p Program, opt Options) (string, error) {
 
 // writeModule writes the module of a compiled cell into dir: go.mod,
 // main.go, and display as a local copy of the gopherlab module.
-func writeModule(dir string, main []byte, tc *toolchain, disp map[string][]byte) error {
+func writeModule(dir string, p Program, tc *toolchain, disp map[string][]byte) error {
 	var mod bytes.Buffer
 	fmt.Fprintf(&mod, "module %s\n\ngo %s\n\nrequire (\n\t%s v0.0.0\n", modulePath, tc.lang, selfPath)
 	for _, m := range sortedKeys(Requires) {
@@ -244,8 +248,14 @@ func writeModule(dir string, main []byte, tc *toolchain, disp map[string][]byte)
 
 	files := map[string][]byte{
 		"go.mod":           mod.Bytes(),
-		"main.go":          main,
+		"main.go":          p.Main,
 		"gopherlab/go.mod": fmt.Appendf(nil, "module %s\n\ngo %s\n", selfPath, tc.lang),
+	}
+	for name, b := range p.Files {
+		if name == "main.go" || strings.ContainsAny(name, "/\\") || !strings.HasSuffix(name, ".go") {
+			return fmt.Errorf("compile: bad file name %q", name)
+		}
+		files[name] = b
 	}
 	for name, b := range disp {
 		files[path.Join("gopherlab/kernel/display", name)] = b

@@ -21,6 +21,11 @@ type Program struct {
 	// execution count of a cell and the line in that cell. ok is false for
 	// generated lines. A nil Where maps nothing.
 	Where func(line int) (cell, cellLine int, ok bool)
+	// Files are more files of package main, by name. Their positions may
+	// come from line directives such as /*line cell 3:1:1*/, which the
+	// compiler, the runtime and the race detector report as "cell 3:4";
+	// Run shows them as "cell 3, line 4".
+	Files map[string][]byte
 }
 
 // Options say how to build and run a Program.

@@ -17,6 +17,10 @@ import (
 // group is the character before the path, kept as it is.
 var mainPos = regexp.MustCompile(`(^|[\s("'\[])(?:\./|` + regexp.QuoteMeta(modulePath) + `/|/\S*/)?main\.go:(\d+)(?::(\d+))?`)
 
+// cellPos is a position that a line directive put in cell coordinates, as
+// the toolchain writes it: "cell 3:4" or "cell 3:4:7".
+var cellPos = regexp.MustCompile(`\bcell (\d+):(\d+)(?::(\d+))?`)
+
 // rewriter turns positions in main.go into cell coordinates.
 type rewriter struct {
 	where func(line int) (cell, cellLine int, ok bool)
@@ -38,6 +42,15 @@ func (r *rewriter) line(s string) string {
 	for _, d := range r.dirs {
 		s = strings.ReplaceAll(s, d+"/", "")
 		s = strings.ReplaceAll(s, d, ".")
+	}
+	if strings.Contains(s, "cell ") {
+		s = cellPos.ReplaceAllStringFunc(s, func(m string) string {
+			sub := cellPos.FindStringSubmatch(m)
+			if sub[3] != "" {
+				return "cell " + sub[1] + ", line " + sub[2] + ":" + sub[3]
+			}
+			return "cell " + sub[1] + ", line " + sub[2]
+		})
 	}
 	return s
 }

@@ -81,6 +81,8 @@ var Help = map[string]string{
 	"%timeit STMT":  "run Go code many times and show the median time per run and its spread; %%timeit for the whole cell",
 	"%who":          "list the names the session's cells have defined",
 	"%reset":        "start a fresh interpreter: every name from earlier cells is gone",
+	"%%run":         "build the session's declarations plus this cell with the Go toolchain and run it as a program (compiled speed)",
+	"%%race":        "like %%run, under the race detector: data races are reported with their cell lines",
 	"%grade [EX]":   "grade the declarations of the cells you ran against an exercise (default: the one in this notebook's folder)",
 }
 

@@ -213,6 +213,16 @@ func compileError(err error) *Error {
 	return &Error{Name: "CompileError", Value: lines[0], Traceback: lines}
 }
 
+// Program returns the session's declarations plus src as the files of a
+// Go program, for the compiled mode (see cell.Session.Program).
+func (s *Session) Program(n int, src string) (map[string][]byte, error) {
+	files, err := s.fe.Program(n, src)
+	if err != nil {
+		return nil, compileError(err)
+	}
+	return files, nil
+}
+
 // Names returns the names the session's cells have defined.
 func (s *Session) Names() []string {
 	var names []string

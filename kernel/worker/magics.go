@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/gopherlab/gopherlab/kernel/compile"
 	"github.com/gopherlab/gopherlab/kernel/magic"
 	"github.com/gopherlab/gopherlab/kernel/session"
 )
@@ -76,6 +77,11 @@ func (w *Worker) runMagic(ctx context.Context, n int, st magic.Step) (res sessio
 		names := w.sess.Names()
 		slices.Sort(names)
 		fmt.Fprintln(out, strings.Join(names, "  "))
+	case "run", "race":
+		if st.Kind != "cell" {
+			return res, false, fmt.Errorf("%s is a cell magic: %%%%%s on the first line, then the cell's Go code", st.Name, st.Name)
+		}
+		err = w.compiled(ctx, n, st.Code, st.Name == "race")
 	case "grade":
 		err = w.gradeCells(ctx, st.Args)
 	case "reset":
@@ -129,4 +135,33 @@ func (w *Worker) timeit(ctx context.Context, n int, code string) error {
 	}
 	fmt.Fprintln(w.pipes.Stdout, t)
 	return nil
+}
+
+// compiled runs %%run and %%race: the session's declarations plus the cell,
+// built by the Go toolchain (with -race for %%race) and run as a program.
+func (w *Worker) compiled(ctx context.Context, n int, code string, race bool) error {
+	files, err := w.sess.Program(n, code)
+	if err != nil {
+		return err
+	}
+	main := files["main.go"]
+	delete(files, "main.go")
+	err = compile.Run(ctx, compile.Program{Main: main, Files: files}, compile.Options{
+		Race: race, Stdout: w.pipes.Stdout, Stderr: w.pipes.Stderr, Log: w.pipes.Stdout,
+	})
+	var ce *compile.Error
+	if errors.As(err, &ce) {
+		// The names the interpreted cells use for the same failures.
+		name := map[string]string{"Panic": "panic", "FatalError": "fatal error"}[ce.Name]
+		if name == "" {
+			name = ce.Name
+		}
+		// The cell's statements run in a function the front end names.
+		tb := make([]string, len(ce.Traceback))
+		for i, l := range ce.Traceback {
+			tb[i] = strings.ReplaceAll(l, "main._gl_body", "main.cell")
+		}
+		return &session.Error{Name: name, Value: ce.Value, Traceback: tb}
+	}
+	return err
 }
