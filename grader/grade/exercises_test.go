@@ -89,6 +89,13 @@ func TestExercises(t *testing.T) {
 				return
 			}
 			v, test := want(t, j.file)
+			for _, tr := range r.Tests {
+				if tr.Name == test && tr.Flags.Kind == spec.KindSpeedup && tr.Verdict == verdict.Skipped && v != verdict.Skipped {
+					// A speedup check skips when this machine cannot show any
+					// speedup (too few free CPUs): the case is undecided here.
+					t.Skipf("inconclusive on this machine: %s skipped (%s)", tr.Name, tr.Message)
+				}
+			}
 			checkWant(t, r, v, test)
 			if r.Full() {
 				t.Errorf("full marks for a %s solution", j.kind)
