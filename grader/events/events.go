@@ -37,9 +37,16 @@ func Parse(out []byte) []Event {
 	var evs []Event
 	current := ""
 	for len(out) > 0 {
+		// A line ends at a newline, or just before a framing byte that does
+		// not begin it (output without a final newline, then a frame), as
+		// test2json reads it.
 		line := out
-		if i := bytes.IndexByte(out, '\n'); i >= 0 {
-			line, out = out[:i+1], out[i+1:]
+		end := bytes.IndexByte(out, '\n') + 1
+		if m := bytes.IndexByte(out[1:], Marker) + 1; m > 0 && (end == 0 || m < end) {
+			end = m
+		}
+		if end > 0 {
+			line, out = out[:end], out[end:]
 		} else {
 			out = nil
 		}
