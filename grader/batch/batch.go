@@ -311,7 +311,8 @@ func (s *Summary) WriteJSON(w io.Writer) error {
 	return nil
 }
 
-// WriteCSV writes one row per submission: name, score, maximum, error, then each test's verdict.
+// WriteCSV writes one row per submission: name, score, maximum, error, the
+// tests that passed only some of their runs (for instructor review), then each test's verdict.
 func (s *Summary) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	var tests []string
@@ -320,11 +321,17 @@ func (s *Summary) WriteCSV(w io.Writer) error {
 			tests = append(tests, t.Name)
 		}
 	}
-	if err := cw.Write(append([]string{"submission", "score", "max_score", "error"}, tests...)); err != nil {
+	if err := cw.Write(append([]string{"submission", "score", "max_score", "error", "flaky"}, tests...)); err != nil {
 		return fmt.Errorf("batch: %w", err)
 	}
 	for _, r := range s.Reports {
-		row := []string{r.Submission, strconv.FormatFloat(r.Score, 'f', -1, 64), strconv.Itoa(r.MaxScore), r.Error}
+		var flaky []string
+		for _, t := range r.Tests {
+			if t.Flaky {
+				flaky = append(flaky, t.Name)
+			}
+		}
+		row := []string{r.Submission, strconv.FormatFloat(r.Score, 'f', -1, 64), strconv.Itoa(r.MaxScore), r.Error, strings.Join(flaky, " ")}
 		for _, t := range r.Tests {
 			row = append(row, t.Verdict)
 		}

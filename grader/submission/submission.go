@@ -64,6 +64,9 @@ func Load(path, pkg string) (*Submission, error) {
 func FromBytes(name string, data []byte, pkg string) (*Submission, error) {
 	switch {
 	case strings.HasSuffix(name, ".ipynb"):
+		if len(data) > 4*MaxFileSize {
+			return nil, fmt.Errorf("submission: %s: larger than %d bytes", name, 4*MaxFileSize)
+		}
 		file, cells, err := Extract(data, pkg)
 		if err != nil {
 			return nil, fmt.Errorf("submission: %s: %w", name, err)
@@ -117,9 +120,15 @@ func loadDir(dir string) (*Submission, error) {
 	return s, nil
 }
 
+// MaxFileSize bounds one submitted file.
+const MaxFileSize = 4 << 20
+
 // checkGo rejects content that is plainly not Go source (binary data, a notebook renamed .go).
 // Syntax errors are left to the compiler, which reports them as build errors.
 func checkGo(name string, data []byte) error {
+	if len(data) > MaxFileSize {
+		return fmt.Errorf("submission: %s: larger than %d bytes", name, MaxFileSize)
+	}
 	if bytes.IndexByte(data, 0) >= 0 {
 		return fmt.Errorf("submission: %s: binary data, not Go source", name)
 	}
