@@ -114,6 +114,9 @@ func Build(ctx context.Context, env *Env, s *spec.Spec, sub *submission.Submissi
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("build: %w", ctx.Err())
 		}
+		if machine := machineProblem(string(out)); machine != "" {
+			return nil, fmt.Errorf("build: the machine cannot build race-enabled tests (%s): %s", machine, firstDiag(string(out)))
+		}
 		r.Failed = StageBuild
 		r.Detail = learnerTerms(string(out), sub)
 		r.Message = "the code does not compile with the hidden tests: " + firstDiag(r.Detail)
@@ -168,13 +171,22 @@ func (r *Result) policy(ctx context.Context, env *Env, s *spec.Spec, sub *submis
 	if err := json.Unmarshal(out, &p); err != nil {
 		return false, fmt.Errorf("build: go list output: %w", err)
 	}
-	var evidence []string
+	// Denied standard packages and directives are tampering; other modules
+	// are merely not available (a build error).
+	var evidence, unavailable []string
 	for _, f := range sub.Files {
-		evidence = append(evidence, scan(f, s, sub)...)
+		t, u := scan(f, s, sub)
+		evidence = append(evidence, t...)
+		unavailable = append(unavailable, u...)
 	}
 	for _, imp := range p.Imports {
-		if !s.ImportAllowed(imp, isStd(imp)) && !mentions(evidence, strconv.Quote(imp)) {
+		if s.ImportAllowed(imp, isStd(imp)) || mentions(evidence, strconv.Quote(imp)) || mentions(unavailable, strconv.Quote(imp)) {
+			continue
+		}
+		if isStd(imp) {
 			evidence = append(evidence, fmt.Sprintf("imports %q, which this exercise does not allow", imp))
+		} else {
+			unavailable = append(unavailable, fmt.Sprintf("imports %q, which is not available in this exercise", imp))
 		}
 	}
 	for _, e := range p.EmbedFiles {
@@ -188,6 +200,13 @@ func (r *Result) policy(ctx context.Context, env *Env, s *spec.Spec, sub *submis
 		r.Failed = StagePolicy
 		r.Message = "the code breaks the exercise's rules: " + evidence[0]
 		r.Detail = strings.Join(evidence, "\n")
+		return true, nil
+	}
+	if len(unavailable) > 0 {
+		sort.Strings(unavailable)
+		r.Failed = StageBuild
+		r.Message = "the code " + unavailable[0]
+		r.Detail = strings.Join(unavailable, "\n")
 		return true, nil
 	}
 	if p.Error != nil {
@@ -207,18 +226,22 @@ func (r *Result) policy(ctx context.Context, env *Env, s *spec.Spec, sub *submis
 
 var directive = regexp.MustCompile(`(?m)^\s*//go:(linkname|cgo_\w+|embed)\b`)
 
-// scan finds denied imports and directives in one learner file, with positions.
-func scan(f submission.File, s *spec.Spec, sub *submission.Submission) []string {
-	var ev []string
+// scan finds denied imports and directives (tampering) and unavailable
+// modules in one learner file, with positions.
+func scan(f submission.File, s *spec.Spec, sub *submission.Submission) (ev, unavailable []string) {
 	fset := token.NewFileSet()
 	af, err := parser.ParseFile(fset, f.Name, f.Data, parser.SkipObjectResolution)
 	if err == nil {
 		osName := ""
 		for _, imp := range af.Imports {
 			path, _ := strconv.Unquote(imp.Path.Value)
-			if !s.ImportAllowed(path, isStd(path)) {
-				pos := fset.Position(imp.Pos())
-				ev = append(ev, fmt.Sprintf("%s: imports %q, which this exercise does not allow", sub.Locate(f.Name, pos.Line), path))
+			where := sub.Locate(f.Name, fset.Position(imp.Pos()).Line)
+			switch {
+			case s.ImportAllowed(path, isStd(path)):
+			case isStd(path):
+				ev = append(ev, fmt.Sprintf("%s: imports %q, which this exercise does not allow", where, path))
+			default:
+				unavailable = append(unavailable, fmt.Sprintf("%s: imports %q, which is not available in this exercise", where, path))
 			}
 			if path == "os" {
 				osName = "os"
@@ -246,7 +269,7 @@ func scan(f submission.File, s *spec.Spec, sub *submission.Submission) []string 
 		line := bytes.Count(f.Data[:m[0]], []byte("\n")) + 1
 		ev = append(ev, fmt.Sprintf("%s: uses the //go:%s directive, which graded code may not use", sub.Locate(f.Name, line), f.Data[m[2]:m[3]]))
 	}
-	return ev
+	return ev, unavailable
 }
 
 func mentions(evidence []string, s string) bool {
@@ -347,6 +370,16 @@ func learnerDiags(out string, sub *submission.Submission) string {
 		}
 	}
 	return strings.Join(keep, "\n")
+}
+
+// machineProblem recognises build failures that are the machine's, not the submission's.
+func machineProblem(out string) string {
+	for _, m := range []string{"-race requires cgo", "C compiler", "cannot find module providing package golang.org/x/", "GOPROXY=off"} {
+		if strings.Contains(out, m) {
+			return m
+		}
+	}
+	return ""
 }
 
 func firstDiag(s string) string {
