@@ -48,8 +48,6 @@ func newInfo() *types.Info {
 func (s *Session) committedFiles(redefined map[string]bool) ([]*cellFile, error) {
 	var files []*cellFile
 	for _, c := range s.cells {
-		dead := maps.Clone(c.dead)
-		maps.Copy(dead, redefined)
 		if c.names == nil {
 			cf, _ := buildFile(s.fset, c.n, c.src, false)
 			if cf == nil {
@@ -60,6 +58,14 @@ func (s *Session) committedFiles(redefined map[string]bool) ([]*cellFile, error)
 				c.names[h.name] = true
 			}
 		}
+		// A cell that declares nothing (1+1, fmt.Println(x)) gives later
+		// cells nothing to see: leave it out, so that checking a cell does
+		// not grow with the number of cells that ran before it.
+		if len(c.names) == 0 {
+			continue
+		}
+		dead := maps.Clone(c.dead)
+		maps.Copy(dead, redefined)
 		// The parsed file is kept while the names it loses stay the same.
 		var lost []string
 		for name := range c.names {
