@@ -54,8 +54,22 @@ func BenchmarkStart(b *testing.B) {
 }
 
 // BenchmarkRoundTrip: execute `1+1` and wait for its idle status.
-func BenchmarkRoundTrip(b *testing.B) {
-	k := startBench(b)
+func BenchmarkRoundTrip(b *testing.B) { benchRoundTrip(b, startBench(b)) }
+
+// BenchmarkRoundTripFrontEndOff: the same with yaegi alone, to measure what
+// the cell front end costs.
+func BenchmarkRoundTripFrontEndOff(b *testing.B) {
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	k, err := kerneltest.Start(ctx, bin, b.TempDir(), "GOPHERLAB_FRONTEND=off")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { k.Close() })
+	benchRoundTrip(b, k)
+}
+
+func benchRoundTrip(b *testing.B, k *kerneltest.Kernel) {
 	ctx := context.Background()
 	for range 20 { // warm up
 		k.Execute(ctx, "1+1")

@@ -30,11 +30,15 @@ type Options struct {
 	Stdin  io.Reader
 	Stdout *os.File
 	Stderr *os.File
+	// Raw hands cells to yaegi as they are, without the front end: for
+	// measuring what the front end costs and what it fixes.
+	Raw bool
 }
 
 // Session is one interpreter with its state.
 type Session struct {
 	in     *interp.Interpreter
+	raw    bool          // no front end (Options.Raw)
 	fe     *cell.Session // the front end: parse, type-check, rewrite
 	stderr *os.File
 
@@ -65,7 +69,7 @@ type exitCode int
 
 // New starts an interpreter with the whole standard library.
 func New(opts Options) (*Session, error) {
-	s := &Session{stderr: opts.Stderr, stop: make(chan struct{}), fe: cell.NewSession(cell.Options{Tables: symbols.Symbols})}
+	s := &Session{stderr: opts.Stderr, raw: opts.Raw, stop: make(chan struct{}), fe: cell.NewSession(cell.Options{Tables: symbols.Symbols})}
 	s.in = interp.New(interp.Options{
 		Stdin:        opts.Stdin,
 		Stdout:       opts.Stdout,
@@ -169,6 +173,9 @@ func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error
 		s.mu.Unlock()
 	}()
 
+	if s.raw {
+		return s.executeRaw(ctx, n, src)
+	}
 	u, err := s.fe.Prepare(n, src)
 	if err != nil {
 		return Result{}, compileError(err)
