@@ -140,11 +140,16 @@ func Build(ctx context.Context, env *Env, s *spec.Spec, sub *submission.Submissi
 }
 
 func (r *Result) goCmd(ctx context.Context, env *Env, dir string, args ...string) ([]byte, error) {
+	cmd := r.command(ctx, env, dir, args)
+	return cmd.CombinedOutput()
+}
+
+func (r *Result) command(ctx context.Context, env *Env, dir string, args []string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, env.Go, args...)
 	cmd.Dir = dir
 	cmd.Env = env.Environ()
 	r.Commands = append(r.Commands, "go "+strings.Join(args, " "))
-	return cmd.CombinedOutput()
+	return cmd
 }
 
 type listed struct {
@@ -157,8 +162,12 @@ type listed struct {
 
 // policy checks the learner's package with go list and a scan of its sources.
 func (r *Result) policy(ctx context.Context, env *Env, s *spec.Spec, sub *submission.Submission, src string) (bool, error) {
-	out, err := r.goCmd(ctx, env, src, "list", "-e", "-json", ".")
+	cmd := r.command(ctx, env, src, []string{"list", "-e", "-json", "."})
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
 	if err != nil {
+		out = append(out, stderr.Bytes()...)
 		if ctx.Err() != nil {
 			return false, fmt.Errorf("build: %w", ctx.Err())
 		}
@@ -205,7 +214,7 @@ func (r *Result) policy(ctx context.Context, env *Env, s *spec.Spec, sub *submis
 	if len(unavailable) > 0 {
 		sort.Strings(unavailable)
 		r.Failed = StageBuild
-		r.Message = "the code " + unavailable[0]
+		r.Message = "a package is not available: " + unavailable[0]
 		r.Detail = strings.Join(unavailable, "\n")
 		return true, nil
 	}
