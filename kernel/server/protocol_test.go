@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"syscall"
 	"testing"
 	"time"
 
@@ -204,5 +205,32 @@ func TestShutdownWhileRunning(t *testing.T) {
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatalf("the kernel did not exit after shutdown_request\nkernel log:\n%s", k.Log.String())
+	}
+}
+
+// TestSIGINTInterrupts sends SIGINT to the kernel process, as a terminal's
+// Ctrl-C would: the running cell stops and the session is kept.
+func TestSIGINTInterrupts(t *testing.T) {
+	k := startKernel(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	execute(t, k, "kept := 5")
+	m, ch, err := k.StartExecute("for {\n}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // the cell is running
+	if err := k.Cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	r, err := k.Wait(ctx, m, ch)
+	if err != nil {
+		t.Fatalf("after SIGINT: %v\nkernel log:\n%s", err, k.Log.String())
+	}
+	if name, _, _, _ := r.Error(); name != "Interrupted" {
+		t.Errorf("error %q, want Interrupted", name)
+	}
+	if r := execute(t, k, "kept"); r.Value() != "5" {
+		t.Errorf("state lost: kept = %q", r.Value())
 	}
 }
