@@ -102,7 +102,8 @@ func runKernel(ctx context.Context, args []string) error {
 	v := versions()
 	return server.Run(ctx, server.Options{
 		Conn: conn,
-		Info: server.Info{Version: v.gopherlab, GoVersion: v.goVersion, YaegiVersion: v.yaegi},
+		Info: server.Info{Version: v.gopherlab, GoVersion: v.goVersion, YaegiVersion: v.yaegi,
+			LessonsURL: os.Getenv("GOPHERLAB_LESSONS_URL")},
 	})
 }
 
