@@ -13,16 +13,26 @@ import (
 // kills the whole process. Every go statement runs its call under a
 // deferred, interpreted recover (yaegi's recover works only in interpreted
 // deferred functions) that reports the panic to cellrt.GoPanic with the
-// cell and line of the go statement.
+// cell and line of the go statement. The same rewrite lets the session
+// track the goroutine: cellrt.Spawn in the parent, right before the go
+// statement, then cellrt.Enter first and cellrt.Done last in the child
+// (the recover's defer runs before Done's).
 //
 //	go f(x, y)
 //
 // becomes
 //
 //	{ _gl_f1 := f; var _gl_a2 T1 = x; var _gl_a3 T2 = y
-//	  go func() { defer func() { if r := recover(); r != nil { cellrt.GoPanic("cell 3, line 4", r) } }(); _gl_f1(_gl_a2, _gl_a3) }() }
+//	  _gl_t4 := cellrt.Spawn("cell 3, line 4")
+//	  go func() {
+//	  	defer cellrt.Done(_gl_t4)
+//	  	defer func() { if r := cellrt.Recovered(recover()); r != nil { cellrt.GoPanic("cell 3, line 4", r) } }()
+//	  	cellrt.Enter(_gl_t4)
+//	  	_gl_f1(_gl_a2, _gl_a3)
+//	  }() }
 //
-// (a function literal keeps its arguments and gets the deferred recover).
+// (a function literal keeps its arguments and gets the same first
+// statements).
 var passGoPanic = pass{"goPanic", func(e *emitter, root ast.Node) {
 	astutil.Apply(root, nil, func(c *astutil.Cursor) bool {
 		g, ok := c.Node().(*ast.GoStmt)
@@ -41,10 +51,14 @@ func (e *emitter) recoverDefer(pos token.Pos) ast.Stmt {
 }
 
 func (e *emitter) wrapGo(g *ast.GoStmt) ast.Stmt {
+	rt := e.importAlias(RuntimePath, "cellrt")
+	t := e.newName("t")
+	spawn := parseStmt(t + " := " + rt + ".Spawn(" + strconv.Quote(e.where(g.Pos())) + ")")
+	prologue := []ast.Stmt{parseStmt("defer " + rt + ".Done(" + t + ")"), e.recoverDefer(g.Pos()), parseStmt(rt + ".Enter(" + t + ")")}
 	call := g.Call
 	if lit, ok := ast.Unparen(call.Fun).(*ast.FuncLit); ok {
-		lit.Body.List = append([]ast.Stmt{e.recoverDefer(g.Pos())}, lit.Body.List...)
-		return g
+		lit.Body.List = append(prologue, lit.Body.List...)
+		return &ast.BlockStmt{List: []ast.Stmt{spawn, g}}
 	}
 	var pre []ast.Stmt
 	fun := call.Fun
@@ -84,9 +98,9 @@ func (e *emitter) wrapGo(g *ast.GoStmt) ast.Stmt {
 	inner := &ast.CallExpr{Fun: fun, Args: args, Ellipsis: call.Ellipsis}
 	lit := &ast.FuncLit{
 		Type: &ast.FuncType{Params: &ast.FieldList{}},
-		Body: &ast.BlockStmt{List: []ast.Stmt{e.recoverDefer(g.Pos()), &ast.ExprStmt{X: inner}}},
+		Body: &ast.BlockStmt{List: append(prologue, &ast.ExprStmt{X: inner})},
 	}
-	pre = append(pre, &ast.GoStmt{Go: g.Go, Call: &ast.CallExpr{Fun: lit}})
+	pre = append(pre, spawn, &ast.GoStmt{Go: g.Go, Call: &ast.CallExpr{Fun: lit}})
 	return &ast.BlockStmt{List: pre}
 }
 

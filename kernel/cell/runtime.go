@@ -19,6 +19,9 @@ const RuntimePath = "gopherlab/cellrt"
 //   - Exit(code int) replaces os.Exit in cells. It should stop the cell
 //     (panic with a value the session recognises) and must not exit the
 //     worker.
+//   - Spawn, Enter and Done track goroutines (see pass goPanic): they do
+//     nothing here; a host that tracks goroutines replaces them with
+//     TrackingSymbols.
 //   - Select and SelectCase implement select statements (see pass
 //     selectStmt).
 //   - Unwrap and IsOne are the compiled half of errors.Is and errors.As
@@ -37,6 +40,24 @@ func RuntimeSymbols(goPanic func(where string, v any), exit func(code int)) map[
 			"Unwrap":     reflect.ValueOf(Unwrap),
 			"IsOne":      reflect.ValueOf(IsOne),
 			"Recovered":  reflect.ValueOf(Recovered),
+			"Spawn":      reflect.ValueOf(func(where string) uint64 { return 0 }),
+			"Enter":      reflect.ValueOf(func(uint64) {}),
+			"Done":       reflect.ValueOf(func(uint64) {}),
+		},
+	}
+}
+
+// TrackingSymbols returns the cellrt functions that let a host track the
+// goroutines cells start; Use it after RuntimeSymbols. Each go statement
+// calls spawn(where) in the parent, where is "cell 3, line 4" (the go
+// statement); the goroutine then calls enter(t) as its first statement and
+// done(t) as its last deferred call, with t the value spawn returned.
+func TrackingSymbols(spawn func(where string) uint64, enter, done func(t uint64)) map[string]map[string]reflect.Value {
+	return map[string]map[string]reflect.Value{
+		RuntimePath + "/cellrt": {
+			"Spawn": reflect.ValueOf(spawn),
+			"Enter": reflect.ValueOf(enter),
+			"Done":  reflect.ValueOf(done),
 		},
 	}
 }
