@@ -80,6 +80,7 @@ var Help = map[string]string{
 	"%time STMT":    "run Go code once and show how long it took (wall and CPU); %%time times the whole cell",
 	"%timeit STMT":  "run Go code many times and show the median time per run and its spread; %%timeit for the whole cell",
 	"%who":          "list the names the session's cells have defined",
+	"%goroutines":   "list the goroutines the cells started that are still alive, with their state (running, blocked on a channel, select, mutex, sleeping, I/O) and the go statement that started them",
 	"%reset":        "start a fresh interpreter: every name from earlier cells is gone",
 	"%%run":         "build the session's declarations plus this cell with the Go toolchain and run it as a program (compiled speed)",
 	"%%race":        "like %%run, under the race detector: data races are reported with their cell lines",

@@ -41,11 +41,14 @@ type Session struct {
 	raw    bool          // no front end (Options.Raw)
 	fe     *cell.Session // the front end: parse, type-check, rewrite
 	stderr *os.File
+	track  *tracker // the goroutines the cells started, and their timers
 
 	mu         sync.Mutex
 	stop       chan struct{}      // closed when the running cell is interrupted
 	running    bool               // a cell is running
 	panics     []goPanic          // goroutine panics while it runs
+	deadlock   *Error             // the deadlock that ended it
+	abandoned  map[uint64]bool    // evaluations of cells ended while blocked for good
 	cancelCell context.CancelFunc // ends the running cell
 }
 
@@ -69,7 +72,7 @@ type exitCode int
 
 // New starts an interpreter with the whole standard library.
 func New(opts Options) (*Session, error) {
-	s := &Session{stderr: opts.Stderr, raw: opts.Raw, stop: make(chan struct{}), fe: cell.NewSession(cell.Options{Tables: symbols.Symbols})}
+	s := &Session{stderr: opts.Stderr, raw: opts.Raw, stop: make(chan struct{}), track: newTracker(), fe: cell.NewSession(cell.Options{Tables: symbols.Symbols})}
 	s.in = interp.New(interp.Options{
 		Stdin:        opts.Stdin,
 		Stdout:       opts.Stdout,
@@ -78,7 +81,7 @@ func New(opts Options) (*Session, error) {
 		GoPath:       os.DevNull, // never look for package sources on disk
 	})
 	runtime := cell.RuntimeSymbols(s.goPanic, func(code int) { panic(exitCode(code)) })
-	for _, exports := range []interp.Exports{symbols.Symbols, s.overrides(), runtime} {
+	for _, exports := range []interp.Exports{symbols.Symbols, s.overrides(), s.timerOverrides(), runtime, s.track.symbols()} {
 		if err := s.in.Use(exports); err != nil {
 			return nil, fmt.Errorf("session: load symbols: %w", err)
 		}
@@ -155,14 +158,22 @@ type Result struct {
 func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error) {
 	// A goroutine's panic ends the cell at once, as it would end a program
 	// (a cell waiting for that goroutine would wait forever).
+	outer := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	defer func() {
+		if ctx.Err() != nil && outer.Err() == nil {
+			s.abandonBlocked() // the session ended the cell: a deadlock or a panic
+		}
+	}()
 	s.mu.Lock()
 	s.stop = make(chan struct{})
 	stop := s.stop
-	s.running, s.panics, s.cancelCell = true, nil, cancel
+	s.running, s.panics, s.deadlock, s.cancelCell = true, nil, nil, cancel
 	s.mu.Unlock()
+	s.track.begin(n)
 	defer func() {
+		s.track.end()
 		s.mu.Lock()
 		s.running, s.cancelCell = false, nil
 		select {
@@ -172,6 +183,13 @@ func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error
 		}
 		s.mu.Unlock()
 	}()
+	// The deadlock watcher runs as long as the cell.
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	var watching sync.WaitGroup
+	watching.Add(1)
+	go func() { defer watching.Done(); s.watch(watchCtx, n) }()
+	defer watching.Wait()
+	defer stopWatch()
 
 	if s.raw {
 		return s.executeRaw(ctx, n, src)
@@ -253,6 +271,12 @@ func (s *Session) Interrupt() {
 }
 
 func (s *Session) cellError(n int, u *cell.Unit, err error) *Error {
+	s.mu.Lock()
+	deadlock := s.deadlock
+	s.mu.Unlock()
+	if deadlock != nil {
+		return deadlock
+	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return &Error{Name: "Interrupted", Value: "the cell was interrupted", Traceback: []string{"Interrupted: the cell was interrupted"}}
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gopherlab/gopherlab/kernel/compile"
+	"github.com/gopherlab/gopherlab/kernel/display"
 	"github.com/gopherlab/gopherlab/kernel/magic"
 	"github.com/gopherlab/gopherlab/kernel/session"
 )
@@ -73,6 +74,8 @@ func (w *Worker) runMagic(ctx context.Context, n int, st magic.Step) (res sessio
 		res, err = w.timeOnce(ctx, n, body)
 	case "timeit":
 		err = w.timeit(ctx, n, body)
+	case "goroutines":
+		w.goroutines()
 	case "who":
 		names := w.sess.Names()
 		slices.Sort(names)
@@ -164,4 +167,30 @@ func (w *Worker) compiled(ctx context.Context, n int, code string, race bool) er
 		return &session.Error{Name: name, Value: ce.Value, Traceback: tb}
 	}
 	return err
+}
+
+// goroutines runs %goroutines: the goroutines the session's cells started
+// that are still alive, with their states, as a table.
+func (w *Worker) goroutines() {
+	gs := w.sess.Goroutines()
+	if len(gs) == 0 {
+		fmt.Fprintln(w.pipes.Stdout, "No goroutine started by a cell is running.")
+		return
+	}
+	type row struct {
+		Goroutine uint64
+		Cell      int
+		Started   string
+		State     string
+	}
+	rows := make([]row, len(gs))
+	for i, g := range gs {
+		rows[i] = row{g.ID, g.Cell, g.Started, g.State}
+	}
+	noun := "goroutines"
+	if len(gs) == 1 {
+		noun = "goroutine"
+	}
+	fmt.Fprintf(w.pipes.Stdout, "%d %s started by the cells:\n", len(gs), noun)
+	display.Table(rows)
 }

@@ -8,10 +8,10 @@
 package worker
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"os"
 	"runtime"
@@ -211,6 +211,9 @@ func (w *Worker) execute(ctx context.Context, req workerproto.Request) error {
 	}()
 
 	res, reset, err := w.runCell(cellCtx, req.ExecCount, req.Code)
+	if !reset {
+		w.reportLeftover(req.ExecCount)
+	}
 	if err != nil {
 		var cellErr *session.Error
 		if !errors.As(err, &cellErr) {
@@ -219,7 +222,7 @@ func (w *Worker) execute(ctx context.Context, req workerproto.Request) error {
 		ev := workerproto.Event{ID: req.ID, Type: workerproto.Reply, Status: "error",
 			Error: &workerproto.Error{Name: cellErr.Name, Value: cellErr.Value, Traceback: cellErr.Traceback}}
 		if cellCtx.Err() != nil {
-			if dump, stuck := waitForStop(stuckAfter); stuck {
+			if dump, stuck := w.waitForStop(stuckAfter); stuck {
 				ev.Type = workerproto.Restart
 				ev.Error.Value = fmt.Sprintf("the cell did not stop within %v of the interrupt; the worker restarts", stuckAfter)
 				ev.Error.Traceback = append([]string{"Interrupted: " + ev.Error.Value, "", "Goroutines at the time:"}, strings.Split(dump, "\n")...)
@@ -238,17 +241,36 @@ func (w *Worker) execute(ctx context.Context, req workerproto.Request) error {
 
 // waitForStop waits until no goroutine is still evaluating a cell, or until
 // limit. It returns the goroutine dump when the cell is stuck.
-func waitForStop(limit time.Duration) (dump string, stuck bool) {
+func (w *Worker) waitForStop(limit time.Duration) (dump string, stuck bool) {
 	deadline := time.Now().Add(limit)
-	buf := make([]byte, 1<<20)
 	for wait := time.Millisecond; ; wait = min(2*wait, 50*time.Millisecond) {
-		n := runtime.Stack(buf, true)
-		if !bytes.Contains(buf[:n], []byte("yaegi/interp.(*Interpreter).EvalWithContext.func")) {
+		if w.sess.Stopped() {
 			return "", false
 		}
 		if time.Now().After(deadline) {
-			return string(buf[:n]), true
+			buf := make([]byte, 1<<20)
+			return string(buf[:runtime.Stack(buf, true)]), true
 		}
 		time.Sleep(wait)
+	}
+}
+
+// reportLeftover shows, under the cell's output, a muted line about the
+// goroutines cell n left running.
+func (w *Worker) reportLeftover(n int) {
+	line := w.sess.Leftover(n)
+	if line == "" {
+		return
+	}
+	content := map[string]any{
+		"data": map[string]any{
+			"text/plain": line,
+			"text/html":  `<div style="color:#888;font-size:85%">` + html.EscapeString(line) + `</div>`,
+		},
+		"metadata":  map[string]any{},
+		"transient": map[string]any{},
+	}
+	if err := w.send(workerproto.Event{Type: workerproto.Display, MsgType: "display_data", Content: content}); err != nil {
+		fmt.Fprintln(os.Stderr, "worker: goroutine report:", err)
 	}
 }

@@ -1,0 +1,146 @@
+package server_test
+
+import (
+	"encoding/json"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gopherlab/gopherlab/kernel/kerneltest"
+	"golang.org/x/tools/txtar"
+)
+
+// goroutineCase is one case of testdata/goroutines.txtar.
+type goroutineCase struct {
+	name, setup, cell string
+	want              map[string][]string // key: the values given, in order
+}
+
+func loadGoroutineCases(t *testing.T) []*goroutineCase {
+	a, err := txtar.ParseFile("testdata/goroutines.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []*goroutineCase
+	byName := map[string]*goroutineCase{}
+	for _, f := range a.Files {
+		name, part, _ := strings.Cut(f.Name, ".")
+		c := byName[name]
+		if c == nil {
+			c = &goroutineCase{name: name, want: map[string][]string{}}
+			byName[name] = c
+			cases = append(cases, c)
+		}
+		switch part {
+		case "setup":
+			c.setup = string(f.Data)
+		case "cell":
+			c.cell = string(f.Data)
+		case "want":
+			for _, line := range strings.Split(strings.TrimSpace(string(f.Data)), "\n") {
+				k, v, _ := strings.Cut(line, ": ")
+				c.want[k] = append(c.want[k], v)
+			}
+		}
+	}
+	return cases
+}
+
+// displays returns the text/plain of the display_data messages of r.
+func displays(r kerneltest.Result) []string {
+	var out []string
+	for _, m := range r.Outputs {
+		if m.Header.MsgType != "display_data" {
+			continue
+		}
+		var c struct {
+			Data map[string]any `json:"data"`
+		}
+		json.Unmarshal(m.Content, &c)
+		s, _ := c.Data["text/plain"].(string)
+		out = append(out, s)
+	}
+	return out
+}
+
+// cellCount substitutes {n} and {n-K} with the cell's execution count.
+func cellCount(s string, n int) string {
+	return regexp.MustCompile(`\{n(-\d+)?\}`).ReplaceAllStringFunc(s, func(m string) string {
+		k, _ := strconv.Atoi(strings.Trim(m, "{n}"))
+		return strconv.Itoa(n + k)
+	})
+}
+
+// TestGoroutines runs the cells of testdata/goroutines.txtar in one kernel.
+func TestGoroutines(t *testing.T) {
+	k := startKernel(t)
+	for _, c := range loadGoroutineCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			if c.setup != "" {
+				if r := execute(t, k, c.setup); r.Status() != "ok" {
+					_, ev, _, _ := r.Error()
+					t.Fatalf("setup failed: %s", ev)
+				}
+			}
+			t0 := time.Now()
+			r := execute(t, k, c.cell)
+			took := time.Since(t0)
+			n, _ := r.Reply["execution_count"].(float64)
+			want := func(key string) []string {
+				var out []string
+				for _, v := range c.want[key] {
+					out = append(out, cellCount(v, int(n)))
+				}
+				return out
+			}
+			ename, evalue, tb, _ := r.Error()
+			if w := want("ename"); w != nil {
+				if ename != w[0] || evalue != want("evalue")[0] {
+					t.Fatalf("error %q: %q, want %q: %q (stdout %q)", ename, evalue, w[0], want("evalue")[0], r.Stdout())
+				}
+			} else if r.Status() != "ok" {
+				t.Fatalf("status %s: %s: %s\n%s", r.Status(), ename, evalue, strings.Join(tb, "\n"))
+			}
+			for _, re := range want("traceback") {
+				found := false
+				for _, l := range tb {
+					found = found || regexp.MustCompile("^(?:"+re+")$").MatchString(l)
+				}
+				if !found {
+					t.Errorf("no traceback line matches %s:\n%s", re, strings.Join(tb, "\n"))
+				}
+			}
+			if w := want("stdout"); w != nil {
+				if got := strings.TrimSuffix(r.Stdout(), "\n"); !regexp.MustCompile("^(?:" + w[0] + ")$").MatchString(got) {
+					t.Errorf("stdout %q, want %s", got, w[0])
+				}
+			}
+			if w := want("display"); w != nil {
+				got := strings.Join(displays(r), "\n")
+				if w[0] == `""` {
+					w[0] = ""
+				}
+				if !regexp.MustCompile("^(?:" + w[0] + ")$").MatchString(got) {
+					t.Errorf("display %q, want %s", got, w[0])
+				}
+			}
+			if w := want("within"); w != nil {
+				limit, err := time.ParseDuration(w[0])
+				if err != nil {
+					t.Fatal(err)
+				}
+				if took > limit {
+					t.Errorf("took %v, want at most %v", took, limit)
+				}
+			}
+			if w := want("state"); w != nil && w[0] == "kept" {
+				check, _, _ := strings.Cut(c.setup, " :=")
+				if after := execute(t, k, check); after.Value() != "7" {
+					t.Errorf("state lost: %s after the cell = %q (status %s)", check, after.Value(), after.Status())
+				}
+			}
+		})
+	}
+}

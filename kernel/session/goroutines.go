@@ -1,0 +1,511 @@
+package session
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+	"weak"
+
+	"github.com/traefik/yaegi/interp"
+)
+
+// tracker knows the goroutines that the cells' go statements started (see
+// pass goPanic of kernel/cell): where they were started, which cell they
+// belong to, their goroutine ids once they run. It also keeps the timer
+// horizon: the latest time a timer a cell made could still fire.
+type tracker struct {
+	mu      sync.Mutex
+	next    uint64
+	byToken map[uint64]*tracked
+	byGoid  map[uint64]*tracked
+	perCell map[int]int // alive goroutines by cell
+	running int         // the running cell's execution count, 0 when idle
+	last    int         // the last cell that ran
+	horizon time.Time   // no timer a cell made fires after this
+	tickers []weak.Pointer[time.Ticker]
+
+	// others counts the alive goroutines of cells other than the running
+	// one (all of them when idle): when it is 0, output needs no routing.
+	others atomic.Int64
+}
+
+// tracked is one goroutine a cell started.
+type tracked struct {
+	token uint64
+	where string // its go statement: "cell 3, line 4"
+	cell  int    // the cell it belongs to: the one that ran when it started, or its parent's
+	goid  uint64 // 0 until it runs
+}
+
+func newTracker() *tracker {
+	return &tracker{byToken: map[uint64]*tracked{}, byGoid: map[uint64]*tracked{}, perCell: map[int]int{}}
+}
+
+// symbols returns the cellrt hooks that feed the tracker.
+func (t *tracker) symbols() interp.Exports {
+	return interp.Exports{
+		"gopherlab/cellrt/cellrt": {
+			"Spawn": reflect.ValueOf(t.spawn),
+			"Enter": reflect.ValueOf(t.enter),
+			"Done":  reflect.ValueOf(t.done),
+		},
+	}
+}
+
+// spawn runs in the parent, right before a go statement.
+func (t *tracker) spawn(where string) uint64 {
+	var parent uint64
+	if t.others.Load() > 0 {
+		parent = goid() // may be a goroutine of an earlier cell
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	cell := t.running
+	if cell == 0 {
+		cell = t.last
+	}
+	if p := t.byGoid[parent]; p != nil {
+		cell = p.cell
+	}
+	t.next++
+	g := &tracked{token: t.next, where: where, cell: cell}
+	t.byToken[g.token] = g
+	t.perCell[cell]++
+	t.countOthersLocked()
+	return g.token
+}
+
+// enter is the first statement of a tracked goroutine.
+func (t *tracker) enter(token uint64) {
+	id := goid()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if g := t.byToken[token]; g != nil {
+		g.goid = id
+		t.byGoid[id] = g
+	}
+}
+
+// done is the last deferred call of a tracked goroutine.
+func (t *tracker) done(token uint64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	g := t.byToken[token]
+	if g == nil {
+		return
+	}
+	delete(t.byToken, token)
+	delete(t.byGoid, g.goid)
+	if t.perCell[g.cell]--; t.perCell[g.cell] == 0 {
+		delete(t.perCell, g.cell)
+	}
+	t.countOthersLocked()
+}
+
+func (t *tracker) countOthersLocked() {
+	t.others.Store(int64(len(t.byToken) - t.perCell[t.running]))
+}
+
+// begin and end bracket a cell.
+func (t *tracker) begin(n int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.running = n
+	t.countOthersLocked()
+}
+
+func (t *tracker) end() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.last, t.running = t.running, 0
+	t.countOthersLocked()
+}
+
+// cellOf returns the cell of the calling goroutine when it is a tracked
+// goroutine of a cell other than the running one, else 0. It costs nothing
+// while no such goroutine is alive.
+func (t *tracker) cellOf() int {
+	if t.others.Load() == 0 {
+		return 0
+	}
+	id := goid()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if g := t.byGoid[id]; g != nil && g.cell != t.running {
+		return g.cell
+	}
+	return 0
+}
+
+// alive returns the tracked goroutines, oldest first; of cell n only when n > 0.
+func (t *tracker) alive(n int) []tracked {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var out []tracked
+	for _, g := range t.byToken {
+		if n == 0 || g.cell == n {
+			out = append(out, *g)
+		}
+	}
+	slices.SortFunc(out, func(a, b tracked) int { return int(a.token - b.token) })
+	return out
+}
+
+// until records that a timer may fire at when.
+func (t *tracker) until(when time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if when.After(t.horizon) {
+		t.horizon = when
+	}
+}
+
+// ticker records a ticker: it may fire as long as it is reachable.
+func (t *tracker) ticker(tk *time.Ticker) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.tickers = slices.DeleteFunc(t.tickers, func(p weak.Pointer[time.Ticker]) bool { return p.Value() == nil })
+	t.tickers = append(t.tickers, weak.Make(tk))
+}
+
+// timersPending reports whether a timer or ticker a cell made may still fire.
+func (t *tracker) timersPending(now time.Time) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if now.Before(t.horizon) {
+		return true
+	}
+	for _, p := range t.tickers {
+		if p.Value() != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// hasTickers reports whether tickers may still be reachable.
+func (t *tracker) hasTickers() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.tickers) > 0
+}
+
+// timerOverrides replaces the functions of time and context that make
+// timers, so that the tracker knows when the last one can fire: until then,
+// blocked goroutines may still be woken and are not a deadlock.
+func (s *Session) timerOverrides() interp.Exports {
+	t := s.track
+	in := func(d time.Duration) { t.until(time.Now().Add(d)) }
+	return interp.Exports{
+		"time/time": {
+			"After":     reflect.ValueOf(func(d time.Duration) <-chan time.Time { in(d); return time.After(d) }),
+			"NewTimer":  reflect.ValueOf(func(d time.Duration) *time.Timer { in(d); return time.NewTimer(d) }),
+			"AfterFunc": reflect.ValueOf(func(d time.Duration, f func()) *time.Timer { in(d); return time.AfterFunc(d, f) }),
+			"NewTicker": reflect.ValueOf(func(d time.Duration) *time.Ticker { tk := time.NewTicker(d); t.ticker(tk); return tk }),
+			"Tick": reflect.ValueOf(func(d time.Duration) <-chan time.Time {
+				if d <= 0 {
+					return nil
+				}
+				tk := time.NewTicker(d) // its channel keeps it reachable
+				t.ticker(tk)
+				return tk.C
+			}),
+		},
+		"context/context": {
+			"WithTimeout": reflect.ValueOf(func(p context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+				in(d)
+				return context.WithTimeout(p, d)
+			}),
+			"WithTimeoutCause": reflect.ValueOf(func(p context.Context, d time.Duration, cause error) (context.Context, context.CancelFunc) {
+				in(d)
+				return context.WithTimeoutCause(p, d, cause)
+			}),
+			"WithDeadline": reflect.ValueOf(func(p context.Context, when time.Time) (context.Context, context.CancelFunc) {
+				t.until(when)
+				return context.WithDeadline(p, when)
+			}),
+			"WithDeadlineCause": reflect.ValueOf(func(p context.Context, when time.Time, cause error) (context.Context, context.CancelFunc) {
+				t.until(when)
+				return context.WithDeadlineCause(p, when, cause)
+			}),
+		},
+	}
+}
+
+// Leftover returns the line that says which goroutines cell n left behind,
+// or "" when it left none. Goroutines that are just returning get up to
+// 50 ms to end.
+func (s *Session) Leftover(n int) string {
+	var left []tracked
+	for deadline := time.Now().Add(50 * time.Millisecond); ; {
+		left = s.track.alive(n)
+		if len(left) == 0 {
+			return ""
+		}
+		if time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(2 * time.Millisecond) // polling the goroutines' ends: nothing to wait on
+	}
+	var wheres []string
+	count := map[string]int{}
+	for _, g := range left {
+		if count[g.where] == 0 {
+			wheres = append(wheres, g.where)
+		}
+		count[g.where]++
+	}
+	noun := "goroutines"
+	if len(left) == 1 {
+		noun = "goroutine"
+	}
+	if len(wheres) == 1 {
+		return fmt.Sprintf("%d %s still running, started in %s", len(left), noun, wheres[0])
+	}
+	parts := make([]string, len(wheres))
+	for i, w := range wheres {
+		parts[i] = fmt.Sprintf("%s (%d)", w, count[w])
+	}
+	return fmt.Sprintf("%d %s still running, started in %s and %s", len(left), noun, strings.Join(parts[:len(parts)-1], ", "), parts[len(parts)-1])
+}
+
+// Goroutine is a goroutine that a cell started, for %goroutines.
+type Goroutine struct {
+	ID      uint64 // the runtime's goroutine id; 0 before it runs
+	Cell    int    // the cell it belongs to
+	Started string // its go statement: "cell 3, line 4"
+	State   string // "running", "blocked on chan receive", "sleeping", ...
+}
+
+// Goroutines lists the goroutines the cells started that are still alive,
+// oldest first. yaegi's stacks have no cell lines, so a goroutine's
+// blocking point is its state, not a line.
+func (s *Session) Goroutines() []Goroutine {
+	states := map[uint64]string{}
+	for _, g := range parseStacks(allStacks(64 << 20)) {
+		states[g.id] = g.state().label
+	}
+	var out []Goroutine
+	for _, g := range s.track.alive(0) {
+		st := "starting"
+		if g.goid != 0 {
+			st = states[g.goid]
+			if st == "" {
+				st = "ending"
+			}
+		}
+		out = append(out, Goroutine{ID: g.goid, Cell: g.cell, Started: g.where, State: st})
+	}
+	return out
+}
+
+// deadlockMsg is what go run says.
+const deadlockMsg = "all goroutines are asleep - deadlock!"
+
+// Watch timing: how often the watcher looks, and how long after a first
+// sighting it looks again before it reports.
+const (
+	watchEvery   = 250 * time.Millisecond
+	watchConfirm = 350 * time.Millisecond
+)
+
+// watch looks for a deadlock while cell n runs, until ctx ends: the cell's
+// goroutine blocked, and every goroutine of the worker that is not its own
+// machinery blocked on channels, select or sync, with no timer left that
+// could fire. Seen twice watchConfirm apart, unchanged, it ends the cell
+// with the deadlock as its error.
+func (s *Session) watch(ctx context.Context, n int) {
+	var seen []gsnap // a deadlock seen once
+	wait := watchEvery
+	lastCPU := cpuTime()
+	collected := false
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		cpu := cpuTime()
+		busy := cpu-lastCPU > wait/5 // a deadlocked process does not compute
+		lastCPU = cpu
+		var found []gsnap
+		cost := time.Duration(0)
+		if !busy {
+			if !collected && s.track.hasTickers() && s.track.timersPending(time.Now()) {
+				runtime.GC() // let unreachable tickers go (once per cell)
+				collected = true
+			}
+			if !s.track.timersPending(time.Now()) {
+				t0 := time.Now()
+				found = s.deadlocked()
+				cost = time.Since(t0)
+			}
+		}
+		switch {
+		case found == nil:
+			seen, wait = nil, watchEvery
+		case seen != nil && slices.Equal(seen, found):
+			s.reportDeadlock(n, found)
+			return
+		default:
+			seen, wait = found, watchConfirm
+		}
+		wait = max(wait, 20*cost) // a huge dump is costly: look less often
+		t.Reset(wait)
+	}
+}
+
+// gsnap is one goroutine in a deadlock.
+type gsnap struct {
+	id    uint64
+	state string
+	desc  string // "the cell (cell 7)", "started at cell 7, line 3", "in net/http.(*conn).serve"
+}
+
+// deadlocked returns the goroutines of a deadlock, or nil when there is none.
+func (s *Session) deadlocked() []gsnap {
+	dump := allStacks(64 << 20)
+	if dump == nil {
+		return nil
+	}
+	self := goid()
+	stacks := parseStacks(dump)
+	var cellG uint64
+	for _, g := range stacks {
+		if g.isEval() && g.id > cellG {
+			cellG = g.id // the newest evaluation is the running cell's
+		}
+	}
+	if cellG == 0 {
+		return nil
+	}
+	byGoid := map[uint64]tracked{}
+	for _, g := range s.track.alive(0) {
+		byGoid[g.goid] = g
+	}
+	var out []gsnap
+	for _, g := range stacks {
+		if g.id == self || g.infrastructure() {
+			continue
+		}
+		st := g.state()
+		if !st.blocked {
+			return nil
+		}
+		if g.isEval() && g.id != cellG {
+			continue // an earlier cell's evaluation, left blocked for good
+		}
+		snap := gsnap{id: g.id, state: st.label}
+		if tr, ok := byGoid[g.id]; ok {
+			snap.desc = "started at " + tr.where
+		} else if g.id == cellG {
+			snap.desc = "the cell"
+		} else {
+			snap.desc = "not started by a cell: in " + firstFunc(g.funcs)
+		}
+		out = append(out, snap)
+	}
+	return out
+}
+
+// firstFunc returns the innermost function outside the runtime.
+func firstFunc(funcs []string) string {
+	for _, f := range funcs {
+		if !strings.HasPrefix(f, runtimePrefix) {
+			return f
+		}
+	}
+	return "the runtime"
+}
+
+func (s *Session) reportDeadlock(n int, gs []gsnap) {
+	slices.SortFunc(gs, func(a, b gsnap) int {
+		if (a.desc == "the cell") != (b.desc == "the cell") {
+			if a.desc == "the cell" {
+				return -1
+			}
+			return 1
+		}
+		return int(a.id - b.id)
+	})
+	tb := []string{"fatal error: " + deadlockMsg, ""}
+	for _, g := range gs {
+		desc := g.desc
+		if desc == "the cell" {
+			desc = fmt.Sprintf("the cell (cell %d)", n)
+		}
+		tb = append(tb, fmt.Sprintf("goroutine %d [%s]: %s", g.id, g.state, desc))
+	}
+	tb = append(tb, "", "The cell was stopped; the session's state is kept. Goroutines blocked on a mutex or WaitGroup stay blocked.")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.running && s.deadlock == nil {
+		s.deadlock = &Error{Name: "fatal error", Value: deadlockMsg, Traceback: tb}
+		s.cancelCell()
+	}
+}
+
+// cpuTime is the CPU time the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// Stopped reports whether no goroutine is still evaluating a cell, leaving
+// out the evaluations that a deadlock or a goroutine's panic ended while
+// they were blocked for good on a mutex or WaitGroup.
+func (s *Session) Stopped() bool {
+	s.mu.Lock()
+	abandoned := s.abandoned
+	s.mu.Unlock()
+	for _, g := range parseStacks(allStacks(64 << 20)) {
+		if g.isEval() && !abandoned[g.id] {
+			return false
+		}
+	}
+	return true
+}
+
+// abandonBlocked waits up to 100 ms for the evaluations of a cell that the
+// session ended (a deadlock, a goroutine's panic) to return, and notes those
+// that do not: they are blocked for good on a mutex or WaitGroup, which no
+// cancellation reaches.
+func (s *Session) abandonBlocked() {
+	deadline := time.Now().Add(100 * time.Millisecond)
+	for {
+		s.mu.Lock()
+		abandoned := s.abandoned
+		s.mu.Unlock()
+		var left []uint64
+		for _, g := range parseStacks(allStacks(64 << 20)) {
+			if g.isEval() && !abandoned[g.id] {
+				left = append(left, g.id)
+			}
+		}
+		if len(left) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if s.abandoned == nil {
+				s.abandoned = map[uint64]bool{}
+			}
+			for _, id := range left {
+				s.abandoned[id] = true
+			}
+			return
+		}
+		time.Sleep(5 * time.Millisecond) // polling: yaegi gives no signal when it returns
+	}
+}

@@ -1,0 +1,69 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestTracking checks what the session knows of the goroutines cells start:
+// their go statements, their cells (a goroutine started by an earlier
+// cell's goroutine belongs to that cell), their states, what a cell left
+// behind, and a deadlock.
+func TestTracking(t *testing.T) {
+	s, _, _ := newTestSession(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	run := func(n int, src string) error {
+		t.Helper()
+		_, err := s.Execute(ctx, n, src)
+		return err
+	}
+	if err := run(1, "block := make(chan int)\nstart := make(chan bool)\ngo func() {\n\t<-start\n\tgo func() { <-block }()\n\t<-block\n}()"); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := s.Leftover(1), "1 goroutine still running, started in cell 1, line 3"; got != want {
+		t.Errorf("Leftover(1) = %q, want %q", got, want)
+	}
+	// Cell 2 lets cell 1's goroutine start another: it belongs to cell 1.
+	if err := run(2, "start <- true"); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Leftover(2); got != "" {
+		t.Errorf("Leftover(2) = %q, want nothing (the new goroutine is cell 1's)", got)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	var list []Goroutine
+	for {
+		list = s.Goroutines()
+		if len(list) == 2 && list[1].State == "blocked on chan receive" || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(5 * time.Millisecond) // polling for the goroutine to block
+	}
+	if len(list) != 2 || list[0].Started != "cell 1, line 3" || list[1].Started != "cell 1, line 5" || list[1].Cell != 1 || list[1].State != "blocked on chan receive" {
+		t.Fatalf("Goroutines() = %+v", list)
+	}
+	err := run(3, "<-block")
+	var cellErr *Error
+	if !errors.As(err, &cellErr) || cellErr.Name != "fatal error" || cellErr.Value != deadlockMsg {
+		t.Fatalf("cell 3: %v, want the deadlock", err)
+	}
+	tb := strings.Join(cellErr.Traceback, "\n")
+	for _, want := range []string{"[blocked on chan receive]: the cell (cell 3)", "[blocked on chan receive]: started at cell 1, line 3", "[blocked on chan receive]: started at cell 1, line 5"} {
+		if !strings.Contains(tb, want) {
+			t.Errorf("traceback has no %q:\n%s", want, tb)
+		}
+	}
+	if err := run(4, "close(block)"); err != nil {
+		t.Fatal(err)
+	}
+	for len(s.track.alive(0)) > 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond) // polling for the goroutines to end
+	}
+	if left := s.track.alive(0); len(left) > 0 || s.track.others.Load() != 0 {
+		t.Errorf("after close(block): %d tracked, others = %d", len(left), s.track.others.Load())
+	}
+}
