@@ -179,14 +179,3 @@ func Tests(evs []Event) []string {
 	}
 	return names
 }
-
-// AllOutput concatenates every output event.
-func AllOutput(evs []Event) string {
-	var b strings.Builder
-	for _, e := range evs {
-		if e.Action == Output {
-			b.WriteString(e.Output)
-		}
-	}
-	return b.String()
-}

@@ -167,15 +167,6 @@ func (s *Spec) TimeoutDuration() (time.Duration, error) {
 	return d, nil
 }
 
-// MaxPoints is the sum of all test points.
-func (s *Spec) MaxPoints() int {
-	n := 0
-	for _, t := range s.Tests {
-		n += t.Points
-	}
-	return n
-}
-
 // denied lists standard packages a learner may not import unless allow_imports
 // names them. Besides the contract's list: cgo, and testing and flag, whose
 // testing.Main and ExitOnError flag sets can end the process with status 0

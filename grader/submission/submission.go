@@ -148,12 +148,3 @@ func (s *Submission) Locate(file string, line int) string {
 	}
 	return fmt.Sprintf("%s:%d", file, line)
 }
-
-// FileNames lists the learner's file names.
-func (s *Submission) FileNames() []string {
-	var names []string
-	for _, f := range s.Files {
-		names = append(names, f.Name)
-	}
-	return names
-}
