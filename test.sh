@@ -66,5 +66,9 @@ for nb in "${notebooks[@]}"; do
 	fi
 done
 
+step "Exercise notebooks under the kernel, with their reference solutions"
+/usr/bin/python3 test/jupyter/exercise_notebooks.py 2>&1 | grep -v -e 'Debugger warning' -e 'frozen modules' -e 'PYDEVD' -e 'Debugging will proceed'
+[ "${PIPESTATUS[0]}" -eq 0 ] || die "an exercise notebook does not run under the kernel"
+
 echo
 echo "test.sh: all passed"
