@@ -98,6 +98,10 @@ func (k *Kernel) ask(ctx context.Context, req workerproto.Request, interrupt <-c
 	}
 }
 
+// keptRequests is how many recent execute requests the kernel remembers, so
+// that the output of goroutines their cells started goes under them.
+const keptRequests = 1000
+
 type executeRequest struct {
 	Code         string `json:"code"`
 	Silent       bool   `json:"silent"`
@@ -129,6 +133,11 @@ func (k *Kernel) execute(ctx context.Context, s *wire.Socket, m *wire.Message) {
 	}
 	n := k.execCount
 	k.parent = m
+	if k.requests == nil {
+		k.requests = map[int]*wire.Message{}
+	}
+	k.requests[n] = m
+	delete(k.requests, n-keptRequests)
 	k.interrupt = interrupt
 	k.mu.Unlock()
 	defer func() {

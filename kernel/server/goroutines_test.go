@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"encoding/json"
 	"regexp"
 	"strconv"
@@ -143,4 +144,74 @@ func TestGoroutines(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestOutputRouting: what a goroutine of cell A prints after cell A ended,
+// while cell B runs, goes under cell A's request, as ipykernel does for
+// threads; cell B's own output stays under cell B.
+func TestOutputRouting(t *testing.T) {
+	k := startKernel(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	a, ch, err := k.StartExecute(`import ("fmt"; "log")
+goOn, done := make(chan bool), make(chan bool)
+go func() {
+	<-goOn
+	fmt.Println("from cell A's goroutine")
+	log.SetFlags(0)
+	log.Println("logged by cell A's goroutine")
+	done <- true
+}()`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := k.Wait(ctx, a, ch); err != nil || r.Status() != "ok" {
+		t.Fatalf("cell A: %v %v", r.Status(), err)
+	}
+	b := execute(t, k, "fmt.Println(\"cell B before\")\ngoOn <- true\n<-done\nfmt.Println(\"cell B after\")")
+	if got := b.Stdout(); got != "cell B before\ncell B after\n" {
+		t.Errorf("cell B's stdout %q, want only its own lines", got)
+	}
+	if got := b.Stderr(); got != "" {
+		t.Errorf("cell B's stderr %q, want nothing", got)
+	}
+	late := kerneltest.Result{Outputs: k.Late(a.Header.MsgID)}
+	if got := late.Stdout(); got != "from cell A's goroutine\n" {
+		t.Errorf("stdout under cell A after it ended: %q", got)
+	}
+	if got := late.Stderr(); got != "logged by cell A's goroutine\n" {
+		t.Errorf("stderr under cell A after it ended: %q", got)
+	}
+}
+
+// BenchmarkPrintRouted: the 10,000-line cell of BenchmarkPrint10000Lines,
+// first with no goroutine of an earlier cell alive (output needs no
+// routing: the fast path), then with one blocked (every write looks up
+// the writing goroutine). Compare the two ms/cell of one run.
+func BenchmarkPrintRouted(b *testing.B) {
+	k := startBench(b)
+	ctx := context.Background()
+	if _, err := k.Execute(ctx, `import "fmt"`); err != nil {
+		b.Fatal(err)
+	}
+	run := func(b *testing.B) {
+		var total time.Duration
+		for i := 0; i < b.N; i++ {
+			t0 := time.Now()
+			r, err := k.Execute(ctx, "for i := 0; i < 10000; i++ {\n\tfmt.Println(\"line\", i)\n}")
+			total += time.Since(t0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if n := strings.Count(r.Stdout(), "\n"); n != 10000 {
+				b.Fatalf("%d lines delivered, want 10000", n)
+			}
+		}
+		b.ReportMetric(ms(total)/float64(b.N), "ms/cell")
+	}
+	b.Run("none-alive", run)
+	if _, err := k.Execute(ctx, "parked := make(chan int)\ngo func() { <-parked }()"); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("earlier-goroutine-alive", run)
 }

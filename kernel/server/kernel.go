@@ -44,9 +44,10 @@ type Kernel struct {
 	workerErr error         // why the last worker did not start
 	ready     chan struct{} // closed when the worker starting now is ready or failed
 	execCount int
-	parent    *wire.Message // the execute request whose output is flowing
-	interrupt chan struct{} // closed by an interrupt while a cell runs
-	abortTo   time.Time     // execute requests received before this are aborted (stop_on_error)
+	parent    *wire.Message         // the execute request whose output is flowing
+	requests  map[int]*wire.Message // recent execute requests by execution count, for their goroutines' output
+	interrupt chan struct{}         // closed by an interrupt while a cell runs
+	abortTo   time.Time             // execute requests received before this are aborted (stop_on_error)
 	shutdown  context.CancelFunc
 
 	workers sync.WaitGroup // the event dispatchers of every worker started
@@ -265,10 +266,15 @@ func (k *Kernel) publishStatus(parent *wire.Message, state string) {
 }
 
 // publishOutput is how a worker's output streams reach the notebook: under
-// the execute request that is running, or that ran last.
-func (k *Kernel) publishOutput(name, text string) {
+// the execute request that is running, or that ran last; or, for the output
+// of a goroutine that an earlier cell started (cell > 0), under that cell's
+// request, as ipykernel does for threads.
+func (k *Kernel) publishOutput(name, text string, cell int) {
 	k.mu.Lock()
 	parent := k.parent
+	if m := k.requests[cell]; cell > 0 && m != nil {
+		parent = m
+	}
 	k.mu.Unlock()
 	k.publish(parent, "stream", map[string]string{"name": name, "text": text})
 }

@@ -18,20 +18,23 @@ const (
 
 // stream forwards one of the worker's output pipes (stdout or stderr) as
 // Jupyter stream messages, and tracks the sync markers it has passed.
+// publish gets the execution count of the cell the text belongs to, or 0
+// for the running cell (see workerproto.CellMarker).
 type stream struct {
 	name    string
 	nonce   string
-	publish func(name, text string)
+	publish func(name, text string, cell int)
 
 	mu      sync.Mutex
 	cond    *sync.Cond
 	pending []byte
+	cell    int    // the cell pending belongs to
 	seq     uint64 // highest sync marker forwarded
 	closed  bool
 	timer   *time.Timer
 }
 
-func newStream(name, nonce string, publish func(name, text string)) *stream {
+func newStream(name, nonce string, publish func(name, text string, cell int)) *stream {
 	s := &stream{name: name, nonce: nonce, publish: publish}
 	s.cond = sync.NewCond(&s.mu)
 	return s
@@ -41,17 +44,14 @@ func newStream(name, nonce string, publish func(name, text string)) *stream {
 // the worker's end of the pipe is closed.
 func (s *stream) forward(r io.Reader) {
 	buf := make([]byte, 64<<10)
-	var held []byte // bytes that may begin a marker
+	d := workerproto.NewDecoder(s.nonce)
 	for {
 		n, err := r.Read(buf)
 		if n > 0 {
-			data := append(held, buf[:n]...)
-			out, seq, hold := workerproto.Unmark(data, s.nonce)
-			held = append([]byte(nil), data[len(data)-hold:]...)
-			s.add(out, seq)
+			s.add(d.Decode(buf[:n]))
 		}
 		if err != nil {
-			s.add(held, 0)
+			s.add(d.Flush(), 0)
 			s.mu.Lock()
 			s.flushLocked(true)
 			s.closed = true
@@ -62,10 +62,16 @@ func (s *stream) forward(r io.Reader) {
 	}
 }
 
-func (s *stream) add(out []byte, seq uint64) {
+func (s *stream) add(parts []workerproto.Part, seq uint64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.pending = append(s.pending, out...)
+	for _, p := range parts {
+		if p.Cell != s.cell {
+			s.flushLocked(true) // what is pending belongs to another cell
+			s.cell = p.Cell
+		}
+		s.pending = append(s.pending, p.Data...)
+	}
 	if seq > s.seq {
 		s.flushLocked(true)
 		s.seq = seq
@@ -98,7 +104,7 @@ func (s *stream) flushLocked(all bool) {
 	if n == 0 {
 		return
 	}
-	s.publish(s.name, string(s.pending[:n]))
+	s.publish(s.name, string(s.pending[:n]), s.cell)
 	s.pending = append(s.pending[:0], s.pending[n:]...)
 }
 

@@ -33,7 +33,7 @@ type workerProc struct {
 }
 
 // startWorker starts argv as a worker. publish receives its output.
-func startWorker(argv []string, env []string, publish func(name, text string)) (*workerProc, error) {
+func startWorker(argv []string, env []string, publish func(name, text string, cell int)) (*workerProc, error) {
 	nonceBytes := make([]byte, 8)
 	rand.Read(nonceBytes)
 	nonce := hex.EncodeToString(nonceBytes)

@@ -3,9 +3,12 @@ package session
 import (
 	"context"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gopherlab/gopherlab/kernel/cell"
 )
 
 // TestTracking checks what the session knows of the goroutines cells start:
@@ -65,5 +68,31 @@ func TestTracking(t *testing.T) {
 	}
 	if left := s.track.alive(0); len(left) > 0 || s.track.others.Load() != 0 {
 		t.Errorf("after close(block): %d tracked, others = %d", len(left), s.track.others.Load())
+	}
+}
+
+// BenchmarkGoStatements: a cell that starts 10,000 goroutines and waits for
+// them, with the session's tracking and with cellrt's no-op hooks, in one
+// run (compare the two).
+func BenchmarkGoStatements(b *testing.B) {
+	devnull, _ := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	defer devnull.Close()
+	const src = "var wg sync.WaitGroup\nfor i := 0; i < 10000; i++ {\n\twg.Add(1)\n\tgo func() { defer wg.Done(); _ = i }()\n}\nwg.Wait()"
+	for _, mode := range []string{"untracked", "tracked"} {
+		b.Run(mode, func(b *testing.B) {
+			s, err := New(Options{Stdout: devnull, Stderr: devnull})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if mode == "untracked" {
+				s.in.Use(cell.TrackingSymbols(func(string) uint64 { return 0 }, func(uint64) {}, func(uint64) {}))
+			}
+			ctx := context.Background()
+			for i := 0; i < b.N; i++ {
+				if _, err := s.Execute(ctx, i+1, src); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -33,6 +33,12 @@ type Options struct {
 	// Raw hands cells to yaegi as they are, without the front end: for
 	// measuring what the front end costs and what it fixes.
 	Raw bool
+	// Mark, if set, returns the bytes that say that the output after them
+	// belongs to cell n (n = 0: back to the running cell). The session
+	// frames with them what goroutines of earlier cells print with fmt.Print,
+	// println or log (writes to os.Stdout and os.Stderr go straight to the
+	// files).
+	Mark func(n int) []byte
 }
 
 // Session is one interpreter with its state.
@@ -40,8 +46,10 @@ type Session struct {
 	in     *interp.Interpreter
 	raw    bool          // no front end (Options.Raw)
 	fe     *cell.Session // the front end: parse, type-check, rewrite
+	stdout *os.File
 	stderr *os.File
-	track  *tracker // the goroutines the cells started, and their timers
+	errOut *routeWriter // standard error, routed to the cell a goroutine belongs to
+	track  *tracker     // the goroutines the cells started, and their timers
 
 	mu         sync.Mutex
 	stop       chan struct{}      // closed when the running cell is interrupted
@@ -72,11 +80,12 @@ type exitCode int
 
 // New starts an interpreter with the whole standard library.
 func New(opts Options) (*Session, error) {
-	s := &Session{stderr: opts.Stderr, raw: opts.Raw, stop: make(chan struct{}), track: newTracker(), fe: cell.NewSession(cell.Options{Tables: symbols.Symbols})}
+	s := &Session{stdout: opts.Stdout, stderr: opts.Stderr, raw: opts.Raw, stop: make(chan struct{}), track: newTracker(), fe: cell.NewSession(cell.Options{Tables: symbols.Symbols})}
+	s.errOut = &routeWriter{f: opts.Stderr, track: s.track, mark: opts.Mark}
 	s.in = interp.New(interp.Options{
 		Stdin:        opts.Stdin,
-		Stdout:       opts.Stdout,
-		Stderr:       &frameWriter{w: opts.Stderr, fe: s.fe},
+		Stdout:       &routeWriter{f: opts.Stdout, track: s.track, mark: opts.Mark},
+		Stderr:       &frameWriter{w: s.errOut, fe: s.fe},
 		Unrestricted: true,
 		GoPath:       os.DevNull, // never look for package sources on disk
 	})
@@ -101,8 +110,9 @@ func (s *Session) overrides() interp.Exports {
 	return interp.Exports{
 		"os/os": {
 			"Exit": reflect.ValueOf(func(code int) { panic(exitCode(code)) }),
-			// The interpreter's own standard error is a frameWriter, so yaegi
-			// leaves os.Stderr alone: cells get the file.
+			// The interpreter's own standard output and error are not files,
+			// so yaegi leaves os.Stdout and os.Stderr alone: cells get the files.
+			"Stdout": reflect.ValueOf(&s.stdout).Elem(),
 			"Stderr": reflect.ValueOf(&s.stderr).Elem(),
 		},
 		"log/log": {
@@ -128,7 +138,7 @@ func (s *Session) goPanic(where string, v any) {
 		s.cancelCell()
 		return
 	}
-	fmt.Fprintf(s.stderr, "panic: %v\n\ngoroutine started at %s\n", v, where)
+	fmt.Fprintf(s.errOut, "panic: %v\n\ngoroutine started at %s\n", v, where)
 }
 
 func (s *Session) sleep(d time.Duration) {

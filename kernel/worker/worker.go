@@ -77,7 +77,8 @@ func Run(ctx context.Context, p Pipes) error {
 	w := &Worker{pipes: p, events: workerproto.NewWriter(p.Events)}
 	w.stdin = &stdin{w: w, replies: make(chan string, 1)}
 	sess, err := session.New(session.Options{Stdin: w.stdin, Stdout: p.Stdout, Stderr: p.Stderr,
-		Raw: os.Getenv("GOPHERLAB_FRONTEND") == "off"})
+		Raw:  os.Getenv("GOPHERLAB_FRONTEND") == "off",
+		Mark: func(n int) []byte { return workerproto.CellMarker(p.Nonce, n) }})
 	if err != nil {
 		return fmt.Errorf("worker: %w", err)
 	}

@@ -1,31 +1,45 @@
 package workerproto
 
 import (
-	"bytes"
+	"fmt"
 	"testing"
 )
 
-func TestUnmark(t *testing.T) {
+func TestDecode(t *testing.T) {
 	m := func(seq uint64) string { return string(Marker("n1", seq)) }
+	c := func(n int) string { return string(CellMarker("n1", n)) }
 	tests := []struct {
-		in       string
-		out      string
+		in       []string // successive reads
+		out      string   // the parts, as cell:"data" ...
 		seq      uint64
-		hold     int
 		describe string
 	}{
-		{"hello\n", "hello\n", 0, 0, "no marker"},
-		{"a" + m(3) + "b", "ab", 3, 0, "one marker"},
-		{m(1) + m(2), "", 2, 0, "two markers"},
-		{"x\x00y", "x\x00y", 0, 0, "a NUL that is not a marker"},
-		{"x" + m(7)[:5], "x", 0, 5, "a marker cut short"},
-		{"x" + m(7)[:len(m(7))-1], "x", 0, len(m(7)) - 1, "a marker cut before its end"},
-		{"a" + string(Marker("other", 4)) + "b", "a" + string(Marker("other", 4)) + "b", 0, 0, "another worker's marker"},
+		{[]string{"hello\n"}, `0:"hello\n"`, 0, "no marker"},
+		{[]string{"a" + m(3) + "b"}, `0:"ab"`, 3, "one marker"},
+		{[]string{m(1) + m(2)}, ``, 2, "two markers"},
+		{[]string{"x\x00y"}, `0:"x\x00y"`, 0, "a NUL that is not a marker"},
+		{[]string{"x" + m(7)[:5], m(7)[5:] + "y"}, `0:"x" 0:"y"`, 7, "a marker cut short"},
+		{[]string{"x" + m(7)[:len(m(7))-1], m(7)[len(m(7))-1:]}, `0:"x"`, 7, "a marker cut before its end"},
+		{[]string{"a" + string(Marker("other", 4)) + "b"}, fmt.Sprintf("0:%q", "a"+string(Marker("other", 4))+"b"), 0, "another worker's marker"},
+		{[]string{"a" + c(3) + "late" + c(0) + "b"}, `0:"a" 3:"late" 0:"b"`, 0, "a cell's output"},
+		{[]string{"a" + c(3) + "la", "te" + c(0)[:4], c(0)[4:] + m(9) + "b"}, `0:"a" 3:"la" 3:"te" 0:"b"`, 9, "a cell's output across reads"},
 	}
 	for _, tt := range tests {
-		out, seq, hold := Unmark([]byte(tt.in), "n1")
-		if !bytes.Equal(out, []byte(tt.out)) || seq != tt.seq || hold != tt.hold {
-			t.Errorf("%s: Unmark(%q) = %q, %d, %d; want %q, %d, %d", tt.describe, tt.in, out, seq, hold, tt.out, tt.seq, tt.hold)
+		d := NewDecoder("n1")
+		var got string
+		var seq uint64
+		for _, in := range tt.in {
+			parts, s := d.Decode([]byte(in))
+			seq = max(seq, s)
+			for _, p := range parts {
+				got += fmt.Sprintf(" %d:%q", p.Cell, p.Data)
+			}
+		}
+		if len(got) > 0 {
+			got = got[1:]
+		}
+		if got != tt.out || seq != tt.seq {
+			t.Errorf("%s: Decode(%q) = %s, %d; want %s, %d", tt.describe, tt.in, got, seq, tt.out, tt.seq)
 		}
 	}
 }

@@ -1,0 +1,31 @@
+package session
+
+import "os"
+
+// routeWriter is the interpreter's standard output (and, under frameWriter,
+// its standard error). Output that a goroutine of an earlier cell writes is
+// framed by that cell's markers (Options.Mark), in one write, so that the
+// kernel shows it under that cell. While no such goroutine is alive, a
+// write costs one atomic load more than the file's.
+type routeWriter struct {
+	f     *os.File
+	track *tracker
+	mark  func(cell int) []byte
+}
+
+func (w *routeWriter) Write(p []byte) (int, error) {
+	if w.mark == nil {
+		return w.f.Write(p)
+	}
+	cell := w.track.cellOf()
+	if cell == 0 {
+		return w.f.Write(p)
+	}
+	// One write: an *os.File serialises its writes, so no other output
+	// comes between the markers.
+	b := append(append(w.mark(cell), p...), w.mark(0)...)
+	if _, err := w.f.Write(b); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
