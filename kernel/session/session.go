@@ -80,6 +80,9 @@ type exitCode int
 
 // New starts an interpreter with the whole standard library.
 func New(opts Options) (*Session, error) {
+	if err := showLabels(); err != nil {
+		return nil, err
+	}
 	s := &Session{stdout: opts.Stdout, stderr: opts.Stderr, raw: opts.Raw, stop: make(chan struct{}), track: newTracker(), fe: cell.NewSession(cell.Options{Tables: symbols.Symbols})}
 	s.errOut = &routeWriter{f: opts.Stderr, track: s.track, mark: opts.Mark}
 	s.in = interp.New(interp.Options{

@@ -2,7 +2,12 @@ package session
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 )
@@ -13,6 +18,7 @@ type gstack struct {
 	reason  string   // the runtime's wait reason: "chan receive", "sync.Mutex.Lock", "running", ...
 	funcs   []string // function names, innermost first: "sync.(*Mutex).Lock"
 	creator string   // the function of the "created by" line
+	token   uint64   // the tracker's label, 0 for none
 }
 
 // allStacks returns the stacks of every goroutine, or nil when they do not
@@ -42,9 +48,7 @@ func parseStacks(dump []byte) []gstack {
 			continue
 		}
 		g := gstack{id: id}
-		if i, j := strings.IndexByte(rest, '['), strings.LastIndexByte(rest, ']'); i >= 0 && j > i {
-			g.reason, _, _ = strings.Cut(rest[i+1:j], ", ") // drop ", 5 minutes" and ", locked to thread"
-		}
+		g.reason, g.token = parseHeader(rest)
 		for _, l := range lines[1:] {
 			if strings.HasPrefix(l, "\t") || strings.HasPrefix(l, "...") {
 				continue
@@ -175,14 +179,79 @@ func (g *gstack) waitingIn() (op, where string) {
 	return "", ""
 }
 
-// goid returns the id of the calling goroutine.
-func goid() uint64 {
-	var buf [64]byte
-	b := buf[:runtime.Stack(buf[:], false)]
-	b, _ = bytes.CutPrefix(b, []byte("goroutine "))
-	if i := bytes.IndexByte(b, ' '); i > 0 {
-		b = b[:i]
+// parseHeader reads the rest of a goroutine's first line after its id:
+// `[chan receive, 5 minutes labels:{"gopherlab": "12"}]:`.
+func parseHeader(rest string) (reason string, token uint64) {
+	i, j := strings.IndexByte(rest, '['), strings.LastIndexByte(rest, ']')
+	if i < 0 || j < i {
+		return "", 0
 	}
-	id, _ := strconv.ParseUint(string(b), 10, 64)
+	inside := rest[i+1 : j]
+	if k := strings.Index(inside, " labels:{"); k >= 0 {
+		if _, v, ok := strings.Cut(inside[k:], `"`+labelKey+`": "`); ok {
+			v, _, _ = strings.Cut(v, `"`)
+			token, _ = strconv.ParseUint(v, 10, 64)
+		}
+		inside = inside[:k]
+	}
+	reason, _, _ = strings.Cut(inside, ", ") // drop ", 5 minutes" and ", locked to thread"
+	return reason, token
+}
+
+// startedByCell reports whether a go statement in interpreted code started
+// g (not library code).
+func (g *gstack) startedByCell() bool { return strings.HasPrefix(g.creator, yaegiInterp) }
+
+// currentGoid and currentToken return the id and the tracker's label of the
+// calling goroutine. They cost a runtime.Stack of it: 5-30 µs.
+func currentGoid() uint64 {
+	id, _ := current()
 	return id
+}
+
+func currentToken() uint64 {
+	_, token := current()
+	return token
+}
+
+func current() (id, token uint64) {
+	var buf [256]byte
+	head := string(buf[:runtime.Stack(buf[:], false)])
+	head, _, _ = strings.Cut(head, "\n")
+	head, _ = strings.CutPrefix(head, "goroutine ")
+	idText, rest, _ := strings.Cut(head, " ")
+	id, _ = strconv.ParseUint(idText, 10, 64)
+	_, token = parseHeader(rest)
+	return id, token
+}
+
+// showLabels makes the runtime show goroutine labels in stack dumps
+// (GODEBUG=tracebacklabels=1, Go 1.26), unless it already does. The
+// variable stays set: cells and the processes they start see it.
+func showLabels() error {
+	if labelsShown() {
+		return nil
+	}
+	v := "tracebacklabels=1"
+	if old := os.Getenv("GODEBUG"); old != "" {
+		v = old + "," + v
+	}
+	if err := os.Setenv("GODEBUG", v); err != nil {
+		return fmt.Errorf("session: show goroutine labels: %w", err)
+	}
+	if !labelsShown() {
+		return errors.New("session: the runtime does not show goroutine labels in stack dumps (GODEBUG=tracebacklabels=1): goroutines cannot be tracked")
+	}
+	return nil
+}
+
+// labelsShown reports whether a goroutine's label shows in its stack.
+func labelsShown() bool {
+	shown := make(chan bool)
+	go func() {
+		pprof.SetGoroutineLabels(pprof.WithLabels(context.Background(), pprof.Labels(labelKey, "1")))
+		_, token := current()
+		shown <- token == 1
+	}()
+	return <-shown
 }
