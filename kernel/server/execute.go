@@ -35,6 +35,11 @@ func (k *Kernel) dispatchEvents(w *workerProc) {
 				k.log.Printf("worker: reply %d with no request waiting", ev.ID)
 			}
 		case workerproto.Display:
+			k.mu.Lock()
+			if m := k.requests[ev.Cell]; ev.Cell > 0 && m != nil {
+				parent = m // a goroutine of an earlier cell
+			}
+			k.mu.Unlock()
 			k.publish(parent, ev.MsgType, ev.Content)
 		case workerproto.InputRequest:
 			if parent == nil {

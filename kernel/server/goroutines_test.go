@@ -146,7 +146,8 @@ func TestGoroutines(t *testing.T) {
 	}
 }
 
-// TestOutputRouting: what a goroutine of cell A prints after cell A ended,
+// TestOutputRouting: what a goroutine of cell A prints or displays after
+// cell A ended,
 // while cell B runs, goes under cell A's request, as ipykernel does for
 // threads; cell B's own output stays under cell B.
 func TestOutputRouting(t *testing.T) {
@@ -160,6 +161,7 @@ go func() {
 	fmt.Println("from cell A's goroutine")
 	log.SetFlags(0)
 	log.Println("logged by cell A's goroutine")
+	display.Text("shown by cell A's goroutine")
 	done <- true
 }()`)
 	if err != nil {
@@ -181,6 +183,12 @@ go func() {
 	}
 	if got := late.Stderr(); got != "logged by cell A's goroutine\n" {
 		t.Errorf("stderr under cell A after it ended: %q", got)
+	}
+	if got := strings.Join(displays(late), "\n"); got != "shown by cell A's goroutine" {
+		t.Errorf("displays under cell A after it ended: %q", got)
+	}
+	if got := displays(b); len(got) > 0 {
+		t.Errorf("cell B's displays %q, want none", got)
 	}
 }
 

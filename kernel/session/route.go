@@ -29,3 +29,9 @@ func (w *routeWriter) Write(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
+
+// CellOf returns the execution count of the cell that the calling
+// goroutine belongs to, when it is a goroutine that an earlier cell started
+// (or one that library code started from it), else 0. It costs one atomic
+// load while no goroutine of an earlier cell is alive.
+func (s *Session) CellOf() int { return s.track.cellOf() }

@@ -87,7 +87,8 @@ func Run(ctx context.Context, p Pipes) error {
 	// the worker sits idle.
 	debug.FreeOSMemory()
 	display.SetSink(func(m display.Message) {
-		if err := w.send(workerproto.Event{Type: workerproto.Display, MsgType: m.Type, Content: m.Content}); err != nil {
+		ev := workerproto.Event{Type: workerproto.Display, MsgType: m.Type, Content: m.Content, Cell: w.sess.CellOf()}
+		if err := w.send(ev); err != nil {
 			fmt.Fprintln(os.Stderr, "worker: display:", err)
 		}
 	})

@@ -69,7 +69,10 @@ type Event struct {
 	Pager  string         `json:"pager,omitempty"` // help text for a `name?` cell
 	Reset  bool           `json:"reset,omitempty"` // the cell asked for a fresh interpreter (%reset)
 
-	// Display: the IOPub message type and its content.
+	// Display: the IOPub message type and its content, and the execution
+	// count of the cell it belongs to when a goroutine of an earlier cell
+	// made it (0: the running cell).
+	Cell    int            `json:"cell,omitempty"`
 	MsgType string         `json:"msg_type,omitempty"`
 	Content map[string]any `json:"content,omitempty"`
 
