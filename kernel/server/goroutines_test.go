@@ -86,7 +86,16 @@ func TestGoroutines(t *testing.T) {
 				}
 			}
 			t0 := time.Now()
-			r := execute(t, k, c.cell)
+			var r kerneltest.Result
+			if w := c.want["interrupt"]; w != nil {
+				d, err := time.ParseDuration(w[0])
+				if err != nil {
+					t.Fatal(err)
+				}
+				r = interruptAfter(t, k, c.cell, d)
+			} else {
+				r = execute(t, k, c.cell)
+			}
 			took := time.Since(t0)
 			n, _ := r.Reply["execution_count"].(float64)
 			want := func(key string) []string {
