@@ -119,6 +119,8 @@
 //	                helper (goroutines sharing one select statement, labeled
 //	                break)
 //	returnRecv      return <-ch
+//	unnamedParams   unnamed parameters (func(context.Context)) are named _
+//	multiAssignAny  a, b = x, y with operands of type any
 //
 // The symbol tables (kernel/symbols) hold the whole standard library of the
 // Go that builds the kernel, golang.org/x/sync, golang.org/x/time/rate and
