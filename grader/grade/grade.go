@@ -181,6 +181,14 @@ func Submission(ctx context.Context, s *spec.Spec, sub *submission.Submission, o
 			}
 			return nil, fmt.Errorf("grade: %s: %w", s.Slug, err)
 		}
+		if res.Killed == "cancelled" {
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("grade: %s: %w", s.Slug, ctx.Err())
+			}
+			rt.Verdict = verdict.NotRun
+			rt.Message = "the submission's time budget (" + s.Timeout + ") ran out during this test"
+			continue
+		}
 		if !res.Isolated {
 			r.Env.NetworkIsolated = false
 		}

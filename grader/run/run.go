@@ -45,7 +45,7 @@ type Result struct {
 	Env      []string // environment set for the test (besides PATH and directories)
 	Output   []byte   // stdout and stderr, interleaved as written
 	Exit     int      // exit code; -1 when killed by a signal
-	Killed   string   // why the grader killed it: "timeout", "memory", "output"
+	Killed   string   // why the grader killed it: "timeout", "memory", "output", "cancelled" (the caller's context)
 	PeakRSS  int64    // peak resident set of the test process in KiB (VmHWM), 0 if unknown
 	Duration time.Duration
 	// Isolated reports whether the process ran in its own network namespace.
@@ -125,12 +125,12 @@ func Test(ctx context.Context, o Options) (*Result, error) {
 	}
 }
 
-func start(ctx context.Context, o Options, r *Result, work string, env []string, isolate bool) (*Result, error) {
+func start(parent context.Context, o Options, r *Result, work string, env []string, isolate bool) (*Result, error) {
 	grace := o.Grace
 	if grace == 0 {
 		grace = DefaultGrace
 	}
-	ctx, cancel := context.WithTimeout(ctx, o.Timeout+grace)
+	ctx, cancel := context.WithTimeout(parent, o.Timeout+grace)
 	defer cancel()
 	cmd := exec.Command(o.Binary, r.Args...)
 	cmd.Dir = work
@@ -171,7 +171,11 @@ func start(ctx context.Context, o Options, r *Result, work string, env []string,
 			case <-done:
 				return
 			case <-ctx.Done():
-				kill("timeout")
+				if parent.Err() != nil {
+					kill("cancelled")
+				} else {
+					kill("timeout")
+				}
 				return
 			case <-tick.C:
 				rss, hwm := memory(cmd.Process.Pid)

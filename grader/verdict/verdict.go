@@ -37,7 +37,7 @@ type Input struct {
 	Runs   int    // expected runs (count times CPU settings)
 	Output []byte // combined stdout and stderr in -test.v=test2json framing
 	Exit   int    // exit code, -1 when killed by a signal
-	Killed string // "timeout", "memory" or "output" when the grader killed it
+	Killed string // "timeout", "memory", "output" or "cancelled" when the grader killed it
 	// Source places a file:line of the test binary in the learner's terms
 	// ("solution.go:12", "cell 3, line 4"); ok is false for files not the learner's.
 	Source func(path string, line int) (where string, ok bool)
@@ -137,6 +137,8 @@ func classify(in Input, sum events.Summary, text, failOut string) Judgement {
 		return Judgement{Verdict: Fail, Message: "killed: the test wrote too much output", Detail: head(text, 20)}
 	case "timeout":
 		return Judgement{Verdict: Timeout, Message: "killed: the test ignored its timeout", Detail: tail(text, 20)}
+	case "cancelled":
+		return Judgement{Verdict: NotRun, Message: "stopped: grading was cancelled", Detail: tail(text, 20)}
 	}
 	if in.Exit == 0 && sum.Fails == 0 && sum.Runs == in.Runs && sum.Passes+sum.Skips == in.Runs {
 		// Every run ended well and the testing package said PASS (tampering
