@@ -74,7 +74,7 @@ func (t *tracker) symbols() interp.Exports {
 // spawn runs in the parent, right before a go statement.
 func (t *tracker) spawn(where string) uint64 {
 	var parent uint64
-	if t.others.Load() > 0 {
+	if t.others.Load() > 0 && !inEval() {
 		parent = currentToken() // may be a goroutine of an earlier cell
 	}
 	t.mu.Lock()
@@ -137,7 +137,7 @@ func (t *tracker) end() {
 // goroutine of a cell other than the running one, else 0. It costs nothing
 // while no such goroutine is alive.
 func (t *tracker) cellOf() int {
-	if t.others.Load() == 0 {
+	if t.others.Load() == 0 || inEval() {
 		return 0
 	}
 	token := currentToken()

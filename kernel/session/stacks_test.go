@@ -1,6 +1,12 @@
 package session
 
-import "testing"
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/gopherlab/gopherlab/kernel/cell"
+)
 
 // TestStates reads goroutines as runtime.Stack(all) writes them and checks
 // what the session makes of them.
@@ -68,5 +74,30 @@ github.com/gopherlab/gopherlab/kernel/worker.(*Worker).readRequests(0xc0007)
 			t.Errorf("goroutine %d: id %d token %d %q blocked %v infrastructure %v eval %v; want %+v",
 				i, g.id, g.token, st.label, st.blocked, g.infrastructure(), g.isEval(), w)
 		}
+	}
+}
+
+// TestInEval: the cell's own goroutine is told from the goroutines it
+// starts (cellrt.Spawn runs in the parent, Enter in the child).
+func TestInEval(t *testing.T) {
+	if inEval() {
+		t.Errorf("inEval() in a test's goroutine")
+	}
+	s, _, _ := newTestSession(t)
+	var mu sync.Mutex
+	var got []bool
+	probe := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		got = append(got, inEval())
+	}
+	s.in.Use(cell.TrackingSymbols(func(string) uint64 { probe(); return 0 }, func(uint64) { probe() }, func(uint64) {}))
+	if _, err := s.Execute(context.Background(), 1, "done := make(chan bool)\ngo func() { close(done) }()\n<-done"); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 2 || !got[0] || got[1] {
+		t.Errorf("inEval() in the cell, in its goroutine = %v, want [true false]", got)
 	}
 }
