@@ -15,7 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -195,7 +194,7 @@ func start(parent context.Context, o Options, r *Result, work string, env []stri
 	}()
 	cmd.WaitDelay = 2 * time.Second
 	err := cmd.Wait()
-	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // helper processes the test left behind
+	killLeftovers(cmd.Process.Pid) // helper processes the test left behind
 	close(done)
 	wg.Wait()
 	r.Duration = time.Since(began)
@@ -231,12 +230,6 @@ func memory(pid int) (rss, hwm int64) {
 		}
 	}
 	return rss, hwm
-}
-
-func killGroup(pid int) {
-	// The process leads its own group (Setpgid), so -pid reaches its children too.
-	_ = syscall.Kill(-pid, syscall.SIGKILL)
-	_ = syscall.Kill(pid, syscall.SIGKILL)
 }
 
 // limitedBuffer keeps the first limit bytes written and remembers that more came.

@@ -58,3 +58,12 @@ func setLimits(pid int) {
 }
 
 const rlimitNPROC = 6
+
+func killGroup(pid int) {
+	// The process leads its own group (Setpgid), so -pid reaches its children too.
+	_ = syscall.Kill(-pid, syscall.SIGKILL)
+	_ = syscall.Kill(pid, syscall.SIGKILL)
+}
+
+// killLeftovers kills what remains of an exited test's process group.
+func killLeftovers(pid int) { _ = syscall.Kill(-pid, syscall.SIGKILL) }
