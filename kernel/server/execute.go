@@ -138,11 +138,15 @@ func (k *Kernel) execute(ctx context.Context, s *wire.Socket, m *wire.Message) {
 	}
 	n := k.execCount
 	k.parent = m
-	if k.requests == nil {
-		k.requests = map[int]*wire.Message{}
+	if store {
+		// A silent request shares the count of the cell before it: the
+		// output of goroutines started with that count goes under the cell.
+		if k.requests == nil {
+			k.requests = map[int]*wire.Message{}
+		}
+		k.requests[n] = m
+		delete(k.requests, n-keptRequests)
 	}
-	k.requests[n] = m
-	delete(k.requests, n-keptRequests)
 	k.interrupt = interrupt
 	k.mu.Unlock()
 	defer func() {
