@@ -1,4 +1,4 @@
-// want: race
+// want: race|panic
 // want-test: TestMergeAll
 
 // Every forwarding goroutine closes the shared output. Under -race the close
