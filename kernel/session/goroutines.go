@@ -3,6 +3,8 @@ package session
 import (
 	"context"
 	"fmt"
+	"os"
+	"os/signal"
 	"reflect"
 	"runtime"
 	"runtime/pprof"
@@ -39,6 +41,7 @@ type tracker struct {
 	last    int         // the last cell that ran
 	horizon time.Time   // no timer a cell made fires after this
 	tickers []weak.Pointer[time.Ticker]
+	signals bool // a cell asked for OS signals: one may come at any time
 
 	// others counts the alive goroutines of cells other than the running
 	// one (all of them when idle): when it is 0, output needs no routing.
@@ -184,7 +187,7 @@ func (t *tracker) ticker(tk *time.Ticker) {
 func (t *tracker) timersPending(now time.Time) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if now.Before(t.horizon) {
+	if t.signals || now.Before(t.horizon) {
 		return true
 	}
 	for _, p := range t.tickers {
@@ -204,11 +207,25 @@ func (t *tracker) hasTickers() bool {
 
 // timerOverrides replaces the functions of time and context that make
 // timers, so that the tracker knows when the last one can fire: until then,
-// blocked goroutines may still be woken and are not a deadlock.
+// blocked goroutines may still be woken and are not a deadlock. Once a cell
+// asks for OS signals (signal.Notify), a signal may wake one at any time:
+// the session no longer reports deadlocks.
 func (s *Session) timerOverrides() interp.Exports {
 	t := s.track
 	in := func(d time.Duration) { t.until(time.Now().Add(d)) }
+	wantSignals := func() {
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		t.signals = true
+	}
 	return interp.Exports{
+		"os/signal/signal": {
+			"Notify": reflect.ValueOf(func(c chan<- os.Signal, sig ...os.Signal) { wantSignals(); signal.Notify(c, sig...) }),
+			"NotifyContext": reflect.ValueOf(func(p context.Context, sig ...os.Signal) (context.Context, context.CancelFunc) {
+				wantSignals()
+				return signal.NotifyContext(p, sig...)
+			}),
+		},
 		"time/time": {
 			"After":     reflect.ValueOf(func(d time.Duration) <-chan time.Time { in(d); return time.After(d) }),
 			"NewTimer":  reflect.ValueOf(func(d time.Duration) *time.Timer { in(d); return time.NewTimer(d) }),
