@@ -3,6 +3,15 @@
 //
 // A Session is used by one goroutine at a time (the worker's), except for
 // Interrupt, which may be called from anywhere.
+//
+// The session knows the goroutines that cells start (the front end's go
+// statements call back into it): Leftover says which ones a cell left
+// running, Goroutines lists them with their states, a watcher ends a cell
+// whose goroutines are all blocked ("all goroutines are asleep -
+// deadlock!", as go run says), and what they print after their cell ended
+// is marked as theirs (Options.Mark). It reads goroutine states from
+// runtime.Stack and tells goroutines apart by a label, which New makes the
+// runtime show (GODEBUG=tracebacklabels=1, inherited by child processes).
 package session
 
 import (
