@@ -44,45 +44,6 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// cutCells turns a program into cells.
-func cutCells(prog string) []string {
-	lines := strings.Split(strings.TrimRight(prog, "\n"), "\n")
-	var kept []string
-	last := len(lines) - 1
-	for last >= 0 && strings.TrimSpace(lines[last]) == "" {
-		last--
-	}
-	for i, l := range lines {
-		switch {
-		case strings.HasPrefix(l, "package "):
-			continue
-		case strings.TrimSpace(l) == "func main() {":
-			continue
-		case i == last && strings.TrimSpace(l) == "}":
-			continue
-		}
-		kept = append(kept, l)
-	}
-	var cells []string
-	var cur []string
-	for _, l := range kept {
-		if strings.TrimSpace(l) == "//cell" {
-			cells = append(cells, strings.Join(cur, "\n"))
-			cur = nil
-			continue
-		}
-		cur = append(cur, l)
-	}
-	cells = append(cells, strings.Join(cur, "\n"))
-	var out []string
-	for _, c := range cells {
-		if strings.TrimSpace(c) != "" {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
 // conformanceChild runs one program ("frontend:path" or "yaegi:path") and
 // writes its output to stdout; the last line is "elapsed-ms: N".
 func conformanceChild(spec string) int {
@@ -114,7 +75,7 @@ func conformanceChild(spec string) int {
 	}
 	s := cell.NewSession(cell.Options{})
 	code := 0
-	cells := cutCells(prog)
+	cells := cell.CutCells(prog)
 	if mode == "without" {
 		// One cell, with the rewrite of that name switched off.
 		s.DisablePass(section)

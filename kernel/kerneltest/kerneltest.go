@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -42,6 +43,7 @@ type Kernel struct {
 	readers sync.WaitGroup
 
 	mu      sync.Mutex
+	stdout  strings.Builder               // every stdout stream message, in arrival order
 	pending map[string][]*wire.Message    // iopub messages by parent msg_id
 	waiting map[string]chan *wire.Message // reply waiters by request msg_id
 }
@@ -106,6 +108,7 @@ func attach(ctx context.Context, conn wire.Connection, cmd *exec.Cmd, log *syncB
 				close(k.iopub)
 				return
 			}
+			k.record(m)
 			k.iopub <- m
 		}
 	}()
@@ -216,6 +219,30 @@ func (k *Kernel) readReplies(s *wire.Socket) {
 			}
 		}
 	}
+}
+
+func (k *Kernel) record(m *wire.Message) {
+	if m.Header.MsgType != "stream" {
+		return
+	}
+	var c struct{ Name, Text string }
+	json.Unmarshal(m.Content, &c)
+	if c.Name == "stdout" {
+		k.mu.Lock()
+		k.stdout.WriteString(c.Text)
+		k.mu.Unlock()
+	}
+}
+
+// TakeStdout returns the standard output of every cell, whatever request it
+// was published under (a goroutine's output goes under the cell that
+// started it), in the order it arrived since the last call.
+func (k *Kernel) TakeStdout() string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	s := k.stdout.String()
+	k.stdout.Reset()
+	return s
 }
 
 // Outputs waits for the IOPub messages of request id up to its idle status.

@@ -188,9 +188,10 @@ func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error
 			s.abandonBlocked() // the session ended the cell: a deadlock or a panic
 		}
 	}()
+	// stop is closed only by an interrupt: a goroutine that an earlier cell
+	// left sleeping keeps sleeping when its cell ends.
 	s.mu.Lock()
 	s.stop = make(chan struct{})
-	stop := s.stop
 	s.running, s.panics, s.deadlock, s.cancelCell = true, nil, nil, cancel
 	s.mu.Unlock()
 	s.track.begin(n)
@@ -198,11 +199,6 @@ func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error
 		s.track.end()
 		s.mu.Lock()
 		s.running, s.cancelCell = false, nil
-		select {
-		case <-stop:
-		default:
-			close(stop)
-		}
 		s.mu.Unlock()
 	}()
 	// The deadlock watcher runs as long as the cell.
@@ -324,6 +320,9 @@ func inCell(n int, u *cell.Unit, msg string) string {
 	return yaegiPos.ReplaceAllStringFunc(msg, func(m string) string {
 		sub := yaegiPos.FindStringSubmatch(m)
 		line, _ := strconv.Atoi(sub[2])
+		if u == nil { // raw mode: the cell's own lines
+			return fmt.Sprintf("cell %d, line %d:", n, line)
+		}
 		if w := u.Where(line); w != "" {
 			return w + ":"
 		}
@@ -334,6 +333,9 @@ func inCell(n int, u *cell.Unit, msg string) string {
 // stackLines keeps the interpreted frames of a host stack: the rest is yaegi.
 func stackLines(u *cell.Unit, stack []byte) []string {
 	var out []string
+	if u == nil {
+		return nil
+	}
 	for _, l := range strings.Split(string(stack), "\n") {
 		if strings.Contains(l, "_.go:") {
 			out = append(out, inCell(u.ExecCount, u, strings.TrimSpace(l)))

@@ -116,3 +116,25 @@ func TestExecuteThroughFrontEnd(t *testing.T) {
 		t.Errorf("Complete: %v", m)
 	}
 }
+
+// TestRawMode runs cells with yaegi alone (GOPHERLAB_FRONTEND=off): a value
+// comes back, and an error is reported in cell coordinates, not a crash.
+func TestRawMode(t *testing.T) {
+	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devnull.Close()
+	s, err := New(Options{Stdout: devnull, Stderr: devnull, Raw: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if r, err := s.Execute(ctx, 1, "20 + 22"); err != nil || !r.Ok || r.Value != 42 {
+		t.Errorf("20 + 22 = %v, %v", r.Value, err)
+	}
+	_, err = s.Execute(ctx, 2, "x := 1\nundefinedName + x")
+	if err == nil || !strings.Contains(err.Error(), "cell 2, line 2") {
+		t.Errorf("error %v, want one at cell 2, line 2", err)
+	}
+}
