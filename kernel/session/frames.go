@@ -59,6 +59,8 @@ func (f *frameWriter) translate(line []byte) []byte {
 	n, _ := strconv.Atoi(string(m[1]))
 	where := f.fe.Frame(fn, n)
 	switch {
+	case where == "" && isGlue(fn):
+		return nil // generated code with no cell line: nothing to show
 	case where == "":
 		return append([]byte(nil), line...)
 	case isGlue(fn):
