@@ -120,7 +120,9 @@
 //	                break)
 //	returnRecv      return <-ch
 //	unnamedParams   unnamed parameters (func(context.Context)) are named _
-//	multiAssignAny  a, b = x, y with operands of type any
+//	multiAssign     a, b = x, y and a, b := x, y with a call, a receive, a
+//	                composite literal, nil or a value of type any among the
+//	                values
 //
 // The symbol tables (kernel/symbols) hold the whole standard library of the
 // Go that builds the kernel, golang.org/x/sync, golang.org/x/time/rate and

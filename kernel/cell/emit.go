@@ -609,7 +609,7 @@ type pass struct {
 
 var passes = []pass{
 	passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passAssertValueError, passErrors, passRecover, passFmtVerbs, passGenericStd,
-	passGoPanic, passOsExit, passRangeInt, passRangeChanSlice, passLoopVar, passLoopClosure, passBuiltins, passSelect, passReturnRecv, passUnnamedParams, passMultiAssignAny,
+	passGoPanic, passOsExit, passRangeInt, passRangeChanSlice, passLoopVar, passLoopClosure, passBuiltins, passSelect, passReturnRecv, passUnnamedParams, passMultiAssign,
 }
 
 // needsFormatting reports whether only the interpreter can show a value of
