@@ -123,6 +123,10 @@
 //	multiAssign     a, b = x, y and a, b := x, y with a call, a receive, a
 //	                composite literal, nil or a value of type any among the
 //	                values
+//	promotedMethods methods that a struct type gets from an embedded compiled
+//	                type or interface are declared on it (a value with
+//	                several fields as an io.Reader, *struct{ bytes.Buffer }
+//	                as an io.Writer)
 //
 // The symbol tables (kernel/symbols) hold the whole standard library of the
 // Go that builds the kernel, golang.org/x/sync, golang.org/x/time/rate and

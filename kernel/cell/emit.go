@@ -22,6 +22,8 @@ type emitter struct {
 	imps map[string]bool // import paths the unit uses
 	// prelude lists the declarations of generic.go.txt the unit uses.
 	prelude map[string]bool
+	// extra are declarations that passes generate (promotedMethods).
+	extra []string
 }
 
 // newName returns a fresh identifier for generated code.
@@ -66,7 +68,7 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 				}
 			}
 		case *ast.FuncDecl:
-			if d.Recv != nil && committedKeys[declKey(d)] {
+			if d.Recv != nil && (committedKeys[declKey(d)] || e.replacesForwarder(d)) {
 				changed[recvTypeName(d.Recv.List[0].Type)] = true
 			}
 		}
@@ -222,6 +224,9 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 	for _, d := range decls {
 		e.printNode(&code, d)
 		code.WriteString("\n")
+	}
+	for _, d := range e.extra {
+		code.WriteString(d)
 	}
 	// Variables after the types they use (yaegi v0.16.1 cannot instantiate
 	// a generic type with a type declared further down).
@@ -609,7 +614,7 @@ type pass struct {
 
 var passes = []pass{
 	passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passAssertValueError, passErrors, passRecover, passFmtVerbs, passGenericStd,
-	passGoPanic, passOsExit, passRangeInt, passRangeChanSlice, passLoopVar, passLoopClosure, passBuiltins, passSelect, passReturnRecv, passUnnamedParams, passMultiAssign,
+	passGoPanic, passOsExit, passRangeInt, passRangeChanSlice, passLoopVar, passLoopClosure, passBuiltins, passSelect, passReturnRecv, passUnnamedParams, passMultiAssign, passPromotedMethods,
 }
 
 // needsFormatting reports whether only the interpreter can show a value of
