@@ -123,6 +123,8 @@
 //	multiAssign     a, b = x, y and a, b := x, y with a call, a receive, a
 //	                composite literal, nil or a value of type any among the
 //	                values
+//	recvAssign      r := <-ch, t.f = <-ch: the received value is copied, so
+//	                that r++ and &r work and t.f gets it
 //	promotedMethods methods that a struct type gets from an embedded compiled
 //	                type or interface are declared on it (a value with
 //	                several fields as an io.Reader, *struct{ bytes.Buffer }

@@ -614,7 +614,7 @@ type pass struct {
 
 var passes = []pass{
 	passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passAssertValueError, passErrors, passRecover, passFmtVerbs, passGenericStd,
-	passGoPanic, passOsExit, passRangeInt, passRangeChanSlice, passLoopVar, passLoopClosure, passBuiltins, passSelect, passReturnRecv, passUnnamedParams, passMultiAssign, passPromotedMethods,
+	passGoPanic, passOsExit, passRangeInt, passRangeChanSlice, passLoopVar, passLoopClosure, passBuiltins, passSelect, passReturnRecv, passUnnamedParams, passMultiAssign, passRecvAssign, passPromotedMethods,
 }
 
 // needsFormatting reports whether only the interpreter can show a value of

@@ -236,3 +236,41 @@ var passUnnamedParams = pass{"unnamedParams", func(e *emitter, root ast.Node) {
 		return true
 	})
 }}
+
+// Pass recvAssign: yaegi v0.16.1 lets a receive write straight into the
+// variable it is assigned to, and what it writes there is not addressable:
+// after r := <-ch, r++ and &r panic ("reflect.Value.Addr of unaddressable
+// value", "reflect: reflect.Value.Set using unaddressable value"), and
+// t.f = <-ch or s[i] = <-ch are lost. The received value goes through a
+// conversion to its own type, which yaegi copies into the variable:
+//
+//	r := <-ch  ->  r := (T)(<-ch)
+var passRecvAssign = pass{"recvAssign", func(e *emitter, root ast.Node) {
+	conv := func(x ast.Expr) ast.Expr {
+		u, ok := ast.Unparen(x).(*ast.UnaryExpr)
+		if !ok || u.Op != token.ARROW {
+			return x
+		}
+		tv, ok := e.c.info.Types[u]
+		if !ok || tv.Type == nil {
+			return x
+		}
+		if _, tuple := tv.Type.(*types.Tuple); tuple {
+			return x
+		}
+		return &ast.CallExpr{Fun: &ast.ParenExpr{X: e.typeExpr(tv.Type)}, Args: []ast.Expr{x}}
+	}
+	ast.Inspect(root, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if len(n.Lhs) == 1 && len(n.Rhs) == 1 && (n.Tok == token.ASSIGN || n.Tok == token.DEFINE) {
+				n.Rhs[0] = conv(n.Rhs[0])
+			}
+		case *ast.ValueSpec:
+			if len(n.Names) == 1 && len(n.Values) == 1 {
+				n.Values[0] = conv(n.Values[0])
+			}
+		}
+		return true
+	})
+}}
