@@ -296,7 +296,7 @@ func (k *Kernel) launchWorker(ctx context.Context) {
 				w = nil
 			}
 		}
-		if err != nil {
+		if err != nil && ctx.Err() == nil { // not the kernel shutting down
 			k.log.Print(err)
 		}
 		k.mu.Lock()
