@@ -63,7 +63,7 @@ var passPromotedMethods = pass{"promotedMethods", func(e *emitter, root ast.Node
 				continue // yaegi promotes the only field's methods itself
 			}
 			sig := m.Type().(*types.Signature)
-			if !nameable(sig) {
+			if !nameable(sig) || viaLogLogger(named, sel.Index()) {
 				continue
 			}
 			e.extra = append(e.extra, e.forwarder(named, sel.Index(), m.Name(), sig, !onValue))
@@ -119,8 +119,33 @@ func (e *emitter) forwarder(t *types.Named, path []int, name string, sig *types.
 	return b.String()
 }
 
+// viaLogLogger reports whether a promoted method comes through an embedded
+// log.Logger: kernel/symbols gives yaegi a wrapper of it that has a method
+// Logger, so yaegi finds the selector r.Logger ambiguous.
+func viaLogLogger(t *types.Named, path []int) bool {
+	cur := types.Type(t)
+	for _, i := range path[:len(path)-1] {
+		if p, ok := cur.Underlying().(*types.Pointer); ok {
+			cur = p.Elem()
+		}
+		st, ok := cur.Underlying().(*types.Struct)
+		if !ok {
+			return false
+		}
+		cur = st.Field(i).Type()
+		base := cur
+		if p, ok := base.(*types.Pointer); ok {
+			base = p.Elem()
+		}
+		if n, ok := types.Unalias(base).(*types.Named); ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "log" && n.Obj().Name() == "Logger" {
+			return true
+		}
+	}
+	return false
+}
+
 // nameable reports whether a cell can write every type in sig: no
-// unexported type of another package.
+// unexported type of another package, nothing from an internal package.
 func nameable(sig *types.Signature) bool {
 	ok := true
 	seen := map[types.Type]bool{}
@@ -134,8 +159,11 @@ func nameable(sig *types.Signature) bool {
 		case *types.Alias:
 			walk(types.Unalias(t))
 		case *types.Named:
-			if obj := t.Obj(); obj.Pkg() != nil && obj.Pkg().Path() != "main" && !obj.Exported() {
-				ok = false
+			if obj := t.Obj(); obj.Pkg() != nil && obj.Pkg().Path() != "main" {
+				path := "/" + obj.Pkg().Path() + "/"
+				if !obj.Exported() || strings.Contains(path, "/internal/") || strings.Contains(path, "/vendor/") {
+					ok = false
+				}
 			}
 			for i := range t.TypeArgs().Len() {
 				walk(t.TypeArgs().At(i))
