@@ -154,6 +154,11 @@
 //   - select runs through reflect.Select: a select in a tight loop costs
 //     about 2-5 µs per round (the 120,000-value fan-in of the corpus takes
 //     0.2-0.5 s, over its budget of 2x go run + 200 ms).
+//   - a value (not a pointer) of a cell's type held in a variable of a
+//     compiled interface type (io.Reader, fmt.Stringer, context.Context)
+//     does not come back out by its type: v, ok := r.(T) gives ok ==
+//     false, a type switch takes default, r.(T) panics. Through any, a
+//     cell's own interface types or a pointer (*T) it works.
 //   - allocation counts are the interpreter's, not those of compiled Go:
 //     every interpreted call allocates its frame, and a go statement costs
 //     about 65 allocations (testing.AllocsPerRun of an empty function call
