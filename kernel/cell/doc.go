@@ -163,8 +163,9 @@
 //     every interpreted call allocates its frame, and a go statement costs
 //     about 65 allocations (testing.AllocsPerRun of an empty function call
 //     is 2, of starting and waiting for one goroutine 65). A check such as
-//     "at most 6 allocations per call" (exercise e08's self-check) cannot
-//     hold in the kernel; it holds in compiled mode (%%run).
+//     "at most 6 allocations per call" cannot hold in the interpreter; it
+//     holds in compiled mode (%%run), which is how exercise e08's
+//     self-check runs.
 //
 // # Type-checking
 //
