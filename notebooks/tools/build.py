@@ -8,15 +8,14 @@ separated by marker lines:
     <<< go                      a Go code cell
     <<< go raises-exception     a Go cell that is meant to fail
 
-Cell ids are "<NN>-<index>". When a notebook already exists, the outputs of
-every code cell whose id and source are unchanged are kept, so rebuilding a
-notebook that has been executed under the kernel does not throw its outputs
-away.
+Cell ids are "<NN>-<index>". When a notebook already exists, the outputs and
+metadata of every code cell whose id and source are unchanged are kept (and
+the notebook metadata the kernel added), so rebuilding a notebook that has
+been executed under the kernel changes nothing but the edited cells.
 
 Usage: /usr/bin/python3 notebooks/tools/build.py [NN-name ...]
 """
 
-import json
 import os
 import sys
 
@@ -55,43 +54,44 @@ def parse(path):
     return cells
 
 
-def old_outputs(path):
-    """Map cell id -> (source, outputs, execution_count) of an existing notebook."""
+def existing(path):
+    """Return (notebook metadata, map cell id -> old cell) of an existing notebook."""
     if not os.path.exists(path):
-        return {}
+        return {}, {}
     nb = nbformat.read(path, as_version=4)
-    return {
-        c.get("id"): (c.source, c.get("outputs", []), c.get("execution_count"))
-        for c in nb.cells
-        if c.cell_type == "code"
-    }
+    return nb.metadata, {c.get("id"): c for c in nb.cells}
 
 
 def build(name):
     src = os.path.join(SRC, name + ".txt")
     out = os.path.join(NOTEBOOKS, name + ".ipynb")
     prefix = name.split("-", 1)[0]
-    kept = old_outputs(out)
+    old_meta, kept = existing(out)
     nb = nbformat.v4.new_notebook()
-    nb.metadata = METADATA
+    # Keep what the kernel added (language_info.version, ...); enforce our fields.
+    nb.metadata = old_meta or {}
+    for key, value in METADATA.items():
+        nb.metadata[key] = {**nb.metadata.get(key, {}), **value}
     for i, (kind, tags, source) in enumerate(parse(src)):
         cid = f"{prefix}-{i:03d}"
         if kind == "md":
             cell = nbformat.v4.new_markdown_cell(source)
         else:
             cell = nbformat.v4.new_code_cell(source)
+            old = kept.get(cid)
+            if old is not None and old.cell_type == "code" and old.source == source:
+                cell.metadata = old.metadata
+                cell.outputs = old.outputs
+                cell.execution_count = old.execution_count
             if tags:
                 cell.metadata["tags"] = tags
-            old = kept.get(cid)
-            if old and old[0] == source:
-                cell.outputs = old[1]
-                cell.execution_count = old[2]
+            else:
+                cell.metadata.pop("tags", None)
         cell.id = cid
         nb.cells.append(cell)
     nb.nbformat, nb.nbformat_minor = 4, 5
     nbformat.validate(nb)
-    with open(out, "w", encoding="utf-8") as f:
-        f.write(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+    nbformat.write(nb, out)  # the same layout Jupyter and nbconvert write
     print(f"wrote {os.path.relpath(out)} ({len(nb.cells)} cells)")
 
 
