@@ -10,44 +10,7 @@ import (
 	"time"
 
 	"github.com/gopherlab/gopherlab/kernel/kerneltest"
-	"golang.org/x/tools/txtar"
 )
-
-// goroutineCase is one case of testdata/goroutines.txtar.
-type goroutineCase struct {
-	name, setup, cell string
-	want              map[string][]string // key: the values given, in order
-}
-
-func loadGoroutineCases(t *testing.T) []*goroutineCase {
-	a, err := txtar.ParseFile("testdata/goroutines.txtar")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cases []*goroutineCase
-	byName := map[string]*goroutineCase{}
-	for _, f := range a.Files {
-		name, part, _ := strings.Cut(f.Name, ".")
-		c := byName[name]
-		if c == nil {
-			c = &goroutineCase{name: name, want: map[string][]string{}}
-			byName[name] = c
-			cases = append(cases, c)
-		}
-		switch part {
-		case "setup":
-			c.setup = string(f.Data)
-		case "cell":
-			c.cell = string(f.Data)
-		case "want":
-			for _, line := range strings.Split(strings.TrimSpace(string(f.Data)), "\n") {
-				k, v, _ := strings.Cut(line, ": ")
-				c.want[k] = append(c.want[k], v)
-			}
-		}
-	}
-	return cases
-}
 
 // displays returns the text/plain of the display_data messages of r.
 func displays(r kerneltest.Result) []string {
@@ -77,7 +40,7 @@ func cellCount(s string, n int) string {
 // TestGoroutines runs the cells of testdata/goroutines.txtar in one kernel.
 func TestGoroutines(t *testing.T) {
 	k := startKernel(t)
-	for _, c := range loadGoroutineCases(t) {
+	for _, c := range loadCellCases(t, "testdata/goroutines.txtar") {
 		t.Run(c.name, func(t *testing.T) {
 			if c.setup != "" {
 				if r := execute(t, k, c.setup); r.Status() != "ok" {

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/gopherlab/gopherlab/kernel/kerneltest"
-	"golang.org/x/tools/txtar"
 )
 
 var bin string // the gopherlab binary built for these tests
@@ -151,57 +150,18 @@ fmt.Println("end")`)
 	}
 }
 
-type failureCase struct {
-	name, setup, cell string
-	want              map[string]string
-}
-
-func loadFailures(t *testing.T) []failureCase {
-	a, err := txtar.ParseFile("testdata/failures.txtar")
-	if err != nil {
-		t.Fatal(err)
-	}
-	byName := map[string]*failureCase{}
-	var order []string
-	for _, f := range a.Files {
-		name, part, _ := strings.Cut(f.Name, ".")
-		c := byName[name]
-		if c == nil {
-			c = &failureCase{name: name, want: map[string]string{}}
-			byName[name] = c
-			order = append(order, name)
-		}
-		switch part {
-		case "setup":
-			c.setup = string(f.Data)
-		case "cell":
-			c.cell = string(f.Data)
-		case "want":
-			for _, line := range strings.Split(strings.TrimSpace(string(f.Data)), "\n") {
-				k, v, _ := strings.Cut(line, ": ")
-				c.want[k] = v
-			}
-		}
-	}
-	var cases []failureCase
-	for _, n := range order {
-		cases = append(cases, *byName[n])
-	}
-	return cases
-}
-
 // TestFailuresDoNotKillTheKernel runs the cells of testdata/failures.txtar
 // one after another in one kernel.
 func TestFailuresDoNotKillTheKernel(t *testing.T) {
 	k := startKernel(t)
-	for _, c := range loadFailures(t) {
+	for _, c := range loadCellCases(t, "testdata/failures.txtar") {
 		t.Run(c.name, func(t *testing.T) {
 			if r := execute(t, k, c.setup); r.Status() != "ok" {
 				_, ev, _, _ := r.Error()
 				t.Fatalf("setup failed: %s", ev)
 			}
 			var r kerneltest.Result
-			if c.want["interrupt"] == "true" {
+			if c.first("interrupt") == "true" {
 				r = interruptAfter(t, k, c.cell, 300*time.Millisecond)
 			} else {
 				r = execute(t, k, c.cell)
@@ -210,19 +170,19 @@ func TestFailuresDoNotKillTheKernel(t *testing.T) {
 			if !ok || r.Status() != "error" {
 				t.Fatalf("status %s, no error message; stdout %q stderr %q", r.Status(), r.Stdout(), r.Stderr())
 			}
-			if re := c.want["ename"]; !regexp.MustCompile("^(" + re + ")$").MatchString(ename) {
+			if re := c.first("ename"); !regexp.MustCompile("^(" + re + ")$").MatchString(ename) {
 				t.Errorf("ename %q, want %s (evalue %q)", ename, re, evalue)
 			}
-			if re := c.want["evalue"]; re != "" && !regexp.MustCompile(re).MatchString(evalue) {
+			if re := c.first("evalue"); re != "" && !regexp.MustCompile(re).MatchString(evalue) {
 				t.Errorf("evalue %q, want match for %s", evalue, re)
 			}
 			reset := strings.Contains(strings.Join(tb, "\n"), "state was reset")
-			check := c.want["check"]
+			check := c.first("check")
 			if check == "" {
 				check, _, _ = strings.Cut(c.setup, " :=")
 			}
 			after := execute(t, k, check)
-			switch c.want["state"] {
+			switch c.first("state") {
 			case "kept":
 				if reset || after.Value() != "7" {
 					t.Errorf("state lost: %s after the cell = %q (status %s, reset said: %v)", check, after.Value(), after.Status(), reset)

@@ -4,37 +4,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"golang.org/x/tools/txtar"
 )
 
 // TestMagics runs the cells of testdata/magics.txtar in one kernel, in order.
 func TestMagics(t *testing.T) {
-	a, err := txtar.ParseFile("testdata/magics.txtar")
-	if err != nil {
-		t.Fatal(err)
-	}
-	type magicCase struct{ name, cell, stdout, err string }
-	var cases []*magicCase
-	byName := map[string]*magicCase{}
-	for _, f := range a.Files {
-		name, part, _ := strings.Cut(f.Name, ".")
-		c := byName[name]
-		if c == nil {
-			c = &magicCase{name: name}
-			byName[name] = c
-			cases = append(cases, c)
-		}
-		text := strings.TrimSuffix(string(f.Data), "\n")
-		switch part {
-		case "cell":
-			c.cell = text
-		case "stdout":
-			c.stdout = text
-		case "error":
-			c.err = text
-		}
-	}
+	cases := loadCellCases(t, "testdata/magics.txtar")
 	k := startKernel(t)
 	execute(t, k, `%cd `+t.TempDir())
 	for _, c := range cases {
