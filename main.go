@@ -111,8 +111,10 @@ func runWorker(ctx context.Context, args []string) error {
 	if len(args) > 0 {
 		return fmt.Errorf("%w: worker takes no arguments", errUsage)
 	}
-	// The worker ignores SIGINT: interrupts come as requests from the kernel.
-	signal.Ignore(syscall.SIGINT)
+	// Interrupts come as requests from the kernel, so the worker catches
+	// SIGINT and drops it. It does not ignore it: children that cells start
+	// would inherit an ignored SIGINT and could not be interrupted.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGINT)
 	pipes, err := worker.InheritedPipes()
 	if err != nil {
 		return err
