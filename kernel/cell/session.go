@@ -447,3 +447,16 @@ func isStmtExpr(e ast.Expr) bool {
 	}
 	return false
 }
+
+// DeclNames lists the names a top-level declaration defines, as the session
+// keys them: "f" for a function, "T.M" for a method, every name of a type,
+// const or var declaration.
+func DeclNames(d ast.Decl) []string {
+	switch d := d.(type) {
+	case *ast.FuncDecl:
+		return []string{declKey(d)}
+	case *ast.GenDecl:
+		return genDeclNames(d)
+	}
+	return nil
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/gopherlab/gopherlab/grader/report"
 	"github.com/gopherlab/gopherlab/grader/spec"
 	"github.com/gopherlab/gopherlab/grader/submission"
+	"github.com/gopherlab/gopherlab/kernel/cell"
 	"golang.org/x/tools/imports"
 )
 
@@ -105,7 +106,7 @@ func solutionSource(pkg string, cells []string) ([]byte, error) {
 			if doc := docOf(d); doc != nil {
 				body = text(doc) + "\n" + body
 			}
-			for _, name := range declNames(d) {
+			for _, name := range cell.DeclNames(d) {
 				if _, seen := decls[name]; !seen {
 					declOrder = append(declOrder, name)
 				}
@@ -147,43 +148,6 @@ func docOf(d ast.Decl) *ast.CommentGroup {
 		return d.Doc
 	case *ast.GenDecl:
 		return d.Doc
-	}
-	return nil
-}
-
-// declNames are the names a declaration defines; a method is "Type.Method".
-func declNames(d ast.Decl) []string {
-	switch d := d.(type) {
-	case *ast.FuncDecl:
-		if d.Recv != nil && len(d.Recv.List) == 1 {
-			t := d.Recv.List[0].Type
-			if star, ok := t.(*ast.StarExpr); ok {
-				t = star.X
-			}
-			if idx, ok := t.(*ast.IndexExpr); ok {
-				t = idx.X
-			}
-			if idx, ok := t.(*ast.IndexListExpr); ok {
-				t = idx.X
-			}
-			if id, ok := t.(*ast.Ident); ok {
-				return []string{id.Name + "." + d.Name.Name}
-			}
-		}
-		return []string{d.Name.Name}
-	case *ast.GenDecl:
-		var names []string
-		for _, s := range d.Specs {
-			switch s := s.(type) {
-			case *ast.TypeSpec:
-				names = append(names, s.Name.Name)
-			case *ast.ValueSpec:
-				for _, n := range s.Names {
-					names = append(names, n.Name)
-				}
-			}
-		}
-		return names
 	}
 	return nil
 }
