@@ -111,7 +111,7 @@ func (k *Kernel) receive(ctx context.Context, s *wire.Socket, out chan<- *wire.M
 	for {
 		m, err := s.Recv()
 		if err != nil {
-			if errors.Is(err, wire.ErrBadSignature) || errors.Is(err, wire.ErrMalformed) || errors.Is(err, wire.ErrTooLarge) {
+			if badMessage(err) {
 				k.log.Printf("%s: dropped: %v", s.Name, err)
 				continue
 			}
@@ -123,6 +123,12 @@ func (k *Kernel) receive(ctx context.Context, s *wire.Socket, out chan<- *wire.M
 			return
 		}
 	}
+}
+
+// badMessage says whether a receive error is one message's fault (the
+// socket stays usable) rather than the socket's end.
+func badMessage(err error) bool {
+	return errors.Is(err, wire.ErrBadSignature) || errors.Is(err, wire.ErrMalformed) || errors.Is(err, wire.ErrTooLarge)
 }
 
 // receiveControl handles control messages as they come, even while a cell
@@ -149,7 +155,7 @@ func (k *Kernel) receiveStdin(ctx context.Context) {
 	for {
 		m, err := k.sockets.Stdin.Recv()
 		if err != nil {
-			if errors.Is(err, wire.ErrBadSignature) || errors.Is(err, wire.ErrMalformed) || errors.Is(err, wire.ErrTooLarge) {
+			if badMessage(err) {
 				k.log.Printf("stdin: dropped: %v", err)
 				continue
 			}
