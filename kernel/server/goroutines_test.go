@@ -174,21 +174,7 @@ func BenchmarkPrintRouted(b *testing.B) {
 	if _, err := k.Execute(ctx, `import "fmt"`); err != nil {
 		b.Fatal(err)
 	}
-	run := func(b *testing.B) {
-		var total time.Duration
-		for i := 0; i < b.N; i++ {
-			t0 := time.Now()
-			r, err := k.Execute(ctx, "for i := 0; i < 10000; i++ {\n\tfmt.Println(\"line\", i)\n}")
-			total += time.Since(t0)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if n := strings.Count(r.Stdout(), "\n"); n != 10000 {
-				b.Fatalf("%d lines delivered, want 10000", n)
-			}
-		}
-		b.ReportMetric(ms(total)/float64(b.N), "ms/cell")
-	}
+	run := func(b *testing.B) { benchPrint(b, k) }
 	b.Run("none-alive", run)
 	if _, err := k.Execute(ctx, "parked := make(chan int)\ngo func() { <-parked }()"); err != nil {
 		b.Fatal(err)
