@@ -38,46 +38,30 @@ func startWorker(argv []string, env []string, publish func(name, text string, ce
 	rand.Read(nonceBytes)
 	nonce := hex.EncodeToString(nonceBytes)
 
-	var files []*os.File // the worker's ends, closed here once it has them
-	closeAll := func() {
+	// Four pipes: requests (the worker reads), events (it writes), and the
+	// cell's stdout and stderr (it writes). The worker's ends are closed
+	// here once it has them; on failure, every end is.
+	var theirs, ours []*os.File
+	closeAll := func(files []*os.File) {
 		for _, f := range files {
 			f.Close()
 		}
 	}
-	pipe := func() (r, w *os.File, err error) {
-		r, w, err = os.Pipe()
+	for i := 0; i < 4; i++ {
+		r, w, err := os.Pipe()
 		if err != nil {
-			closeAll()
-			return nil, nil, fmt.Errorf("server: worker pipe: %w", err)
+			closeAll(theirs)
+			closeAll(ours)
+			return nil, fmt.Errorf("server: worker pipe: %w", err)
 		}
-		return r, w, nil
+		if i == 0 { // requests: the worker reads
+			theirs, ours = append(theirs, r), append(ours, w)
+		} else {
+			theirs, ours = append(theirs, w), append(ours, r)
+		}
 	}
-	reqR, reqW, err := pipe()
-	if err != nil {
-		return nil, err
-	}
-	files = append(files, reqR)
-	evR, evW, err := pipe()
-	if err != nil {
-		reqW.Close()
-		return nil, err
-	}
-	files = append(files, evW)
-	outR, outW, err := pipe()
-	if err != nil {
-		reqW.Close()
-		evR.Close()
-		return nil, err
-	}
-	files = append(files, outW)
-	errR, errW, err := pipe()
-	if err != nil {
-		reqW.Close()
-		evR.Close()
-		outR.Close()
-		return nil, err
-	}
-	files = append(files, errW)
+	reqR, evW, outW, errW := theirs[0], theirs[1], theirs[2], theirs[3]
+	reqW, evR, outR, errR := ours[0], ours[1], ours[2], ours[3]
 
 	p := &workerProc{
 		requests: workerproto.NewWriter(reqW),
@@ -99,14 +83,11 @@ func startWorker(argv []string, env []string, publish func(name, text string, ce
 	// cell started; and it dies with the kernel.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
-		closeAll()
-		reqW.Close()
-		evR.Close()
-		outR.Close()
-		errR.Close()
+		closeAll(theirs)
+		closeAll(ours)
 		return nil, fmt.Errorf("server: start worker %s: %w", strings.Join(argv, " "), err)
 	}
-	closeAll()
+	closeAll(theirs)
 	p.cmd = cmd
 
 	p.wg.Add(4)
