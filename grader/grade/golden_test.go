@@ -206,8 +206,10 @@ func TestFixtures(t *testing.T) {
 	cases := fixtureCases(t)
 	reports := gradeAll(t, cases)
 	seen := map[string]bool{}
+	ran := 0
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			ran++
 			r := reports[c.name]
 			if r == nil {
 				t.Fatal("not graded")
@@ -233,7 +235,7 @@ func TestFixtures(t *testing.T) {
 		})
 	}
 	for _, v := range verdict.All {
-		if !seen[v] {
+		if ran == len(cases) && !seen[v] { // -run may pick a few cases
 			t.Errorf("no fixture produced the verdict %s", v)
 		}
 	}

@@ -136,7 +136,12 @@ func classify(in Input, sum events.Summary, text, failOut string) Judgement {
 	case "output":
 		return Judgement{Verdict: Fail, Message: "killed: the test wrote too much output", Detail: head(text, 20)}
 	case "timeout":
-		return Judgement{Verdict: Timeout, Message: "killed: the test ignored its timeout", Detail: tail(text, 20)}
+		if !strings.Contains(text, timeoutMark) {
+			return Judgement{Verdict: Timeout, Message: "killed: the test ignored its timeout", Detail: tail(text, 20)}
+		}
+		// The binary honoured its own -test.timeout and was still writing its
+		// goroutine dump when the grader's hard limit ended it (a busy
+		// machine): judge it by its own timeout report below.
 	case "cancelled":
 		return Judgement{Verdict: NotRun, Message: "stopped: grading was cancelled", Detail: tail(text, 20)}
 	}

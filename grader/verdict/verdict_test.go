@@ -27,7 +27,7 @@ func TestJudge(t *testing.T) {
 				t.Fatal("no -- output -- section")
 			}
 			in := Input{Output: []byte(strings.ReplaceAll(out, "^V", "\x16"))}
-			want := ""
+			want, wantMessage := "", ""
 			for _, line := range strings.Split(head, "\n") {
 				k, v, ok := strings.Cut(line, ":")
 				if !ok || strings.HasPrefix(line, "#") {
@@ -45,11 +45,16 @@ func TestJudge(t *testing.T) {
 					in.Killed = v
 				case "want":
 					want = v
+				case "message":
+					wantMessage = v
 				}
 			}
 			j := Judge(in)
 			if j.Verdict != want {
 				t.Errorf("verdict %s (%s), want %s", j.Verdict, j.Message, want)
+			}
+			if wantMessage != "" && !strings.HasPrefix(j.Message, wantMessage) {
+				t.Errorf("message %q, want it to start with %q", j.Message, wantMessage)
 			}
 		})
 	}
