@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -49,6 +50,7 @@ type Kernel struct {
 	interrupt chan struct{}         // closed by an interrupt while a cell runs
 	abortTo   time.Time             // execute requests received before this are aborted (stop_on_error)
 	shutdown  context.CancelFunc
+	nextID    atomic.Uint64 // the last worker request ID
 
 	workers sync.WaitGroup // the event dispatchers of every worker started
 }
@@ -175,7 +177,7 @@ func (k *Kernel) receiveStdin(ctx context.Context) {
 		if w == nil {
 			continue
 		}
-		if err := w.send(workerproto.Request{Type: workerproto.InputReply, Value: c.Value}); err != nil {
+		if err := w.send(&workerproto.InputReply{Value: c.Value}); err != nil {
 			k.log.Print(err)
 		}
 	}
@@ -261,6 +263,21 @@ func (k *Kernel) publish(parent *wire.Message, msgType string, content any) {
 		k.log.Print(err)
 		return
 	}
+	m.Identities = [][]byte{[]byte(msgType)} // the topic
+	if err := k.sockets.IOPub.Send(m); err != nil {
+		k.log.Print(err)
+	}
+}
+
+// publishRaw sends an IOPub message whose content is JSON already encoded,
+// as it is.
+func (k *Kernel) publishRaw(parent *wire.Message, msgType string, content json.RawMessage) {
+	m, err := wire.NewMessage(msgType, parent, k.session, nil)
+	if err != nil {
+		k.log.Print(err)
+		return
+	}
+	m.Content = content
 	m.Identities = [][]byte{[]byte(msgType)} // the topic
 	if err := k.sockets.IOPub.Send(m); err != nil {
 		k.log.Print(err)

@@ -18,6 +18,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/gopherlab/gopherlab/kernel/kernelerr"
 	"io"
 	"log"
 	"os"
@@ -76,13 +77,7 @@ type goPanic struct {
 }
 
 // Error is a cell's failure, shaped as Jupyter shows it.
-type Error struct {
-	Name      string
-	Value     string
-	Traceback []string
-}
-
-func (e *Error) Error() string { return e.Name + ": " + e.Value }
+type Error = kernelerr.Error
 
 // exitCode is the panic value that stands for os.Exit in a cell.
 type exitCode int
