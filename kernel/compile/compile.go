@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/gopherlab/gopherlab/kernel/kernelerr"
 	"io"
 	"os"
 	"os/exec"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/gopherlab/gopherlab/kernel/kernelerr"
 )
 
 // Program is a whole Go program built from notebook cells.

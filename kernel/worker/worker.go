@@ -75,8 +75,18 @@ type Worker struct {
 
 // Run serves requests until the kernel closes the request pipe or ctx ends.
 func Run(ctx context.Context, p Pipes) error {
+	// The process-wide settings, here and nowhere else: memory and stack
+	// limits, goroutine labels in stack dumps (which the session reads, and
+	// the processes cells start inherit), and where displays go.
 	if _, err := applyLimits(); err != nil {
 		return err
+	}
+	godebug := session.LabelsSetting
+	if old := os.Getenv("GODEBUG"); old != "" {
+		godebug = old + "," + godebug
+	}
+	if err := os.Setenv("GODEBUG", godebug); err != nil {
+		return fmt.Errorf("worker: GODEBUG: %w", err)
 	}
 	w := &Worker{pipes: p, events: workerproto.NewWriter(p.Events)}
 	w.stdin = &stdin{w: w, replies: make(chan string, 1)}
