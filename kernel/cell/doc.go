@@ -51,6 +51,10 @@
 // # Cells and the session
 //
 // A cell may mix imports, declarations and statements in any order.
+// A pasted program works too: its package clause (package main) is
+// dropped, and a cell that declares func main runs it once, after the
+// cell's statements and its init functions, as go run would; later cells
+// do not run it again (they may call main()).
 // Imports and func, type and const declarations are hoisted; statements
 // and var declarations run in order. Variables declared at the top level of
 // a cell (x := 1, var wg sync.WaitGroup) become session variables that
@@ -90,6 +94,8 @@
 // with it, wrong without; it tells when a pass has become useless. In
 // order:
 //
+//	mainOnce        func main (and init) of a pasted program run once, when
+//	                its cell runs (yaegi runs main after every Eval)
 //	typeArgs        explicit type arguments on every generic call (inference
 //	                fails for <-chan T, ...T, several type parameters)
 //	rangeFunc       range over functions (iter.Seq, iter.Seq2) with break,

@@ -24,6 +24,10 @@ type emitter struct {
 	prelude map[string]bool
 	// extra are declarations that passes generate (promotedMethods).
 	extra []string
+	// inits and main: the cell's func init (renamed) and whether it
+	// declares func main, which its runner calls (mainOnce).
+	inits []string
+	main  bool
 }
 
 // newName returns a fresh identifier for generated code.
@@ -613,7 +617,7 @@ type pass struct {
 }
 
 var passes = []pass{
-	passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passAssertValueError, passErrors, passRecover, passFmtVerbs, passGenericStd,
+	passMainOnce, passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passAssertValueError, passErrors, passRecover, passFmtVerbs, passGenericStd,
 	passGoPanic, passOsExit, passRangeInt, passRangeChanSlice, passLoopVar, passLoopClosure, passBuiltins, passSelect, passReturnRecv, passUnnamedParams, passMultiAssign, passRecvAssign, passPromotedMethods,
 }
 
