@@ -250,12 +250,19 @@ func (w *Worker) execute(ctx context.Context, req *workerproto.Execute) error {
 	}()
 
 	res, reset, err := w.runCell(cellCtx, req.ExecCount, req.Code)
-	if !reset {
+	if err == nil && !reset && cellCtx.Err() != nil {
+		// The cell returned after the interrupt: it did not finish its
+		// work, whatever returned (a wait that an interrupt ends).
+		err = kernelerr.New("Interrupted", "the cell stopped; the session's state is kept")
+	}
+	var cellErr *kernelerr.Error
+	// A deadlock's error lists the goroutines itself: no leak line above it.
+	deadlock := errors.As(err, &cellErr) && cellErr.Name == "fatal error"
+	if !reset && !deadlock {
 		w.reportLeftover(req.ExecCount)
 	}
 	if err != nil {
-		var cellErr *kernelerr.Error
-		if !errors.As(err, &cellErr) {
+		if cellErr == nil {
 			cellErr = &kernelerr.Error{Name: "Error", Value: err.Error(), Traceback: []string{err.Error()}}
 		}
 		reply := &workerproto.ExecuteReply{ID: req.ID, Error: cellErr}
