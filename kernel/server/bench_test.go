@@ -166,7 +166,9 @@ func benchInterrupt(b *testing.B, cell string) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		time.Sleep(20 * time.Millisecond) // the cell is running
+		if err := k.Started(ctx, m); err != nil {
+			b.Fatal(err)
+		}
 		b.StartTimer()
 		t0 := time.Now()
 		if err := k.Interrupt(ctx); err != nil {

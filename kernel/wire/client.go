@@ -24,14 +24,17 @@ func Dial(ctx context.Context, c Connection) (*Client, error) {
 		return nil, err
 	}
 	id := uuid.NewString()
-	// Dial retries every 10 ms while the kernel is not yet listening.
+	// Dial retries every 10 ms, for up to 30 s, while the kernel is not yet
+	// listening (a kernel starting on a busy machine takes more than zmq4's
+	// default 10 tries).
 	retry := zmq4.WithDialerRetry(10 * time.Millisecond)
+	retries := zmq4.WithDialerMaxRetries(3000)
 	cl := &Client{
-		Shell:     &Socket{Name: "shell", sock: zmq4.NewDealer(ctx, retry, zmq4.WithID(zmq4.SocketIdentity("shell-"+id))), signer: signer},
-		Control:   &Socket{Name: "control", sock: zmq4.NewDealer(ctx, retry, zmq4.WithID(zmq4.SocketIdentity("control-"+id))), signer: signer},
-		Stdin:     &Socket{Name: "stdin", sock: zmq4.NewDealer(ctx, retry, zmq4.WithID(zmq4.SocketIdentity("shell-"+id))), signer: signer},
-		IOPub:     &Socket{Name: "iopub", sock: zmq4.NewSub(ctx, retry), signer: signer},
-		heartbeat: zmq4.NewReq(ctx, retry),
+		Shell:     &Socket{Name: "shell", sock: zmq4.NewDealer(ctx, retry, retries, zmq4.WithID(zmq4.SocketIdentity("shell-"+id))), signer: signer},
+		Control:   &Socket{Name: "control", sock: zmq4.NewDealer(ctx, retry, retries, zmq4.WithID(zmq4.SocketIdentity("control-"+id))), signer: signer},
+		Stdin:     &Socket{Name: "stdin", sock: zmq4.NewDealer(ctx, retry, retries, zmq4.WithID(zmq4.SocketIdentity("shell-"+id))), signer: signer},
+		IOPub:     &Socket{Name: "iopub", sock: zmq4.NewSub(ctx, retry, retries), signer: signer},
+		heartbeat: zmq4.NewReq(ctx, retry, retries),
 		Session:   id,
 	}
 	dials := []struct {

@@ -24,9 +24,6 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	bin, err = kerneltest.Build(dir)
-	if b := os.Getenv("ZZBIN"); b != "" {
-		bin = b
-	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
