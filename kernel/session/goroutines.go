@@ -613,6 +613,40 @@ func (s *Session) Stopped() bool {
 	return true
 }
 
+// AbandonBlocked is for a cell that was interrupted and whose evaluation
+// does not return: when every such evaluation is parked (on a mutex, a
+// RWMutex, a Cond, a semaphore, a channel operation inside compiled code,
+// which no cancellation reaches), it leaves them so for good, the session
+// goes on, and lost says what was given up, one line each. ok is false when
+// one is running (compiled code that computes): the worker must restart.
+func (s *Session) AbandonBlocked() (lost []string, ok bool) {
+	s.mu.Lock()
+	abandoned := s.abandoned
+	s.mu.Unlock()
+	var stuck []gstack
+	for _, g := range parseStacks(allStacks(64 << 20)) {
+		if !g.isEval() || abandoned[g.id] {
+			continue
+		}
+		if g.reason == "running" || g.reason == "runnable" {
+			return nil, false
+		}
+		stuck = append(stuck, g)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.abandoned == nil {
+		s.abandoned = map[uint64]bool{}
+	}
+	for _, g := range stuck {
+		s.abandoned[g.id] = true
+		lost = append(lost, fmt.Sprintf("The cell's goroutine %d stays %s in %s: compiled code cannot be interrupted. "+
+			"It runs no more of the cell, but what it waits for is lost: a lock it gets later stays locked, a value it receives later is gone.",
+			g.id, g.state().label, firstFunc(g.funcs)))
+	}
+	return lost, true
+}
+
 // abandonBlocked waits up to 100 ms for the evaluations of a cell that the
 // session ended (a deadlock, a goroutine's panic) to return, and notes those
 // that do not: they are blocked for good on a mutex or WaitGroup, which no

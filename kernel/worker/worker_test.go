@@ -332,3 +332,39 @@ func TestUnexpectedMessage(t *testing.T) {
 		t.Errorf("worker exit %v, stderr %q", err, p.crash.String())
 	}
 }
+
+// A cell blocked inside compiled code (a mutex, a RWMutex, a Cond, a
+// semaphore), which no interrupt reaches, is left blocked: the session is
+// kept and the error says what was lost (where the session makes the wait
+// interruptible, as for sync.Mutex, the cell just stops).
+func TestInterruptCompiledWaits(t *testing.T) {
+	p := startWorker(t)
+	p.send(&workerproto.Execute{ID: 1, Code: "import \"fmt\"\nimport \"sync\"\nimport \"time\"\nimport \"context\"\nimport \"golang.org/x/sync/semaphore\"\nkeep := 42\n" +
+		"go func() { time.Sleep(time.Hour) }() // a timer pending: not a deadlock", ExecCount: 1})
+	if r, ok := p.reply().(*workerproto.ExecuteReply); !ok || r.Error != nil {
+		t.Fatalf("setup: %#v", r)
+	}
+	cells := []struct{ name, code, state string }{
+		{"Mutex", "var mu sync.Mutex\nmu.Lock()\nfmt.Println(\"started Mutex\")\nmu.Lock()", "mutex"},
+		{"RWMutex", "var rw sync.RWMutex\nrw.Lock()\nfmt.Println(\"started RWMutex\")\nrw.RLock()", "RWMutex"},
+		{"Cond", "var cmu sync.Mutex\nc := sync.NewCond(&cmu)\ncmu.Lock()\nfmt.Println(\"started Cond\")\nc.Wait()", "Cond"},
+		{"semaphore", "sem := semaphore.NewWeighted(1)\nsem.Acquire(context.Background(), 1)\nfmt.Println(\"started semaphore\")\nsem.Acquire(context.Background(), 1)", ""},
+	}
+	for i, c := range cells {
+		id := uint64(10 + i)
+		p.send(&workerproto.Execute{ID: id, Code: c.code, ExecCount: 2 + i})
+		p.waitOutput("started " + c.name)
+		p.send(&workerproto.Interrupt{ID: id})
+		r, ok := p.reply().(*workerproto.ExecuteReply)
+		if !ok || r.ID != id || r.Error == nil || r.Error.Name != "Interrupted" || r.Restart {
+			t.Fatalf("%s: reply %#v", c.name, r)
+		}
+		if tb := strings.Join(r.Error.Traceback, "\n"); c.state != "" && (!strings.Contains(tb, "stays") || !strings.Contains(tb, c.state)) {
+			t.Errorf("%s: the error does not say what was lost: %q", c.name, tb)
+		}
+	}
+	p.send(&workerproto.Execute{ID: 99, Code: "keep", ExecCount: 9})
+	if r, ok := p.reply().(*workerproto.ExecuteReply); !ok || r.Text != "42" {
+		t.Fatalf("the session was lost: %#v", r)
+	}
+}
