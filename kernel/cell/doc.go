@@ -61,9 +61,12 @@
 // later cells and the cell's own functions see.
 //
 // Imports are per cell, as in Go files, but a cell may use a package that
-// an earlier cell imported, or any package of the symbol tables, without
-// importing it (auto-import: strings.ToUpper, time.Sleep, errgroup.Group,
-// display.HTML). An unused import is not an error.
+// an earlier cell imported (a cell of imports only is how a notebook
+// starts: import b64 "encoding/base64" there serves b64 later), or any
+// package of the symbol tables, without importing it (auto-import:
+// strings.ToUpper, time.Sleep, errgroup.Group, display.HTML; rand is
+// math/rand unless a cell imported math/rand/v2). An unused import is not
+// an error.
 //
 // Redefining a func, type, var or const in a later cell replaces it, and
 // code that uses the name sees the new one:
@@ -105,6 +108,9 @@
 //	                become pointers when converted to error
 //	assertValueError
 //	                v, ok := err.(E) also accepts *E
+//	errorsAsType    errors.AsType (Go 1.26, generic: no symbol in the tables)
+//	randN           math/rand/v2's N (generic)
+//	newExpr         new(expr) (Go 1.26)
 //	errors          errors.Is and errors.As that see interpreted Unwrap and
 //	                error types
 //	recover         recover() values that yaegi wraps in a reflect.Value
@@ -131,6 +137,7 @@
 //	                values
 //	recvAssign      r := <-ch, t.f = <-ch: the received value is copied, so
 //	                that r++ and &r work and t.f gets it
+//	blankRecv       _, ok = <-ch (a cell's top-level _, ok := <-ch)
 //	promotedMethods methods that a struct type gets from an embedded compiled
 //	                type or interface are declared on it (a value with
 //	                several fields as an io.Reader, *struct{ bytes.Buffer }
