@@ -41,9 +41,11 @@
 //	                              where ("cell 3, line 4", the go statement);
 //	                              called from an interpreted deferred recover,
 //	                              the goroutine then ends, the process lives
-//	Exit(code int)                replaces os.Exit; should stop the cell (panic
-//	                              with a value the session recognises), never
-//	                              exit the worker
+//	Exit(code int)                replaces os.Exit; should stop the cell and
+//	                              never return, never exit the worker, and
+//	                              never panic (a panic would run the deferred
+//	                              calls, which os.Exit does not): the session
+//	                              ends the cell and blocks the caller forever
 //
 // plus Select, Select1..Select4, SelectCase, Unwrap, IsOne and Recovered,
 // compiled helpers that this package provides itself.
