@@ -617,8 +617,8 @@ type pass struct {
 }
 
 var passes = []pass{
-	passMainOnce, passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passAssertValueError, passErrors, passRecover, passFmtVerbs, passGenericStd,
-	passGoPanic, passOsExit, passRangeInt, passRangeChanSlice, passLoopVar, passLoopClosure, passBuiltins, passSelect, passReturnRecv, passUnnamedParams, passMultiAssign, passRecvAssign, passPromotedMethods,
+	passMainOnce, passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passAssertValueError, passErrorsAsType, passRandN, passNewExpr, passErrors, passRecover, passFmtVerbs, passGenericStd,
+	passGoPanic, passOsExit, passRangeInt, passRangeChanSlice, passLoopVar, passLoopClosure, passBuiltins, passSelect, passReturnRecv, passUnnamedParams, passMultiAssign, passRecvAssign, passBlankRecv, passPromotedMethods,
 }
 
 // needsFormatting reports whether only the interpreter can show a value of
