@@ -28,12 +28,15 @@ func init() {
 		"PNG":          reflect.ValueOf(display.PNG),
 		"SVG":          reflect.ValueOf(display.SVG),
 		"Show":         reflect.ValueOf(display.Show),
+		"SourceFS":     reflect.ValueOf(display.SourceFS),
 		"Table":        reflect.ValueOf(display.Table),
 		"Text":         reflect.ValueOf(display.Text),
 
 		// type definitions
 		"BarChart":   reflect.ValueOf((*display.BarChart)(nil)),
 		"Counter":    reflect.ValueOf((*display.Counter)(nil)),
+		"Edge":       reflect.ValueOf((*display.Edge)(nil)),
+		"Graph":      reflect.ValueOf((*display.Graph)(nil)),
 		"HTMLer":     reflect.ValueOf((*display.HTMLer)(nil)),
 		"Handle":     reflect.ValueOf((*display.Handle)(nil)),
 		"Histogram":  reflect.ValueOf((*display.Histogram)(nil)),
@@ -43,6 +46,7 @@ func init() {
 		"LineChart":  reflect.ValueOf((*display.LineChart)(nil)),
 		"Markdowner": reflect.ValueOf((*display.Markdowner)(nil)),
 		"Message":    reflect.ValueOf((*display.Message)(nil)),
+		"Node":       reflect.ValueOf((*display.Node)(nil)),
 		"PNGer":      reflect.ValueOf((*display.PNGer)(nil)),
 		"Progress":   reflect.ValueOf((*display.Progress)(nil)),
 		"SVGer":      reflect.ValueOf((*display.SVGer)(nil)),
