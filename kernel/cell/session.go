@@ -65,9 +65,11 @@ type cellRec struct {
 	hoisted []hoisted    // top-level variables declared by statements
 	dead    map[string]bool
 
-	names    map[string]bool // the names the cell declares
-	cache    *cellFile       // its declarations, parsed, for cacheKey
-	cacheKey string          // the names it had lost to later cells
+	names map[string]bool // the names the cell declares
+	// importing says the cell has imports, which later cells may use.
+	importing bool
+	cache     *cellFile // its declarations, parsed, for cacheKey
+	cacheKey  string    // the names it had lost to later cells
 }
 
 type importSpec struct{ name, path string }
