@@ -28,7 +28,6 @@ func init() {
 		"NewTimeline":  reflect.ValueOf(display.NewTimeline),
 		"PNG":          reflect.ValueOf(display.PNG),
 		"SVG":          reflect.ValueOf(display.SVG),
-		"SetSink":      reflect.ValueOf(display.SetSink),
 		"Show":         reflect.ValueOf(display.Show),
 		"SourceFS":     reflect.ValueOf(display.SourceFS),
 		"Table":        reflect.ValueOf(display.Table),
