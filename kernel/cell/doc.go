@@ -117,6 +117,9 @@
 //	                error types
 //	recover         recover() values that yaegi wraps in a reflect.Value
 //	fmtVerbs        %d and co. of cell types with String methods
+//	fmtNames        fmt of cells' struct types with their Go type and field
+//	                names ({a:1 b:2}, main.pair, not {Xa:1 Xb:2} and struct
+//	                { Xa int; Xb int }), through kernel/cellfmt
 //	genericStd      generic standard library functions and types (slices,
 //	                maps, cmp, iter.Seq, sync.OnceValue(s), atomic.Pointer):
 //	                interpreted stand-ins from generic.go.txt, given to yaegi
@@ -164,6 +167,13 @@
 //     struct: pass fmtVerbs fixes %d and co. in Printf-like calls with a
 //     constant format, but %T and formats built at run time show the
 //     wrapper.
+//   - fmt shows a struct type's Go names (pass fmtNames) for types without
+//     methods declared at a cell's top level, given directly to fmt's
+//     printing functions (also in slices, maps, pointers, fields and
+//     `any` arguments), not behind an interface inside another value
+//     ([]any{pair{}}), nor through log, text/template or encoding/json.
+//     Two such types with the same fields are one type to yaegi: %T and
+//     %#v of them refuse (panic, naming both and suggesting %%run).
 //   - runtime panics read differently ("reflect: slice index out of range"
 //     instead of "runtime error: index out of range [5] with length 0").
 //   - select runs through reflect.Select: a select in a tight loop costs
