@@ -115,7 +115,8 @@
 //	newExpr         new(expr) (Go 1.26)
 //	errors          errors.Is and errors.As that see interpreted Unwrap and
 //	                error types
-//	recover         recover() values that yaegi wraps in a reflect.Value
+//	recover         recover() values that yaegi wraps in a reflect.Value,
+//	                and reflect's run-time panics as Go's (kernel/panics)
 //	fmtVerbs        %d and co. of cell types with String methods
 //	fmtNames        fmt of cells' struct types with their Go type and field
 //	                names ({a:1 b:2}, main.pair, not {Xa:1 Xb:2} and struct
@@ -174,8 +175,14 @@
 //     ([]any{pair{}}), nor through log, text/template or encoding/json.
 //     Two such types with the same fields are one type to yaegi: %T and
 //     %#v of them refuse (panic, naming both and suggesting %%run).
-//   - runtime panics read differently ("reflect: slice index out of range"
-//     instead of "runtime error: index out of range [5] with length 0").
+//   - run-time panics are reflect's in yaegi; kernel/panics turns them
+//     into Go's, for recover() (pass recover) and for what the session
+//     reports. A nil dereference (also a call of a nil func or a method of
+//     a nil interface) and a failed type assertion read exactly as in Go.
+//     An index or slice bound out of range cannot: yaegi's panic does not
+//     carry the index and the length, so the text says
+//     "runtime error: index out of range (the interpreter does not know
+//     the index and the length; %%run gives Go's exact message)".
 //   - select runs through reflect.Select: a select in a tight loop costs
 //     about 2-5 µs per round (the 120,000-value fan-in of the corpus takes
 //     0.2-0.5 s, over its budget of 2x go run + 200 ms).
