@@ -168,13 +168,17 @@
 //     struct: pass fmtVerbs fixes %d and co. in Printf-like calls with a
 //     constant format, but %T and formats built at run time show the
 //     wrapper.
-//   - fmt shows a struct type's Go names (pass fmtNames) for types without
-//     methods declared at a cell's top level, given directly to fmt's
-//     printing functions (also in slices, maps, pointers, fields and
-//     `any` arguments), not behind an interface inside another value
-//     ([]any{pair{}}), nor through log, text/template or encoding/json.
-//     Two such types with the same fields are one type to yaegi: %T and
-//     %#v of them refuse (panic, naming both and suggesting %%run).
+//   - fmt shows a struct type's Go names (pass fmtNames) for types
+//     declared at a cell's top level without String, Error, Format or
+//     GoString methods, given directly to fmt's printing functions (also
+//     in slices, maps, pointers, fields and `any` arguments), not behind
+//     an interface inside another value ([]any{pair{}}), nor through log,
+//     text/template or encoding/json. %T with a constant format names any
+//     cell type exactly (it is static). Two cell types with the same
+//     fields are one type to yaegi: %T of an interface holding one, and
+//     %#v, refuse (panic, naming both and suggesting %%run). A format
+//     built at run time with an argument that has fmt methods leaves the
+//     call to fmt (yaegi's names).
 //   - run-time panics are reflect's in yaegi; kernel/panics turns them
 //     into Go's, for recover() (pass recover) and for what the session
 //     reports. A nil dereference (also a call of a nil func or a method of

@@ -204,3 +204,12 @@ func Fprint(w io.Writer, a ...any) (int, error) { return fmt.Fprint(w, wrap(a)..
 
 // Fprintln is fmt.Fprintln with the names cells gave their types.
 func Fprintln(w io.Writer, a ...any) (int, error) { return fmt.Fprintln(w, wrap(a)...) }
+
+// TypeOf returns what %T prints for x, with the names cells gave their
+// types.
+func TypeOf(x any) string {
+	if x == nil {
+		return "<nil>"
+	}
+	return TypeString(reflect.TypeOf(x))
+}

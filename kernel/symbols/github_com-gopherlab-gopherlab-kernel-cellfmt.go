@@ -22,6 +22,7 @@ func init() {
 		"Sprint":     reflect.ValueOf(cellfmt.Sprint),
 		"Sprintf":    reflect.ValueOf(cellfmt.Sprintf),
 		"Sprintln":   reflect.ValueOf(cellfmt.Sprintln),
+		"TypeOf":     reflect.ValueOf(cellfmt.TypeOf),
 		"TypeString": reflect.ValueOf(cellfmt.TypeString),
 		"V":          reflect.ValueOf(cellfmt.V),
 	}
