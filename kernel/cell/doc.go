@@ -127,11 +127,14 @@
 //	                when first used
 //	goPanic         goroutines report panics with their cell and line
 //	osExit          os.Exit becomes cellrt.Exit
+//	loopFrame       a loop whose body starts goroutines, makes function
+//	                literals or takes addresses runs its body in a function
+//	                of its own: each iteration gets its own variables and
+//	                closures (yaegi shares one frame between iterations,
+//	                and a closure that returns restores a shared slot,
+//	                which raced)
 //	rangeInt        range over integers
 //	rangeChanSlice  range over a slice of channels
-//	loopVar         per-iteration loop variables for goroutines and defers
-//	loopClosure     per-iteration loop variables for closures that escape
-//	                (wg.Go, errgroup's g.Go, stored callbacks)
 //	builtins        min, max and clear
 //	select          select statements through a compiled reflect.Select
 //	                helper (goroutines sharing one select statement, labeled

@@ -28,6 +28,9 @@ type emitter struct {
 	// declares func main, which its runner calls (mainOnce).
 	inits []string
 	main  bool
+	// refusals are constructs the interpreter cannot run exactly: the
+	// cell is rejected with them (see refuse).
+	refusals ErrorList
 }
 
 // newName returns a fresh identifier for generated code.
@@ -175,6 +178,9 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 			p.run(e, d)
 		}
 		p.run(e, body)
+	}
+	if len(e.refusals) > 0 {
+		return nil, e.refusals
 	}
 	e.rename(decls)
 	e.rename([]ast.Node{body})
@@ -618,7 +624,7 @@ type pass struct {
 
 var passes = []pass{
 	passMainOnce, passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passAssertValueError, passErrorsAsType, passRandN, passNewExpr, passErrors, passRecover, passFmtVerbs, passFmtNames, passGenericStd,
-	passGoPanic, passOsExit, passRangeInt, passRangeChanSlice, passLoopVar, passLoopClosure, passBuiltins, passSelect, passReturnRecv, passUnnamedParams, passMultiAssign, passRecvAssign, passBlankRecv, passPromotedMethods,
+	passGoPanic, passOsExit, passLoopFrame, passRangeInt, passRangeChanSlice, passBuiltins, passSelect, passReturnRecv, passUnnamedParams, passMultiAssign, passRecvAssign, passBlankRecv, passPromotedMethods,
 }
 
 // needsFormatting reports whether only the interpreter can show a value of

@@ -10,8 +10,8 @@
 // whose goroutines are all blocked ("all goroutines are asleep -
 // deadlock!", as go run says), and what they print after their cell ended
 // is marked as theirs (Options.Mark). It reads goroutine states from
-// runtime.Stack and tells goroutines apart by a label, which New makes the
-// runtime show (GODEBUG=tracebacklabels=1, inherited by child processes).
+// runtime.Stack and tells goroutines apart by a label, which the runtime
+// shows when the process sets GODEBUG=tracebacklabels=1 (LabelsSetting).
 package session
 
 import (
@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/gopherlab/gopherlab/kernel/cell"
+	"github.com/gopherlab/gopherlab/kernel/kernelerr"
 	"github.com/gopherlab/gopherlab/kernel/panics"
 	"github.com/gopherlab/gopherlab/kernel/symbols"
 	"github.com/traefik/yaegi/interp"
@@ -78,17 +79,11 @@ type goPanic struct {
 }
 
 // Error is a cell's failure, shaped as Jupyter shows it.
-type Error struct {
-	Name      string
-	Value     string
-	Traceback []string
-}
-
-func (e *Error) Error() string { return e.Name + ": " + e.Value }
+type Error = kernelerr.Error
 
 // New starts an interpreter with the whole standard library.
 func New(opts Options) (*Session, error) {
-	if err := showLabels(); err != nil {
+	if err := checkLabels(); err != nil {
 		return nil, err
 	}
 	s := &Session{stdout: opts.Stdout, stderr: opts.Stderr, raw: opts.Raw, stop: make(chan struct{}), track: newTracker(), fe: cell.NewSession(cell.Options{Tables: symbols.Symbols})}
