@@ -33,8 +33,8 @@ func TestManyDocs(t *testing.T) {
 		docs = append(docs, doc)
 	}
 	want := map[string]int{}
-	for _, doc := range docs {
-		for _, w := range doc {
+	for k := range docs {
+		for _, w := range docs[k] {
 			want[w]++
 		}
 	}

@@ -4,26 +4,26 @@ import "sync"
 
 // WordCount counts the words of docs, calling countDoc on mappers documents at a time.
 func WordCount(docs [][]string, mappers int, countDoc func(doc []string) map[string]int) map[string]int {
-	total := map[string]int{}
+	merged := make(map[string]int)
 	var mu sync.Mutex
-	next := make(chan []string)
+	queue := make(chan []string)
 	var wg sync.WaitGroup
 	for range mappers {
 		wg.Go(func() {
-			for doc := range next {
-				part := countDoc(doc)
+			for d := range queue {
+				partial := countDoc(d) // outside the lock: the slow part runs in parallel
 				mu.Lock()
-				for w, c := range part {
-					total[w] += c
+				for word, n := range partial {
+					merged[word] += n
 				}
 				mu.Unlock()
 			}
 		})
 	}
-	for _, doc := range docs {
-		next <- doc
+	for i := range docs {
+		queue <- docs[i]
 	}
-	close(next)
+	close(queue)
 	wg.Wait()
-	return total
+	return merged
 }

@@ -9,11 +9,13 @@ import (
 var buildCalls atomic.Int32
 
 // buildTable builds the table: slow and expensive, so it must run once.
+// (The notebook gives it; the same function, written here for the tests.)
 func buildTable() map[string]int {
 	buildCalls.Add(1)
-	t := map[string]int{}
-	for i, w := range []string{"zero", "one", "two", "three", "four", "five"} {
-		t[w] = i
+	names := []string{"zero", "one", "two", "three", "four", "five"}
+	t := make(map[string]int, len(names))
+	for i := range names {
+		t[names[i]] = i
 	}
 	return t
 }
