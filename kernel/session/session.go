@@ -64,6 +64,7 @@ type Session struct {
 
 	mu         sync.Mutex
 	stop       chan struct{}      // closed when the running cell is interrupted
+	wake       chan struct{}      // closed by wakeSleepers: every time.Sleep of every cell ends
 	running    bool               // a cell is running
 	panics     []goPanic          // goroutine panics while it runs
 	deadlock   *Error             // the deadlock that ended it
@@ -86,7 +87,7 @@ func New(opts Options) (*Session, error) {
 	if err := checkLabels(); err != nil {
 		return nil, err
 	}
-	s := &Session{stdout: opts.Stdout, stderr: opts.Stderr, raw: opts.Raw, stop: make(chan struct{}), track: newTracker(), fe: cell.NewSession(cell.Options{Tables: symbols.Symbols})}
+	s := &Session{stdout: opts.Stdout, stderr: opts.Stderr, raw: opts.Raw, stop: make(chan struct{}), wake: make(chan struct{}), track: newTracker(), fe: cell.NewSession(cell.Options{Tables: symbols.Symbols})}
 	s.errOut = &routeWriter{f: opts.Stderr, track: s.track, mark: opts.Mark}
 	s.in = interp.New(interp.Options{
 		Stdin:        opts.Stdin,
@@ -174,13 +175,14 @@ func (s *Session) sleep(d time.Duration) {
 		return
 	}
 	s.mu.Lock()
-	stop := s.stop
+	stop, wake := s.stop, s.wake
 	s.mu.Unlock()
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
 	case <-stop:
+	case <-wake:
 	}
 }
 
