@@ -24,6 +24,13 @@ type emitter struct {
 	prelude map[string]bool
 	// extra are declarations that passes generate (promotedMethods).
 	extra []string
+	// inits and main: the cell's func init (renamed) and whether it
+	// declares func main, which its runner calls (mainOnce).
+	inits []string
+	main  bool
+	// refusals are constructs the interpreter cannot run exactly: the
+	// cell is rejected with them (see refuse).
+	refusals ErrorList
 }
 
 // newName returns a fresh identifier for generated code.
@@ -171,6 +178,9 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 			p.run(e, d)
 		}
 		p.run(e, body)
+	}
+	if len(e.refusals) > 0 {
+		return nil, e.refusals
 	}
 	e.rename(decls)
 	e.rename([]ast.Node{body})
@@ -613,8 +623,8 @@ type pass struct {
 }
 
 var passes = []pass{
-	passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passAssertValueError, passErrors, passRecover, passFmtVerbs, passGenericStd,
-	passGoPanic, passOsExit, passRangeInt, passRangeChanSlice, passLoopVar, passLoopClosure, passBuiltins, passSelect, passReturnRecv, passUnnamedParams, passMultiAssign, passRecvAssign, passPromotedMethods,
+	passMainOnce, passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passAssertValueError, passErrorsAsType, passRandN, passNewExpr, passErrors, passRecover, passFmtVerbs, passGenericStd,
+	passGoPanic, passOsExit, passLoopFrame, passRangeInt, passRangeChanSlice, passBuiltins, passSelect, passReturnRecv, passUnnamedParams, passMultiAssign, passRecvAssign, passBlankRecv, passPromotedMethods,
 }
 
 // needsFormatting reports whether only the interpreter can show a value of

@@ -20,6 +20,7 @@ func init() {
 		"Markdown":     reflect.ValueOf(display.Markdown),
 		"NewBarChart":  reflect.ValueOf(display.NewBarChart),
 		"NewCounter":   reflect.ValueOf(display.NewCounter),
+		"NewGraph":     reflect.ValueOf(display.NewGraph),
 		"NewHandle":    reflect.ValueOf(display.NewHandle),
 		"NewHistogram": reflect.ValueOf(display.NewHistogram),
 		"NewLineChart": reflect.ValueOf(display.NewLineChart),
@@ -28,12 +29,14 @@ func init() {
 		"PNG":          reflect.ValueOf(display.PNG),
 		"SVG":          reflect.ValueOf(display.SVG),
 		"Show":         reflect.ValueOf(display.Show),
+		"SourceFS":     reflect.ValueOf(display.SourceFS),
 		"Table":        reflect.ValueOf(display.Table),
 		"Text":         reflect.ValueOf(display.Text),
 
 		// type definitions
 		"BarChart":   reflect.ValueOf((*display.BarChart)(nil)),
 		"Counter":    reflect.ValueOf((*display.Counter)(nil)),
+		"Graph":      reflect.ValueOf((*display.Graph)(nil)),
 		"HTMLer":     reflect.ValueOf((*display.HTMLer)(nil)),
 		"Handle":     reflect.ValueOf((*display.Handle)(nil)),
 		"Histogram":  reflect.ValueOf((*display.Histogram)(nil)),
