@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"cmp"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -11,23 +12,33 @@ import (
 
 // The modes: how a program becomes cells.
 const (
-	Whole    = "whole"   // one cell: the program without its package clause
-	Split    = "split"   // one cell per top-level declaration, func main last
-	Notebook = "cells"   // ours only: the learner's cells (cell.CutCells)
-	Stress   = "stress"  // ours only: the learner's cells, many rounds in one session
-	FullLoop = "loop10k" // the loop-variable programs, 10,000 rounds (bench only)
+	Whole    = "whole" // one cell: the program without its package clause
+	Split    = "split" // one cell per top-level declaration, func main last
+	Notebook = "cells" // ours only: the learner's cells (cell.CutCells)
+	// Stress runs a program of ours as one cell (Whole), many rounds in
+	// one session: main's variables are its own in every round, as they
+	// are in every go run, while goroutines of earlier rounds may still
+	// run beside it.
+	Stress = "stress"
+	// FullLoop runs the loop-variable programs as the learner's cells
+	// (Notebook), 10,000 rounds in one session (the bench command).
+	FullLoop = "loop10k"
 )
 
 // Cells returns the program as cells in a mode.
 func (p *Program) Cells(mode string) ([]string, error) {
 	switch mode {
-	case Whole:
+	case Whole, Stress:
 		return []string{WholeCell(p.Source)}, nil
 	case Split:
 		return SplitCells(p.Source)
-	default: // Notebook, Stress, FullLoop
+	case Notebook, FullLoop:
+		if p.Notebook == nil {
+			return nil, fmt.Errorf("mode %s is for our corpus", mode)
+		}
 		return p.Notebook, nil
 	}
+	return nil, fmt.Errorf("no mode %q", mode)
 }
 
 // WholeCell is a program as one cell: its package clause blanked out (the
@@ -274,7 +285,7 @@ func stronglyConnected(edges [][]int) [][]int {
 }
 
 // startsGoroutines says whether a program has a go statement or calls a
-// method named Go (sync.WaitGroup.Go, errgroup.Group.Go).
+// function named Go (sync.WaitGroup.Go, errgroup.Group.Go) or AfterFunc.
 func startsGoroutines(src string) bool {
 	f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.SkipObjectResolution)
 	if err != nil {
@@ -286,7 +297,7 @@ func startsGoroutines(src string) bool {
 		case *ast.GoStmt:
 			found = true
 		case *ast.CallExpr:
-			if sel, ok := n.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Go" {
+			if sel, ok := n.Fun.(*ast.SelectorExpr); ok && (sel.Sel.Name == "Go" || sel.Sel.Name == "AfterFunc") {
 				found = true
 			}
 		}

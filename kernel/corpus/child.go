@@ -8,7 +8,9 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/gopherlab/gopherlab/kernel/session"
@@ -55,6 +57,10 @@ type Outcome struct {
 // until fd 3 ends; it returns the process's exit code. The programs'
 // standard output and error go to temporary files, not to the process's.
 func ServeChild() int {
+	if err := childSettings(); err != nil {
+		fmt.Fprintln(os.Stderr, "corpus child:", err)
+		return 1
+	}
 	in, out := os.NewFile(3, "requests"), os.NewFile(4, "responses")
 	if err := serve(in, out); err != nil {
 		fmt.Fprintln(os.Stderr, "corpus child:", err)
@@ -62,6 +68,28 @@ func ServeChild() int {
 	}
 	return 0
 }
+
+// childSettings makes the child's process what the kernel's worker is (see
+// worker.Run): goroutine labels in stack dumps, which the session reads,
+// and the worker's stack limit, so that runaway recursion ends as it would
+// in a notebook. Memory is bounded (childMemory) so that a runaway program
+// ends its child, not the machine.
+func childSettings() error {
+	godebug := session.LabelsSetting
+	if old := os.Getenv("GODEBUG"); old != "" {
+		godebug = old + "," + godebug
+	}
+	if err := os.Setenv("GODEBUG", godebug); err != nil {
+		return err
+	}
+	debug.SetMaxStack(256 << 20)
+	debug.SetMemoryLimit(childMemory / 10 * 8)
+	rl := syscall.Rlimit{Cur: childMemory, Max: childMemory}
+	return syscall.Setrlimit(syscall.RLIMIT_AS, &rl)
+}
+
+// childMemory bounds a child's address space.
+const childMemory = 8 << 30
 
 func serve(in io.Reader, out io.Writer) error {
 	dec, enc := json.NewDecoder(in), json.NewEncoder(out)

@@ -17,7 +17,7 @@
 //
 // A run is judged against what `go run` of the same program prints (the
 // .out file of a GOROOT program, the want section of ours, a checked-in
-// record of `go run` for yaegi's, see testdata/yaegi-go-run.txtar): it
+// record of `go run` for yaegi's, see testdata/yaegi-go-run.json): it
 // passes when the output and the exit status are the same. A run that does
 // not pass is loud when the kernel said so (a cell failed: a refusal, a
 // compile error, a panic, a crash) and silent when the cells reported what

@@ -165,19 +165,48 @@ func readGoRunRecord(file string) (map[string]recorded, error) {
 
 // RecordGoRun runs yaegi's programs with go run (standard output and
 // error together, as yaegi's println writes to standard output) and writes
-// the record that LoadYaegi reads. progress, if set, is called after each.
-func RecordGoRun(ctx context.Context, moduleRoot string, progs []*Program, file string, progress func(done int)) error {
+// the record that LoadYaegi reads. Programs whose entry matches their
+// source are not run again unless all is set. The record is written after
+// every program, so an interrupted run loses nothing. progress, if set, is
+// called after each program.
+func RecordGoRun(ctx context.Context, moduleRoot string, progs []*Program, file string, all bool, progress func(done int)) error {
 	entries := map[string]recordEntry{}
+	if data, err := os.ReadFile(file); err == nil {
+		if err := json.Unmarshal(data, &entries); err != nil {
+			return fmt.Errorf("corpus: %s: %w", file, err)
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		return err
+	}
+	have := map[string]bool{}
 	for i, p := range progs {
+		have[p.Name] = true
+		hash := sourceHash([]byte(p.Source))
+		if e, ok := entries[p.Name]; ok && e.SHA256 == hash && !all {
+			continue
+		}
 		w, took, err := goRun(ctx, moduleRoot, p.Source, true, 10*time.Second)
 		if err != nil {
 			return fmt.Errorf("corpus: %s: %w", p.ID(), err)
 		}
-		entries[p.Name] = recordEntry{SHA256: sourceHash([]byte(p.Source)), Output: w.Output, Exit: w.Exit, Panic: w.Panic, Unknown: w.Unknown, GoRunMS: took.Milliseconds()}
+		entries[p.Name] = recordEntry{SHA256: hash, Output: w.Output, Exit: w.Exit, Panic: w.Panic, Unknown: w.Unknown, GoRunMS: took.Milliseconds()}
+		if err := writeRecord(file, entries); err != nil {
+			return err
+		}
 		if progress != nil {
 			progress(i + 1)
 		}
 	}
+	for name := range entries {
+		if !have[name] {
+			delete(entries, name)
+		}
+	}
+	return writeRecord(file, entries)
+}
+
+func writeRecord(file string, entries map[string]recordEntry) error {
 	data, err := json.MarshalIndent(entries, "", "\t")
 	if err != nil {
 		return err

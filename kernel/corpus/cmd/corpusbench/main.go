@@ -47,7 +47,8 @@ func run(ctx context.Context, args []string) error {
 	parallel := fs.Int("parallel", 2, "programs run at once (one child process each)")
 	timeout := fs.Duration("timeout", 10*time.Second, "time for one round of a program")
 	kinds := fs.Int("kinds", 40, "failure kinds to list (0: all)")
-	record := fs.Bool("record", false, "run yaegi's programs with go run and rewrite the record of what they do, then stop")
+	record := fs.Bool("record", false, "run yaegi's programs with go run and record what they do (those not recorded yet, or changed), then stop")
+	recordAll := fs.Bool("record-all", false, "with -record: run every program again")
 	verbose := fs.Bool("v", false, "print every run that does not pass")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -65,7 +66,7 @@ func run(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		return corpus.RecordGoRun(ctx, root, progs, paths.YaegiGoRun, func(done int) {
+		return corpus.RecordGoRun(ctx, root, progs, paths.YaegiGoRun, *recordAll, func(done int) {
 			if done%50 == 0 || done == len(progs) {
 				fmt.Fprintf(os.Stderr, "recorded %d of %d\n", done, len(progs))
 			}
