@@ -84,11 +84,12 @@ func ReadKnown(file string) (Known, error) {
 }
 
 // WriteKnown rewrites known.txt with the entries for the runs that ran
-// replaced by what they did this time (ran: job ID -> whether it ran).
+// replaced by what they did this time (ran: job ID -> whether it ran). An
+// entry whose note starts with "flaky" stays when its run passed.
 func WriteKnown(file string, old, now Known, ran map[string]bool) error {
 	merged := Known{}
 	for id, kf := range old {
-		if !ran[id] {
+		if !ran[id] || strings.HasPrefix(kf.Note, "flaky") {
 			merged[id] = kf
 		}
 	}
@@ -122,7 +123,8 @@ const knownHeader = `# Runs of the corpora that are known not to pass through th
 # "silent" is a cell that lies: output that differs while the cells report
 # success. "breaks" says that yaegi alone runs the program right: the front
 # end broke it. The test fails on a run that does not pass and is not here,
-# and on a known loud failure that turned silent.
+# and on a known loud failure that turned silent. A note that starts with
+# "flaky" keeps its line when the run passes.
 `
 
 // ModuleRoot finds the root of the module that holds dir.
