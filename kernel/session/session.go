@@ -30,6 +30,7 @@ import (
 
 	"github.com/gopherlab/gopherlab/kernel/cell"
 	"github.com/gopherlab/gopherlab/kernel/kernelerr"
+	"github.com/gopherlab/gopherlab/kernel/panics"
 	"github.com/gopherlab/gopherlab/kernel/symbols"
 	"github.com/traefik/yaegi/interp"
 )
@@ -136,6 +137,7 @@ func (s *Session) overrides() interp.Exports {
 // the worker lives on. While a cell runs, the panic ends it and becomes its
 // error; after, it goes to standard error.
 func (s *Session) goPanic(where string, v any) {
+	v = panics.Go(v)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.running {
@@ -318,7 +320,7 @@ func (s *Session) cellError(n int, u *cell.Unit, err error) *Error {
 	}
 	var p interp.Panic
 	if errors.As(err, &p) {
-		msg := fmt.Sprint(cell.Recovered(p.Value))
+		msg := fmt.Sprint(panics.Go(cell.Recovered(p.Value)))
 		return &Error{Name: "panic", Value: msg, Traceback: append([]string{"panic: " + msg}, stackLines(u, p.Stack)...)}
 	}
 	msg := inCell(n, u, err.Error())

@@ -36,6 +36,7 @@ func init() {
 		// type definitions
 		"BarChart":   reflect.ValueOf((*display.BarChart)(nil)),
 		"Counter":    reflect.ValueOf((*display.Counter)(nil)),
+		"Edge":       reflect.ValueOf((*display.Edge)(nil)),
 		"Graph":      reflect.ValueOf((*display.Graph)(nil)),
 		"HTMLer":     reflect.ValueOf((*display.HTMLer)(nil)),
 		"Handle":     reflect.ValueOf((*display.Handle)(nil)),
@@ -46,11 +47,13 @@ func init() {
 		"LineChart":  reflect.ValueOf((*display.LineChart)(nil)),
 		"Markdowner": reflect.ValueOf((*display.Markdowner)(nil)),
 		"Message":    reflect.ValueOf((*display.Message)(nil)),
+		"Node":       reflect.ValueOf((*display.Node)(nil)),
 		"PNGer":      reflect.ValueOf((*display.PNGer)(nil)),
 		"Progress":   reflect.ValueOf((*display.Progress)(nil)),
 		"SVGer":      reflect.ValueOf((*display.SVGer)(nil)),
 		"Span":       reflect.ValueOf((*display.Span)(nil)),
 		"Timeline":   reflect.ValueOf((*display.Timeline)(nil)),
+		"WaitFor":    reflect.ValueOf((*display.WaitFor)(nil)),
 
 		// interface wrapper definitions
 		"_HTMLer":     reflect.ValueOf((*_github_com_gopherlab_gopherlab_kernel_display_HTMLer)(nil)),
