@@ -37,7 +37,19 @@ unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' 
 go vet ./...
 
 step "Go tests"
-go test -count=1 $(go list ./... | grep -v /exercises/)
+go test -count=1 $(go list ./... | grep -v -e /exercises/ -e /kernel/corpus)
+
+step "Corpora through the kernel's sessions: ours and GOROOT/test's // run programs (kernel/corpus)"
+# One subtest per program and mode; known.txt lists the runs known to fail.
+# The full table (fixedbugs, yaegi's programs, 10,000 rounds): go run ./kernel/corpus/cmd/corpusbench
+corpus_log=$(mktemp)
+if ! go test -count=1 -timeout 30m -v -run 'TestCorpus|TestExclusions' ./kernel/corpus >"$corpus_log" 2>&1; then
+	grep -v -e '^=== ' -e '--- PASS' -e '--- SKIP' "$corpus_log" | tail -n 150 >&2
+	rm -f "$corpus_log"
+	die "a corpus program fails that known.txt does not list (go test ./kernel/corpus -run 'TestCorpus/<corpus>/<mode>/<program>' -v)"
+fi
+sed -n '/corpus table/,/^--- /p' "$corpus_log" | sed '$d'
+rm -f "$corpus_log"
 
 step "Exercises: every reference solution against its hidden tests, under the race detector"
 go test -race -count=1 ./exercises/...
