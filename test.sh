@@ -97,11 +97,10 @@ done
 step "Lessons in a browser: Notebook 6 in headless Chromium shows their pictures on first open"
 # Owned by lessons-fix (test/browser/). install.sh trusted the notebooks in
 # this run's own JUPYTER_DATA_DIR.
-browser_need=(jupyter-notebook chromium npm)
-browser_missing=()
-for p in "${browser_need[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || browser_missing+=("$p")
-done
+browser_missing=() # Debian packages, for the commands that are missing
+command -v jupyter-notebook >/dev/null || browser_missing+=(jupyter-notebook)
+[ -x /usr/bin/chromium ] || browser_missing+=(chromium)
+command -v npm >/dev/null || browser_missing+=(npm)
 if [ ${#browser_missing[@]} -gt 0 ]; then
 	[ "$(id -u)" -eq 0 ] || die "the browser test needs: sudo apt-get install -y ${browser_missing[*]}"
 	apt-get update -qq
