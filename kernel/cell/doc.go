@@ -50,6 +50,43 @@
 // plus Select, Select1..Select4, SelectCase, Unwrap, IsOne and Recovered,
 // compiled helpers that this package provides itself.
 //
+// # The go statement (agreed with kernel/session's goroutine tracking)
+//
+// Every go statement in a cell, at any depth (functions, methods, function
+// literals, loops), becomes (pass goPanic):
+//
+//	{ _gl_f1 := f; var _gl_a2 T1 = x                // 1. the function and its arguments, evaluated
+//	                                                 //    in the parent, in order, as Go does
+//	  _gl_t3 := cellrt.Spawn("cell 3, line 4")       // 2. in the parent, after them, before the goroutine exists
+//	  go func() {
+//	  	defer cellrt.Done(_gl_t3)                      // 5. last, after the panic report
+//	  	defer func() { ...cellrt.GoPanic("cell 3, line 4", r)... }() // 4. a panic is reported, the goroutine ends
+//	  	cellrt.Enter(_gl_t3)                           // 3. first, in the goroutine
+//	  	_gl_f1(_gl_a2)
+//	  }() }
+//
+// (a function literal keeps its body and gets the same three statements
+// first). So: Spawn is called exactly once per go statement executed, in
+// the goroutine that executes it, and returns a token; the new goroutine
+// calls Enter(token) before any code of the cell and Done(token) after
+// everything else, also when it panics (the panic is reported to GoPanic,
+// then Done runs, then the goroutine ends; the process lives). A goroutine
+// that blocks for good never calls Done. "cell 3, line 4" is where the go
+// statement is. The statement's function value and arguments are evaluated
+// in the parent before Spawn, so a panic there happens in the parent, as
+// in Go.
+//
+// Goroutines that compiled code starts (sync.WaitGroup.Go, errgroup's Go
+// and TryGo, singleflight's DoChan, time.AfterFunc, context.AfterFunc) do
+// not go through Spawn, Enter and Done: the function passed gets only the
+// panic report (pass goFunc), with the cell and line of the call. A host
+// that tracks them finds them otherwise (the goroutine labels they inherit
+// from the goroutine that started them).
+//
+// Loops: a loop whose body holds a go statement runs its body in a function
+// of its own per iteration (pass loopFrame), so each goroutine sees its own
+// iteration's variables; the go statement's rewrite is the same inside.
+//
 // # Cells and the session
 //
 // A cell may mix imports, declarations and statements in any order.
@@ -115,13 +152,21 @@
 //	newExpr         new(expr) (Go 1.26)
 //	errors          errors.Is and errors.As that see interpreted Unwrap and
 //	                error types
-//	recover         recover() values that yaegi wraps in a reflect.Value
+//	recover         recover() values that yaegi wraps in a reflect.Value,
+//	                and reflect's run-time panics as Go's (kernel/panics)
 //	fmtVerbs        %d and co. of cell types with String methods
+//	fmtNames        fmt of cells' struct types with their Go type and field
+//	                names ({a:1 b:2}, main.pair, not {Xa:1 Xb:2} and struct
+//	                { Xa int; Xb int }), through kernel/cellfmt
 //	genericStd      generic standard library functions and types (slices,
 //	                maps, cmp, iter.Seq, sync.OnceValue(s), atomic.Pointer):
 //	                interpreted stand-ins from generic.go.txt, given to yaegi
 //	                when first used
 //	goPanic         goroutines report panics with their cell and line
+//	goFunc          functions that compiled code runs in goroutines of its
+//	                own (wg.Go, errgroup's g.Go, time.AfterFunc, ...)
+//	                report panics as goPanic does, instead of killing the
+//	                process
 //	osExit          os.Exit becomes cellrt.Exit
 //	loopFrame       a loop whose body starts goroutines, makes function
 //	                literals or takes addresses runs its body in a function
@@ -167,8 +212,25 @@
 //     struct: pass fmtVerbs fixes %d and co. in Printf-like calls with a
 //     constant format, but %T and formats built at run time show the
 //     wrapper.
-//   - runtime panics read differently ("reflect: slice index out of range"
-//     instead of "runtime error: index out of range [5] with length 0").
+//   - fmt shows a struct type's Go names (pass fmtNames) for types
+//     declared at a cell's top level without String, Error, Format or
+//     GoString methods, given directly to fmt's printing functions (also
+//     in slices, maps, pointers, fields and `any` arguments), not behind
+//     an interface inside another value ([]any{pair{}}), nor through log,
+//     text/template or encoding/json. %T with a constant format names any
+//     cell type exactly (it is static). Two cell types with the same
+//     fields are one type to yaegi: %T of an interface holding one, and
+//     %#v, refuse (panic, naming both and suggesting %%run). A format
+//     built at run time with an argument that has fmt methods leaves the
+//     call to fmt (yaegi's names).
+//   - run-time panics are reflect's in yaegi; kernel/panics turns them
+//     into Go's, for recover() (pass recover) and for what the session
+//     reports. A nil dereference (also a call of a nil func or a method of
+//     a nil interface) and a failed type assertion read exactly as in Go.
+//     An index or slice bound out of range cannot: yaegi's panic does not
+//     carry the index and the length, so the text says
+//     "runtime error: index out of range (the interpreter does not know
+//     the index and the length; %%run gives Go's exact message)".
 //   - select runs through reflect.Select: a select in a tight loop costs
 //     about 2-5 µs per round (the 120,000-value fan-in of the corpus takes
 //     0.2-0.5 s, over its budget of 2x go run + 200 ms).

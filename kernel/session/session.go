@@ -31,6 +31,7 @@ import (
 
 	"github.com/gopherlab/gopherlab/kernel/cell"
 	"github.com/gopherlab/gopherlab/kernel/kernelerr"
+	"github.com/gopherlab/gopherlab/kernel/panics"
 	"github.com/gopherlab/gopherlab/kernel/symbols"
 	"github.com/traefik/yaegi/interp"
 )
@@ -65,6 +66,7 @@ type Session struct {
 
 	mu         sync.Mutex
 	stop       chan struct{}      // closed when the running cell is interrupted
+	wake       chan struct{}      // closed by wakeSleepers: every time.Sleep of every cell ends
 	running    bool               // a cell is running
 	panics     []goPanic          // goroutine panics while it runs
 	deadlock   *Error             // the deadlock that ended it
@@ -87,7 +89,7 @@ func New(opts Options) (*Session, error) {
 	if err := checkLabels(); err != nil {
 		return nil, err
 	}
-	s := &Session{stdout: opts.Stdout, stderr: opts.Stderr, raw: opts.Raw, stop: make(chan struct{}), track: newTracker(), fe: cell.NewSession(cell.Options{Tables: symbols.Symbols})}
+	s := &Session{stdout: opts.Stdout, stderr: opts.Stderr, raw: opts.Raw, stop: make(chan struct{}), wake: make(chan struct{}), track: newTracker(), fe: cell.NewSession(cell.Options{Tables: symbols.Symbols})}
 	s.errOut = &routeWriter{f: opts.Stderr, track: s.track, mark: opts.Mark}
 	s.frames = &frameWriter{w: s.errOut, fe: s.fe}
 	s.in = interp.New(interp.Options{
@@ -139,6 +141,7 @@ func (s *Session) overrides() interp.Exports {
 // the worker lives on. While a cell runs, the panic ends it and becomes its
 // error; after, it goes to standard error.
 func (s *Session) goPanic(where string, v any) {
+	v = panics.Go(v)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.running {
@@ -175,13 +178,14 @@ func (s *Session) sleep(d time.Duration) {
 		return
 	}
 	s.mu.Lock()
-	stop := s.stop
+	stop, wake := s.stop, s.wake
 	s.mu.Unlock()
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
 	case <-stop:
+	case <-wake:
 	}
 }
 
@@ -323,7 +327,7 @@ func (s *Session) cellError(n int, u *cell.Unit, err error) *Error {
 	}
 	var p interp.Panic
 	if errors.As(err, &p) {
-		msg := fmt.Sprint(cell.Recovered(p.Value))
+		msg := fmt.Sprint(panics.Go(cell.Recovered(p.Value)))
 		return &Error{Name: "panic", Value: msg, Traceback: slices.Concat([]string{"panic: " + msg}, s.frames.take(), stackLines(u, p.Stack))}
 	}
 	msg := inCell(n, u, err.Error())

@@ -172,3 +172,24 @@ func TestExitRunsNoDeferredCalls(t *testing.T) {
 		t.Errorf("stdout = %q, want only the last cell's output", got)
 	}
 }
+
+// TestRuntimePanicTexts: a run-time panic that a cell or its goroutine
+// leaves unrecovered reads as Go's, not as reflect's.
+func TestRuntimePanicTexts(t *testing.T) {
+	s, _, _ := newTestSession(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	const nilDeref = "runtime error: invalid memory address or nil pointer dereference"
+	for i, c := range []struct{ src, want string }{
+		{"type pair struct{ a, b int }\nvar p *pair\nfmt.Println(p.a)", nilDeref},
+		{"var q *pair\nq.b = 1", nilDeref},
+		{"done := make(chan bool)\ngo func() {\n\tdefer close(done)\n\tvar r *pair\n\tfmt.Println(r.a)\n}()\n<-done\ntime.Sleep(50 * time.Millisecond)", nilDeref},
+		{"var xs []int\nfmt.Println(xs[3])", "runtime error: index out of range (the interpreter does not know the index and the length; %%run gives Go's exact message)"},
+	} {
+		_, err := s.Execute(ctx, i+1, c.src)
+		var cellErr *Error
+		if !errors.As(err, &cellErr) || cellErr.Name != "panic" || cellErr.Value != c.want {
+			t.Errorf("cell %d: %#v, want a panic %q", i+1, err, c.want)
+		}
+	}
+}
