@@ -55,7 +55,7 @@ func (s *Session) sessionWrites(c *checked) []varSet {
 			roots = append(roots, fd)
 		}
 	}
-	s.reach(c, roots, func(n ast.Node) {
+	s.reach(c, roots, func(n, _ ast.Node) {
 		switch n := n.(type) {
 		case *ast.AssignStmt:
 			if n.Tok != token.DEFINE {
@@ -121,7 +121,7 @@ func (s *Session) sessionValues(c *checked) (map[int]map[string]string, error) {
 	keep := map[int]map[string]string{}
 	reported := map[string]bool{}
 	var errs ErrorList
-	s.reach(c, roots, func(n ast.Node) {
+	s.reach(c, roots, func(n, root ast.Node) {
 		id, ok := n.(*ast.Ident)
 		if !ok {
 			return
@@ -144,10 +144,14 @@ func (s *Session) sessionValues(c *checked) (map[int]map[string]string, error) {
 		if len(w) > 1 {
 			how += fmt.Sprintf(", and %d more %s", len(w)-1, map[bool]string{true: "place", false: "places"}[len(w) == 2])
 		}
+		by := ""
+		if fd, ok := root.(*ast.FuncDecl); ok && fd != c.cur.body {
+			by = fmt.Sprintf(", read by %s, which cell %d may run,", declKey(fd), c.cur.n)
+		}
 		p := s.fset.Position(id.Pos())
 		errs = append(errs, posError(c.cur.n, p, fmt.Sprintf(
-			"%s (set at %s) gets its value from running cell %d, which a compiled run (%%%%run, %%%%race) does not repeat: declare it in this cell",
-			name, how, ran[name])))
+			"%s (set at %s)%s gets its value from running cell %d, which a compiled run (%%%%run, %%%%race) does not repeat: declare it in this cell",
+			name, how, by, ran[name])))
 	})
 	if len(errs) > 0 {
 		return nil, sortErrors(errs)
@@ -264,7 +268,7 @@ func (s *Session) where(pos token.Pos) string {
 // every session type that the code names or has values of (compiled code
 // such as fmt calls String through an interface). Each declaration is
 // visited once.
-func (s *Session) reach(c *checked, roots []ast.Node, visit func(ast.Node)) {
+func (s *Session) reach(c *checked, roots []ast.Node, visit func(n, root ast.Node)) {
 	funcs := map[types.Object]*ast.FuncDecl{}
 	types_ := map[string]*ast.TypeSpec{}
 	for _, cf := range c.files {
@@ -368,13 +372,13 @@ func (s *Session) reach(c *checked, roots []ast.Node, visit func(ast.Node)) {
 		}
 	}
 	for len(queue) > 0 {
-		n := queue[0]
+		root := queue[0]
 		queue = queue[1:]
-		ast.Inspect(n, func(n ast.Node) bool {
+		ast.Inspect(root, func(n ast.Node) bool {
 			if n == nil {
 				return false
 			}
-			visit(n)
+			visit(n, root)
 			switch n := n.(type) {
 			case *ast.Ident:
 				obj := c.info.Uses[n]
