@@ -202,6 +202,24 @@
 //
 // # Known gaps (yaegi v0.16.1 with Go 1.26)
 //
+//   - %%run and %%race build the session's declarations and the cell as a
+//     program (Session.Program): the statements of earlier cells do not run
+//     again, so the session's variables start at zero there. Program
+//     refuses a cell whose program reads a variable that running an
+//     earlier cell wrote (x := f(), var q = expr, x++, wg.Add(1), &n, a
+//     goroutine's write, an assignment in a function an earlier cell
+//     called), naming it and where it was set ("cell 4, line 2: q (set at
+//     cell 1, line 1) gets its value from running cell 1, which a compiled
+//     run (%%run, %%race) does not repeat: declare it in this cell"). A
+//     variable declared without a value and never written (var mu
+//     sync.Mutex) is exact at zero; one whose only value is a literal
+//     constant from the cell that declares it (var name = "go", size :=
+//     1 << 10) keeps that initializer. The check is conservative: any
+//     mention counts as a read (also `x = 0` in the %%run cell: declare
+//     x there instead), and a session function or method counts as run
+//     when reached code names it, when it is a method of a session type
+//     that reached code names or has values of, or when it has the name of
+//     an interface method that reached code calls.
 //   - An error type whose Error method has a value receiver reaches
 //     `error` variables as a pointer to a copy (pass errorValue): printing,
 //     errors.Is/As and v, ok := err.(E) work, but a type switch with

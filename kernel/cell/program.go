@@ -17,9 +17,20 @@ import (
 // file per cell, whose line directives keep every position in cell
 // coordinates ("cell 3:4"), and main.go, which runs the new cell's
 // statements. The statements of earlier cells do not run again, so the
-// variables they declared start at zero. The session does not change.
+// session's variables start at their zero value: Program refuses a cell
+// whose program would read a variable that an earlier cell gave a value
+// (in the cell, an init function, or a session function or method the
+// program may reach), naming the variable and where it was set; it keeps
+// the initializer of a variable whose only value is a literal constant
+// from the cell that declares it (var x = 5, s := "hi"). A variable
+// declared without a value (var mu sync.Mutex) and never written by an
+// earlier cell's run is exact at zero. The session does not change.
 func (s *Session) Program(n int, src string) (map[string][]byte, error) {
 	c, err := s.check(n, src)
+	if err != nil {
+		return nil, err
+	}
+	keep, err := s.sessionValues(c)
 	if err != nil {
 		return nil, err
 	}
@@ -27,7 +38,7 @@ func (s *Session) Program(n int, src string) (map[string][]byte, error) {
 		"main.go": []byte("package main\n\nfunc main() { " + bodyName + "() }\n"),
 	}
 	for i, cf := range c.files {
-		b, err := s.programFile(cf)
+		b, err := s.programFile(withInits(cf, keep[cf.n]))
 		if err != nil {
 			return nil, fmt.Errorf("cell: program of cell %d: %w", cf.n, err)
 		}

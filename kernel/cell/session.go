@@ -63,6 +63,7 @@ type cellRec struct {
 	src     string
 	imports []importSpec // auto-imports and imports needed by hoisted types
 	hoisted []hoisted    // top-level variables declared by statements
+	sets    []varSet     // the session variables running it wrote (program_vars.go)
 	dead    map[string]bool
 
 	names map[string]bool // the names the cell declares
@@ -198,6 +199,7 @@ func (s *Session) Prepare(execCount int, src string) (*Unit, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.rec.sets = s.sessionWrites(c) // before emit's rewrites change the trees
 	return s.emit(c)
 }
 
