@@ -52,7 +52,7 @@ if [ "$install_jupyter" = yes ]; then
 	sudo=""
 	[ "$(id -u)" -eq 0 ] || sudo="sudo"
 	$sudo apt-get update
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y jupyter-notebook jupyter-client jupyter-nbconvert
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y jupyter-notebook jupyter-client jupyter-nbconvert jupyter-nbformat
 fi
 
 # `jupyter kernelspec`, or the same program run as a Python module where the
@@ -102,6 +102,24 @@ dir=$(printf '%s\n' "$out" | sed -n 's/.*Installed kernelspec gopherlab in //p' 
 # The kernelspec directory holds its own copy of the binary; point kernel.json
 # at it, wherever Jupyter put the directory.
 "$dir/gopherlab" kernelspec --out "$dir"
+
+# Trust the lessons and exercise notebooks for this user, so their pictures
+# (SVG, HTML) show on first open. Trust lives in the user's signature
+# database (in the Jupyter data directory), not in the notebooks.
+trust=()
+if command -v jupyter-trust >/dev/null; then
+	trust=(jupyter trust)
+elif /usr/bin/python3 -c 'import nbformat.sign' 2>/dev/null; then
+	trust=(/usr/bin/python3 -m nbformat.sign)
+fi
+if [ ${#trust[@]} -gt 0 ]; then
+	say "Trusting the notebooks for $(id -un)"
+	"${trust[@]}" "$here"/notebooks/*.ipynb "$here"/exercises/*/*.ipynb >/dev/null 2>&1 ||
+		die "could not trust the notebooks: run ${trust[*]} $here/notebooks/*.ipynb"
+else
+	echo "install.sh: jupyter trust is not installed (Debian: apt-get install jupyter-nbformat);" >&2
+	echo "  until then, pictures in the lessons show only after you run their cells." >&2
+fi
 
 say "Installed kernel \"Go (gopherlab)\" in $dir"
 "$dir/gopherlab" version | sed 's/^/    /'

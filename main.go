@@ -23,6 +23,7 @@ import (
 	"github.com/gopherlab/gopherlab/kernel/server"
 	"github.com/gopherlab/gopherlab/kernel/wire"
 	"github.com/gopherlab/gopherlab/kernel/worker"
+	"github.com/gopherlab/gopherlab/release"
 )
 
 type command struct {
@@ -36,6 +37,7 @@ var commands = []command{
 	{"worker", "run the interpreter worker (the kernel starts it)", runWorker},
 	{"kernelspec", "write the kernelspec directory for this binary", runKernelspec},
 	{"grade", "grade exercise submissions with the Go toolchain and the race detector", runGrade},
+	{"release", "write the learner release: lessons and exercises without solutions or hidden tests", release.Run},
 	{"version", "print the versions of gopherlab, Go and yaegi", runVersion},
 }
 

@@ -54,6 +54,9 @@ step "Jupyter protocol conformance (jupyter_kernel_test)"
 grep -q "skipped" "$scratch/kernel_test.log" && die "jupyter_kernel_test skipped a test: fill in every sample"
 tail -n 1 "$scratch/kernel_test.log" | grep -qx "OK" || die "jupyter_kernel_test failed"
 
+step "JupyterLab's own client (@jupyterlab/services 6) against jupyter_server 1.x"
+test/jupyterlab/run.sh
+
 step "Notebooks, top to bottom under the kernel"
 notebooks=(test/jupyter/sample.ipynb notebooks/*.ipynb)
 for nb in "${notebooks[@]}"; do

@@ -58,19 +58,6 @@ func getAll(t *testing.T, c *Cache, keys []string) []string {
 	return got
 }
 
-func TestGetReturnsLoadedValue(t *testing.T) {
-	db := newCountingDB(0)
-	c := NewCache(db.load)
-	for _, k := range []string{"a", "b", "a"} {
-		if got, want := c.Get(k), "value-of-"+k; got != want {
-			t.Errorf("Get(%q) = %q, want %q", k, got, want)
-		}
-	}
-	if n := db.count("a"); n != 1 {
-		t.Errorf("key %q was loaded %d times, want once", "a", n)
-	}
-}
-
 func TestConcurrentGets(t *testing.T) {
 	db := newCountingDB(time.Millisecond)
 	c := NewCache(db.load)

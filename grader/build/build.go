@@ -89,7 +89,7 @@ func Build(ctx context.Context, env *Env, s *spec.Spec, sub *submission.Submissi
 			return nil, fmt.Errorf("build: %w", err)
 		}
 	}
-	hidden, tests, err := hiddenTests(s.Dir)
+	hidden, tests, err := testFiles(s)
 	if err != nil {
 		return nil, err
 	}
@@ -302,7 +302,7 @@ func givenFiles(s *spec.Spec) (map[string][]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
-	solution := map[string]bool{}
+	solution := map[string]bool{spec.SolutionFile: true} // never opened, whatever the spec says
 	for _, f := range s.SolutionFiles {
 		solution[f] = true
 	}
@@ -321,11 +321,23 @@ func givenFiles(s *spec.Spec) (map[string][]byte, error) {
 	return given, nil
 }
 
-// hiddenTests reads the exercise's *_test.go files and the names of their top-level tests.
-func hiddenTests(dir string) (map[string][]byte, map[string]bool, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "*_test.go"))
-	if err != nil || len(files) == 0 {
-		return nil, nil, fmt.Errorf("build: no hidden tests (*_test.go) in %s", dir)
+// testFiles reads the exercise's test files and the names of their top-level
+// tests: every *_test.go for instructor grading, public_test.go alone (and
+// nothing else is opened) for the public checks.
+func testFiles(s *spec.Spec) (map[string][]byte, map[string]bool, error) {
+	dir := s.Dir
+	var files []string
+	if s.PublicChecks {
+		files = []string{filepath.Join(dir, spec.PublicTestFile)}
+		if _, err := os.Lstat(files[0]); err != nil {
+			return nil, nil, fmt.Errorf("build: the public checks need %s: %w", spec.PublicTestFile, err)
+		}
+	} else {
+		var err error
+		files, err = filepath.Glob(filepath.Join(dir, "*_test.go"))
+		if err != nil || len(files) == 0 {
+			return nil, nil, fmt.Errorf("build: no hidden tests (*_test.go) in %s", dir)
+		}
 	}
 	data := map[string][]byte{}
 	tests := map[string]bool{}

@@ -3,14 +3,11 @@ package build
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime/debug"
-	"strconv"
 	"strings"
+
+	"github.com/gopherlab/gopherlab/toolchain"
 )
 
 // Modules learners may import besides the standard library (when a spec allows them).
@@ -28,70 +25,19 @@ type Env struct {
 // versions of Modules: those linked into the running binary (the gopherlab
 // module's own), else the newest in the module cache.
 func Discover(ctx context.Context) (*Env, error) {
-	e := &Env{Go: "go", Requires: map[string]string{}}
-	cmd := exec.CommandContext(ctx, e.Go, "env", "-json", "GOVERSION", "GOMODCACHE")
-	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local")
-	out, err := cmd.Output()
+	g, err := toolchain.Find(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("build: go env: %w", err)
+		return nil, fmt.Errorf("build: %w", err)
 	}
-	var v struct{ GOVERSION, GOMODCACHE string }
-	if err := json.Unmarshal(out, &v); err != nil {
-		return nil, fmt.Errorf("build: go env: %w", err)
-	}
-	e.ModCache = v.GOMODCACHE
-	parts := strings.SplitN(strings.TrimPrefix(v.GOVERSION, "go"), ".", 3)
-	if len(parts) < 2 {
-		return nil, fmt.Errorf("build: unexpected go version %q", v.GOVERSION)
-	}
-	e.GoVersion = parts[0] + "." + parts[1]
-	if info, ok := debug.ReadBuildInfo(); ok {
-		for _, d := range info.Deps {
-			for _, m := range Modules {
-				if d.Path == m {
-					e.Requires[m] = d.Version
-				}
-			}
-		}
-	}
+	e := &Env{Go: g.Cmd, GoVersion: g.Lang, ModCache: g.ModCache, Requires: toolchain.LinkedVersions(Modules...)}
 	for _, m := range Modules {
 		if e.Requires[m] == "" {
-			if ver := newestCached(e.ModCache, m); ver != "" {
+			if ver := toolchain.NewestCached(e.ModCache, m); ver != "" {
 				e.Requires[m] = ver
 			}
 		}
 	}
 	return e, nil
-}
-
-// newestCached returns the newest release version of module m in the module download cache.
-func newestCached(modcache, m string) string {
-	zips, _ := filepath.Glob(filepath.Join(modcache, "cache", "download", m, "@v", "v*.zip"))
-	best := ""
-	for _, z := range zips {
-		v := strings.TrimSuffix(filepath.Base(z), ".zip")
-		if strings.Contains(v, "-") {
-			continue // pre-release or pseudo-version
-		}
-		if best == "" || lessVersion(best, v) {
-			best = v
-		}
-	}
-	return best
-}
-
-// lessVersion compares release versions vX.Y.Z numerically.
-func lessVersion(a, b string) bool {
-	pa := strings.Split(strings.TrimPrefix(a, "v"), ".")
-	pb := strings.Split(strings.TrimPrefix(b, "v"), ".")
-	for i := 0; i < len(pa) && i < len(pb); i++ {
-		x, _ := strconv.Atoi(pa[i])
-		y, _ := strconv.Atoi(pb[i])
-		if x != y {
-			return x < y
-		}
-	}
-	return len(pa) < len(pb)
 }
 
 // GoMod is the grader-owned go.mod of the learner's module.

@@ -47,6 +47,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		procs     = fs.Int("gomaxprocs", 0, "GOMAXPROCS of the test processes (default: the number of CPUs)")
 		seed      = fs.Int64("seed", 0, "shuffle seed for tests that shuffle (default: random, reported)")
 		keepDir   = fs.String("keep", "", "keep the test binaries in this directory, to rerun the reported commands")
+		public    = fs.Bool("public", false, "run only the public checks (public_test.go); never opens hidden_test.go or solution.go")
 	)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)
@@ -69,6 +70,11 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	s, err := spec.Load(dir)
 	if err != nil {
 		return fmt.Errorf("grade: %w", err)
+	}
+	if *public {
+		if s, err = s.PublicOnly(); err != nil {
+			return fmt.Errorf("grade: %w", err)
+		}
 	}
 	opts := grade.Options{GOMAXPROCS: *procs, Seed: *seed, KeepDir: *keepDir}
 	if *isBatch {

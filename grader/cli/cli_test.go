@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -132,5 +133,46 @@ func TestZipAndFeedback(t *testing.T) {
 	}
 	if !strings.Contains(string(graded), "Gopherlab grade: 7/7") {
 		t.Errorf("no feedback cell in the graded copy")
+	}
+}
+
+// TestPublicChecks grades with --public against a copy of the fixture whose
+// hidden_test.go and solution.go are directories: opening either for reading
+// fails, so a report means the grader never opened them. Only the public
+// test is graded, and the report says so.
+func TestPublicChecks(t *testing.T) {
+	ex := filepath.Join(t.TempDir(), "sum")
+	for _, name := range []string{"spec.json", "public_test.go"} {
+		copyFile(t, filepath.Join(fixture, name), filepath.Join(ex, name))
+	}
+	for _, name := range []string{"hidden_test.go", "solution.go"} {
+		if err := os.MkdirAll(filepath.Join(ex, name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, sub := range []struct{ file, verdict string }{{"pass.go", "pass"}, {"deadlock.go", "deadlock"}} {
+		var out, stderr bytes.Buffer
+		if err := Run(context.Background(), []string{"--public", "--exercise", ex, "--format", "json", fixture + "/submissions/" + sub.file}, &out, &stderr); err != nil {
+			t.Fatalf("%s: %v\n%s", sub.file, err, stderr.String())
+		}
+		var r struct {
+			PublicOnly bool     `json:"public_only"`
+			Error      string   `json:"error"`
+			Notes      []string `json:"notes"`
+			Tests      []struct{ Name, Verdict string }
+		}
+		if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Error != "" || !r.PublicOnly || len(r.Tests) != 1 || r.Tests[0].Name != "TestDone" || r.Tests[0].Verdict != sub.verdict {
+			t.Errorf("%s: report:\n%s", sub.file, out.String())
+		}
+		if !strings.Contains(strings.Join(r.Notes, "\n"), "only the public checks ran") {
+			t.Errorf("%s: the report does not say that only the public checks ran: %v", sub.file, r.Notes)
+		}
+	}
+	// Without --public the same directory cannot be graded: the hidden test is needed.
+	if err := Run(context.Background(), []string{"--exercise", ex, fixture + "/submissions/pass.go"}, &bytes.Buffer{}, &bytes.Buffer{}); err == nil {
+		t.Error("instructor grading succeeded without a readable hidden_test.go")
 	}
 }

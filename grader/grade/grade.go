@@ -67,7 +67,10 @@ func Broken(s *spec.Spec, name string, cause error) *report.Report {
 }
 
 func newReport(s *spec.Spec, name string) *report.Report {
-	r := &report.Report{Schema: report.Schema, Exercise: s.Slug, Title: s.Title, Submission: name}
+	r := &report.Report{Schema: report.Schema, Exercise: s.Slug, Title: s.Title, Submission: name, PublicOnly: s.PublicChecks}
+	if s.PublicChecks {
+		r.Notes = append(r.Notes, report.PublicNote)
+	}
 	for _, t := range s.Tests {
 		timeout, _ := t.TimeoutDuration()
 		r.Tests = append(r.Tests, report.Test{
@@ -97,7 +100,7 @@ func Submission(ctx context.Context, s *spec.Spec, sub *submission.Submission, o
 		gate = &sync.RWMutex{}
 	}
 	r := newReport(s, sub.Name)
-	r.Notes = sub.Notes
+	r.Notes = append(r.Notes, sub.Notes...)
 	r.Env = report.Environment{GoVersion: env.GoVersion, GOMAXPROCS: procs, NetworkIsolated: run.NetworkIsolated()}
 	defer func() { r.Duration = report.JSONDuration(time.Since(began)) }()
 

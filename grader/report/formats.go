@@ -40,7 +40,7 @@ func WriteGradescope(w io.Writer, r *Report) error {
 		ExecutionTime float64  `json:"execution_time"`
 		Output        string   `json:"output,omitempty"`
 		Tests         []gsTest `json:"tests"`
-	}{Score: r.Score, ExecutionTime: time.Duration(r.Duration).Seconds(), Output: r.Error, Tests: []gsTest{}}
+	}{Score: r.Score, ExecutionTime: time.Duration(r.Duration).Seconds(), Output: strings.Join(append(nonEmpty(r.Error), r.Notes...), "\n"), Tests: []gsTest{}}
 	for _, t := range r.Tests {
 		status := "failed"
 		if t.Verdict == "pass" {
@@ -170,4 +170,11 @@ func writeIndented(w io.Writer, v any) error {
 		return fmt.Errorf("report: %w", err)
 	}
 	return nil
+}
+
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
 }

@@ -15,10 +15,12 @@ const Schema = "gopherlab-grade/v1"
 
 // Report is the result of grading one submission.
 type Report struct {
-	Schema     string  `json:"schema"`
-	Exercise   string  `json:"exercise"` // slug
-	Title      string  `json:"title"`
-	Submission string  `json:"submission"` // display name
+	Schema     string `json:"schema"`
+	Exercise   string `json:"exercise"` // slug
+	Title      string `json:"title"`
+	Submission string `json:"submission"` // display name
+	// PublicOnly: only the public checks ran (grade --public); the instructor's hidden tests did not.
+	PublicOnly bool    `json:"public_only,omitempty"`
 	Score      float64 `json:"score"`
 	MaxScore   int     `json:"max_score"` // points of the tests that were not skipped
 	// Error is set when the submission could not be read or built; every test then carries the reason.
@@ -85,6 +87,9 @@ func (d *JSONDuration) UnmarshalJSON(b []byte) error {
 	*d = JSONDuration(s * float64(time.Second))
 	return nil
 }
+
+// PublicNote is the note of a report of the public checks alone.
+const PublicNote = "only the public checks ran (public_test.go); the instructor's hidden tests did not run, so this is not your final grade"
 
 // Full reports whether the submission earned every point.
 func (r *Report) Full() bool {

@@ -38,6 +38,9 @@ type Spec struct {
 	Dir string `json:"-"`
 	// Slug is the base name of Dir.
 	Slug string `json:"-"`
+	// PublicChecks is set by PublicOnly: build with public_test.go alone,
+	// never opening hidden_test.go or solution.go.
+	PublicChecks bool `json:"-"`
 }
 
 // Test is one graded hidden test.
@@ -49,6 +52,32 @@ type Test struct {
 	Shuffle bool   `json:"shuffle"`
 	Timeout string `json:"timeout"`
 	Kind    string `json:"kind"`
+	// Public tests live in public_test.go, which ships to learners; `grade
+	// --public` runs only them.
+	Public bool `json:"public"`
+}
+
+// Files of an exercise directory with fixed roles.
+const (
+	PublicTestFile = "public_test.go" // ships to learners
+	HiddenTestFile = "hidden_test.go" // instructor only
+	SolutionFile   = "solution.go"    // instructor only: the reference solution
+)
+
+// PublicOnly is a copy of s that grades only its public tests; an error if it has none.
+func (s *Spec) PublicOnly() (*Spec, error) {
+	c := *s
+	c.Tests = nil
+	for _, t := range s.Tests {
+		if t.Public {
+			c.Tests = append(c.Tests, t)
+		}
+	}
+	if len(c.Tests) == 0 {
+		return nil, fmt.Errorf("spec: %s has no public checks (no test says \"public\": true)", s.Slug)
+	}
+	c.PublicChecks = true
+	return &c, nil
 }
 
 var (

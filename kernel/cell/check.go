@@ -54,14 +54,16 @@ func (s *Session) committedFiles(redefined map[string]bool) ([]*cellFile, error)
 				return nil, ErrorList{{Cell: c.n, Msg: "cannot parse the cell again"}}
 			}
 			c.names = maps.Clone(cf.defines)
+			c.importing = len(cf.file.Imports) > 0
 			for _, h := range c.hoisted {
 				c.names[h.name] = true
 			}
 		}
-		// A cell that declares nothing (1+1, fmt.Println(x)) gives later
-		// cells nothing to see: leave it out, so that checking a cell does
-		// not grow with the number of cells that ran before it.
-		if len(c.names) == 0 {
+		// A cell that declares and imports nothing (1+1, fmt.Println(x))
+		// gives later cells nothing to see: leave it out, so that checking
+		// a cell does not grow with the number of cells that ran before it.
+		// Its imports are what later cells see of an imports-only cell.
+		if len(c.names) == 0 && !c.importing {
 			continue
 		}
 		dead := maps.Clone(c.dead)
@@ -389,6 +391,7 @@ func (s *Session) typeCheckPkg(files []*cellFile, info *types.Info, keep func(ty
 // order that the cells' order decides.
 func ignoredError(msg string) bool {
 	return strings.Contains(msg, "imported and not used") ||
+		(strings.Contains(msg, " imported as ") && strings.HasSuffix(msg, " and not used")) ||
 		strings.HasPrefix(msg, "initialization cycle") ||
 		strings.Contains(msg, "function main is undeclared")
 }

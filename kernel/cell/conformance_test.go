@@ -68,7 +68,13 @@ func conformanceChild(spec string) int {
 	goPanic := func(where string, v any) {
 		fmt.Printf("panic in goroutine (%s): %v\n", where, v)
 	}
-	exit := func(code int) { panic(exitCode(code)) }
+	// os.Exit ends the child as it ends a program: no deferred call runs
+	// (kernel/session does the same to a cell).
+	exit := func(code int) {
+		fmt.Printf("prepare-ms: %d\n", prepareTime.Milliseconds())
+		fmt.Printf("elapsed-ms: %d\n", runTime.Milliseconds())
+		os.Exit(code)
+	}
 	if err := in.Use(cell.RuntimeSymbols(goPanic, exit)); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2

@@ -41,9 +41,11 @@
 //	                              where ("cell 3, line 4", the go statement);
 //	                              called from an interpreted deferred recover,
 //	                              the goroutine then ends, the process lives
-//	Exit(code int)                replaces os.Exit; should stop the cell (panic
-//	                              with a value the session recognises), never
-//	                              exit the worker
+//	Exit(code int)                replaces os.Exit; should stop the cell and
+//	                              never return, never exit the worker, and
+//	                              never panic (a panic would run the deferred
+//	                              calls, which os.Exit does not): the session
+//	                              ends the cell and blocks the caller forever
 //
 // plus Select, Select1..Select4, SelectCase, Unwrap, IsOne and Recovered,
 // compiled helpers that this package provides itself.
@@ -88,15 +90,22 @@
 // # Cells and the session
 //
 // A cell may mix imports, declarations and statements in any order.
+// A pasted program works too: its package clause (package main) is
+// dropped, and a cell that declares func main runs it once, after the
+// cell's statements and its init functions, as go run would; later cells
+// do not run it again (they may call main()).
 // Imports and func, type and const declarations are hoisted; statements
 // and var declarations run in order. Variables declared at the top level of
 // a cell (x := 1, var wg sync.WaitGroup) become session variables that
 // later cells and the cell's own functions see.
 //
 // Imports are per cell, as in Go files, but a cell may use a package that
-// an earlier cell imported, or any package of the symbol tables, without
-// importing it (auto-import: strings.ToUpper, time.Sleep, errgroup.Group,
-// display.HTML). An unused import is not an error.
+// an earlier cell imported (a cell of imports only is how a notebook
+// starts: import b64 "encoding/base64" there serves b64 later), or any
+// package of the symbol tables, without importing it (auto-import:
+// strings.ToUpper, time.Sleep, errgroup.Group, display.HTML; rand is
+// math/rand unless a cell imported math/rand/v2). An unused import is not
+// an error.
 //
 // Redefining a func, type, var or const in a later cell replaces it, and
 // code that uses the name sees the new one:
@@ -127,6 +136,8 @@
 // with it, wrong without; it tells when a pass has become useless. In
 // order:
 //
+//	mainOnce        func main (and init) of a pasted program run once, when
+//	                its cell runs (yaegi runs main after every Eval)
 //	typeArgs        explicit type arguments on every generic call (inference
 //	                fails for <-chan T, ...T, several type parameters)
 //	rangeFunc       range over functions (iter.Seq, iter.Seq2) with break,
@@ -136,6 +147,9 @@
 //	                become pointers when converted to error
 //	assertValueError
 //	                v, ok := err.(E) also accepts *E
+//	errorsAsType    errors.AsType (Go 1.26, generic: no symbol in the tables)
+//	randN           math/rand/v2's N (generic)
+//	newExpr         new(expr) (Go 1.26)
 //	errors          errors.Is and errors.As that see interpreted Unwrap and
 //	                error types
 //	recover         recover() values that yaegi wraps in a reflect.Value
@@ -169,6 +183,7 @@
 //	                values
 //	recvAssign      r := <-ch, t.f = <-ch: the received value is copied, so
 //	                that r++ and &r work and t.f gets it
+//	blankRecv       _, ok = <-ch (a cell's top-level _, ok := <-ch)
 //	promotedMethods methods that a struct type gets from an embedded compiled
 //	                type or interface are declared on it (a value with
 //	                several fields as an io.Reader, *struct{ bytes.Buffer }

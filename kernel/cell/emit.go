@@ -24,6 +24,10 @@ type emitter struct {
 	prelude map[string]bool
 	// extra are declarations that passes generate (promotedMethods).
 	extra []string
+	// inits and main: the cell's func init (renamed) and whether it
+	// declares func main, which its runner calls (mainOnce).
+	inits []string
+	main  bool
 	// refusals are constructs the interpreter cannot run exactly: the
 	// cell is rejected with them (see refuse).
 	refusals ErrorList
@@ -619,8 +623,8 @@ type pass struct {
 }
 
 var passes = []pass{
-	passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passAssertValueError, passErrors, passRecover, passFmtVerbs, passGenericStd,
-	passGoPanic, passGoFunc, passOsExit, passLoopFrame, passRangeInt, passRangeChanSlice, passBuiltins, passSelect, passReturnRecv, passUnnamedParams, passMultiAssign, passRecvAssign, passPromotedMethods,
+	passMainOnce, passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passAssertValueError, passErrorsAsType, passRandN, passNewExpr, passErrors, passRecover, passFmtVerbs, passGenericStd,
+	passGoPanic, passGoFunc, passOsExit, passLoopFrame, passRangeInt, passRangeChanSlice, passBuiltins, passSelect, passReturnRecv, passUnnamedParams, passMultiAssign, passRecvAssign, passBlankRecv, passPromotedMethods,
 }
 
 // needsFormatting reports whether only the interpreter can show a value of

@@ -14,6 +14,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+
+	"github.com/gopherlab/gopherlab/toolchain"
 )
 
 // The type checker reads packages from the compiler's export data, found
@@ -118,13 +120,11 @@ func depsModule() (string, error) {
 				versions[d.Path] = d.Version
 			}
 		}
-		var b strings.Builder
-		b.WriteString("module gopherlab.cells\n\ngo 1.26\n\nrequire (\n")
-		for path, version := range versions {
-			fmt.Fprintf(&b, "\t%s %s\n", path, version)
+		mod, err := toolchain.GoMod(toolchain.Module{Path: "gopherlab.cells", Go: "1.26", Require: versions})
+		if err == nil {
+			err = os.WriteFile(filepath.Join(dir, "go.mod"), mod, 0o644)
 		}
-		b.WriteString(")\n")
-		if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(b.String()), 0o644); err != nil {
+		if err != nil {
 			depsMod.err = fmt.Errorf("cell: %w", err)
 			return
 		}

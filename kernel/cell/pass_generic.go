@@ -151,22 +151,34 @@ var passErrors = pass{"errors", func(e *emitter, root ast.Node) {
 			}))
 		case "As":
 			p, ok := e.c.info.Types[call.Args[1]].Type.(*types.Pointer)
-			if !ok || hasTypeParam(p) || !isSessionType(p.Elem()) {
-				return true // compiled target types: the compiled errors.As works
+			if !ok {
+				return true
 			}
-			ts := e.typeString(p.Elem())
-			match := "if t, ok := err.(" + ts + "); ok { *target = t; return true }"
-			if isValueError(p.Elem()) {
-				// Pass errorValue turns such values into pointers.
-				match += "\nif t, ok := err.(*" + ts + "); ok { *target = *t; return true }"
+			if as := e.errorsAs(p.Elem()); as != nil {
+				call.Fun = as
 			}
-			call.Fun = parseExpr(e.errorsWalk("target *"+ts, match, func(x string) string {
-				return "if " + x + ".As(target) { return true }"
-			}))
 		}
 		return true
 	})
 }}
+
+// errorsAs returns a function that does errors.As(err, target) for a
+// target of type *elem declared in a cell, or nil when the compiled
+// errors.As works (a compiled type).
+func (e *emitter) errorsAs(elem types.Type) ast.Expr {
+	if hasTypeParam(elem) || !isSessionType(elem) {
+		return nil
+	}
+	ts := e.typeString(elem)
+	match := "if t, ok := err.(" + ts + "); ok { *target = t; return true }"
+	if isValueError(elem) {
+		// Pass errorValue turns such values into pointers.
+		match += "\nif t, ok := err.(*" + ts + "); ok { *target = *t; return true }"
+	}
+	return parseExpr(e.errorsWalk("target *"+ts, match, func(x string) string {
+		return "if " + x + ".As(target) { return true }"
+	}))
+}
 
 // isSessionType reports whether t is (a pointer to) a type declared in a cell.
 func isSessionType(t types.Type) bool {

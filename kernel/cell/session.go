@@ -65,9 +65,11 @@ type cellRec struct {
 	hoisted []hoisted    // top-level variables declared by statements
 	dead    map[string]bool
 
-	names    map[string]bool // the names the cell declares
-	cache    *cellFile       // its declarations, parsed, for cacheKey
-	cacheKey string          // the names it had lost to later cells
+	names map[string]bool // the names the cell declares
+	// importing says the cell has imports, which later cells may use.
+	importing bool
+	cache     *cellFile // its declarations, parsed, for cacheKey
+	cacheKey  string    // the names it had lost to later cells
 }
 
 type importSpec struct{ name, path string }
@@ -259,6 +261,15 @@ func buildFile(fset *token.FileSet, n int, src string, withBody bool) (*cellFile
 		l, c := lineCol(sg.start)
 		fmt.Fprintf(&b, "/*line cell %d:%d:%d*/%s\n", n, l, c, src[sg.start:sg.end])
 	}
+	// A pasted program's package clause: the session is package main.
+	var pkgErr error
+	if len(segs) > 0 && segs[0].kind == segPackage {
+		clause := strings.Fields(src[segs[0].start:segs[0].end])
+		if len(clause) != 2 || clause[1] != "main" {
+			l, c := lineCol(segs[0].start)
+			pkgErr = ErrorList{{Cell: n, Line: l, Col: c, Msg: fmt.Sprintf("a cell belongs to package main, not %q", strings.Join(clause[1:], " "))}}
+		}
+	}
 	for _, sg := range segs {
 		if sg.kind == segImport {
 			write(sg)
@@ -284,7 +295,7 @@ func buildFile(fset *token.FileSet, n int, src string, withBody bool) (*cellFile
 	}
 	// With a syntax error, the partial file still comes back (for
 	// completion), along with the error.
-	var err error
+	err := pkgErr
 	if perr != nil {
 		err = parseErrors(n, perr)
 	}

@@ -9,10 +9,11 @@ import (
 type segKind int
 
 const (
-	segStmt   segKind = iota // a statement (run in order)
-	segImport                // an import declaration
-	segDecl                  // a func, method, type or const declaration (hoisted)
-	segVar                   // a var declaration (run in order, like a statement)
+	segStmt    segKind = iota // a statement (run in order)
+	segImport                 // an import declaration
+	segDecl                   // a func, method, type or const declaration (hoisted)
+	segVar                    // a var declaration (run in order, like a statement)
+	segPackage                // a package clause at the start of a pasted program
 )
 
 // segment is a top-level piece of a cell's source: [start, end) byte offsets.
@@ -74,6 +75,10 @@ func split(src string) []segment {
 		start := toks[i].pos
 		kind := segStmt
 		switch toks[i].tok {
+		case token.PACKAGE:
+			if len(segs) == 0 {
+				kind = segPackage
+			}
 		case token.IMPORT:
 			kind = segImport
 		case token.TYPE, token.CONST:

@@ -11,16 +11,13 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
-	"regexp"
-	"runtime"
-	"runtime/debug"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/gopherlab/gopherlab/kernel/display"
+	"github.com/gopherlab/gopherlab/toolchain"
 )
 
 const (
@@ -39,75 +36,15 @@ const (
 // built with, which are in the module cache of the machine that built it.
 // A binary that does not link one of them (a test binary) leaves it out;
 // such a binary may set Requires before its first Run.
-var Requires = linkedVersions("golang.org/x/sync", "golang.org/x/time")
-
-// linkedVersions finds the versions of modules in the running binary.
-func linkedVersions(paths ...string) map[string]string {
-	versions := map[string]string{}
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return versions
-	}
-	for _, d := range info.Deps {
-		if !slices.Contains(paths, d.Path) {
-			continue
-		}
-		v := d.Version
-		if d.Replace != nil {
-			if d.Replace.Path != d.Path {
-				continue // replaced by a directory or a fork: nothing to require
-			}
-			v = d.Replace.Version
-		}
-		versions[d.Path] = v
-	}
-	return versions
-}
-
-// toolchain is the installed Go toolchain.
-type toolchain struct {
-	goCmd   string // the go command
-	version string // "go1.26.8"
-	lang    string // "1.26", for go.mod's go line
-}
-
-// found is the toolchain, once found.
-var found struct {
-	sync.Mutex
-	tc *toolchain
-}
-
-var langVersion = regexp.MustCompile(`go(\d+\.\d+)`)
+var Requires = toolchain.LinkedVersions("golang.org/x/sync", "golang.org/x/time")
 
 // findToolchain finds the go command and its version, once per process.
-func findToolchain(ctx context.Context) (*toolchain, error) {
-	found.Lock()
-	defer found.Unlock()
-	if found.tc != nil {
-		return found.tc, nil
-	}
-	goCmd, err := exec.LookPath("go")
+func findToolchain(ctx context.Context) (*toolchain.Go, error) {
+	tc, err := toolchain.Find(ctx)
 	if err != nil {
-		// A kernel started from a desktop may not have Go's bin on PATH.
-		alt := filepath.Join(runtime.GOROOT(), "bin", "go")
-		if _, statErr := os.Stat(alt); statErr != nil {
-			return nil, fmt.Errorf("compile: %%%%run and %%%%race need the Go toolchain: %w", err)
-		}
-		goCmd = alt
+		return nil, fmt.Errorf("compile: %%%%run and %%%%race need the Go toolchain: %w", err)
 	}
-	cmd := exec.CommandContext(ctx, goCmd, "env", "GOVERSION")
-	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local")
-	out, err := cmd.Output()
-	if err != nil {
-		return nil, fmt.Errorf("compile: %s env GOVERSION: %w", goCmd, err)
-	}
-	version := strings.TrimSpace(string(out))
-	lang := langVersion.FindStringSubmatch(version)
-	if lang == nil {
-		return nil, fmt.Errorf("compile: unexpected Go version %q", version)
-	}
-	found.tc = &toolchain{goCmd: goCmd, version: version, lang: lang[1]}
-	return found.tc, nil
+	return tc, nil
 }
 
 // displayFiles is display's source (file name -> text) and its digest.
@@ -129,9 +66,9 @@ var displayFiles = sync.OnceValues(func() (map[string][]byte, error) {
 })
 
 // cacheKey names the build of a program: everything that goes into it.
-func cacheKey(tc *toolchain, p Program, race bool, disp map[string][]byte) string {
+func cacheKey(tc *toolchain.Go, p Program, race bool, disp map[string][]byte) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\n%s\nrace=%v\n", keyVersion, tc.version, race)
+	fmt.Fprintf(h, "%s\n%s\nrace=%v\n", keyVersion, tc.Version, race)
 	for _, m := range sortedKeys(Requires) {
 		fmt.Fprintf(h, "require %s %s\n", m, Requires[m])
 	}
@@ -206,7 +143,7 @@ func build(ctx context.Context, p Program, opt Options) (string, error) {
 	if opt.Race {
 		args = append(args, "-race")
 	}
-	cmd := exec.CommandContext(ctx, tc.goCmd, append(args, ".")...)
+	cmd := exec.CommandContext(ctx, tc.Cmd, append(args, ".")...)
 	cmd.Dir = tmp
 	cmd.Env = buildEnv(opt.Race)
 	inOwnGroup(cmd)
@@ -238,18 +175,24 @@ func build(ctx context.Context, p Program, opt Options) (string, error) {
 
 // writeModule writes the module of a compiled cell into dir: go.mod,
 // main.go, and display as a local copy of the gopherlab module.
-func writeModule(dir string, p Program, tc *toolchain, disp map[string][]byte) error {
-	var mod bytes.Buffer
-	fmt.Fprintf(&mod, "module %s\n\ngo %s\n\nrequire (\n\t%s v0.0.0\n", modulePath, tc.lang, selfPath)
-	for _, m := range sortedKeys(Requires) {
-		fmt.Fprintf(&mod, "\t%s %s\n", m, Requires[m])
+func writeModule(dir string, p Program, tc *toolchain.Go, disp map[string][]byte) error {
+	require := map[string]string{selfPath: "v0.0.0"}
+	for m, v := range Requires {
+		require[m] = v
 	}
-	fmt.Fprintf(&mod, ")\n\nreplace %s => ./gopherlab\n", selfPath)
-
+	mod, err := toolchain.GoMod(toolchain.Module{Path: modulePath, Go: tc.Lang, Require: require,
+		Replace: map[string]string{selfPath: "./gopherlab"}})
+	if err != nil {
+		return fmt.Errorf("compile: %w", err)
+	}
+	self, err := toolchain.GoMod(toolchain.Module{Path: selfPath, Go: tc.Lang})
+	if err != nil {
+		return fmt.Errorf("compile: %w", err)
+	}
 	files := map[string][]byte{
-		"go.mod":           mod.Bytes(),
+		"go.mod":           mod,
 		"main.go":          p.Main,
-		"gopherlab/go.mod": fmt.Appendf(nil, "module %s\n\ngo %s\n", selfPath, tc.lang),
+		"gopherlab/go.mod": self,
 	}
 	for name, b := range p.Files {
 		if name == "main.go" || strings.ContainsAny(name, "/\\") || !strings.HasSuffix(name, ".go") {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/gopherlab/gopherlab/kernel/kernelerr"
 )
 
 // Program is a whole Go program built from notebook cells.
@@ -57,16 +59,12 @@ type Options struct {
 // Traceback the lines to show. The first line is "Name: Value", except for
 // a panic or fatal error alone, whose trace starts with the runtime's own
 // "panic: ..." or "fatal error: ..." line.
-type Error struct {
-	// Name is one of BuildError, DataRace, Panic, FatalError (a Go runtime
-	// fatal error such as a deadlock or concurrent map writes), ExitStatus
-	// and Interrupted.
-	Name      string
-	Value     string   // e.g. "1 data race found", "exit status 3"
-	Traceback []string // in cell coordinates, trimmed of the Go runtime's own frames
-}
-
-func (e *Error) Error() string { return e.Name + ": " + e.Value }
+//
+// Its Name is one of BuildError, DataRace, Panic, FatalError (a Go runtime
+// fatal error such as a deadlock or concurrent map writes), ExitStatus and
+// Interrupted; its Traceback is in cell coordinates, trimmed of the Go
+// runtime's own frames.
+type Error = kernelerr.Error
 
 // waitDelay bounds how long Run waits for the program's output once the
 // program has ended (a child it started may still hold the pipes open).

@@ -1,11 +1,12 @@
 package compile
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"go/parser"
+	"go/token"
 	"io"
 	"io/fs"
 	"os"
@@ -51,6 +52,8 @@ func TestLiveOutput(t *testing.T) {
 import (
 	"bufio"
 	"fmt"
+	"go/parser"
+	"go/token"
 	"os"
 )
 
@@ -122,6 +125,8 @@ func TestInterrupt(t *testing.T) {
 
 import (
 	"fmt"
+	"go/parser"
+	"go/token"
 	"os/exec"
 )
 
@@ -357,11 +362,13 @@ func TestDisplaySource(t *testing.T) {
 	// display imports only the standard library, so the local copy builds alone
 	files, _ := displayFiles()
 	for name, src := range files {
-		sc := bufio.NewScanner(bytes.NewReader(src))
-		for sc.Scan() {
-			l := strings.TrimSpace(sc.Text())
-			if strings.HasPrefix(l, `"`) && strings.Contains(strings.SplitN(l, "/", 2)[0], ".") {
-				t.Errorf("%s imports %s, outside the standard library", name, l)
+		f, err := parser.ParseFile(token.NewFileSet(), name, src, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, imp := range f.Imports {
+			if path, _ := strconv.Unquote(imp.Path.Value); strings.Contains(strings.SplitN(path, "/", 2)[0], ".") {
+				t.Errorf("%s imports %s, outside the standard library", name, path)
 			}
 		}
 	}
@@ -444,6 +451,8 @@ func TestChildrenEndWithProgram(t *testing.T) {
 
 import (
 	"fmt"
+	"go/parser"
+	"go/token"
 	"os/exec"
 )
 

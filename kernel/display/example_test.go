@@ -218,3 +218,46 @@ func ExampleHistogram() {
 	display.Show(h)
 	// Output: Latency: 6 values, min 11, median 13.5, p90 132.5, p99 238.3, max 250 ms
 }
+
+// A task graph: each node sits below the nodes it needs. The text form lists
+// the levels, which are the steps that can run in parallel.
+func ExampleGraph() {
+	g := display.NewGraph("pipeline")
+	g.Edge("fetch", "parse", "")
+	g.Edge("fetch", "thumbnail", "")
+	g.Edge("parse", "index", "")
+	g.Edge("thumbnail", "index", "")
+	display.Show(g)
+	// Output:
+	// pipeline: 4 nodes, 4 edges
+	// level 0: fetch
+	// level 1: parse, thumbnail
+	// level 2: index
+	// fetch -> parse
+	// fetch -> thumbnail
+	// parse -> index
+	// thumbnail -> index
+}
+
+// A happens-before diagram: one lane per goroutine, events in program order,
+// an edge for each synchronisation, and a dashed line between two events
+// that nothing orders.
+func ExampleGraph_NodeIn() {
+	g := display.NewGraph("")
+	g.NodeIn("main", "write", "data = 1")
+	g.NodeIn("main", "unlock", "mu.Unlock()")
+	g.NodeIn("g1", "lock", "mu.Lock()")
+	g.NodeIn("g1", "read", "print(data)")
+	g.NodeIn("g2", "read2", "print(data)")
+	g.Edge("unlock", "lock", "Unlock → Lock")
+	g.Unordered("write", "read2", "race")
+	display.Show(g)
+	// Output:
+	// 5 nodes, 1 edge
+	// level 0: main:write, g2:read2
+	// level 1: main:unlock
+	// level 2: g1:lock
+	// level 3: g1:read
+	// unlock -> lock (Unlock → Lock)
+	// write <-> read2 unordered (race)
+}

@@ -8,10 +8,7 @@
 // line numbers: the lines before them are blanked, not removed.
 package magic
 
-import (
-	"sort"
-	"strings"
-)
+import "strings"
 
 // Step is one part of a cell.
 type Step struct {
@@ -68,37 +65,4 @@ func Split(cell string) []Step {
 // followed by a letter, which Go code never starts a line with.
 func isLineMagic(t string) bool {
 	return len(t) > 1 && t[0] == '%' && ('a' <= t[1] && t[1] <= 'z' || 'A' <= t[1] && t[1] <= 'Z')
-}
-
-// Help describes the magics, for %help.
-var Help = map[string]string{
-	"%help":         "list the magics",
-	"!cmd":          "run a shell command; its output streams into the cell and a failure shows its exit status",
-	"%env":          "list the environment; %env NAME shows one variable; %env NAME=value sets it for later cells and the programs they start",
-	"%cd DIR":       "change the working directory of the cells (%cd alone shows it)",
-	"%%writefile F": "write the rest of the cell into file F (-a appends)",
-	"%time STMT":    "run Go code once and show how long it took (wall and CPU); %%time times the whole cell",
-	"%timeit STMT":  "run Go code many times and show the median time per run and its spread; %%timeit for the whole cell",
-	"%who":          "list the names the session's cells have defined",
-	"%goroutines":   "list the goroutines the cells started that are still alive, with their state (running, blocked on a channel, select, mutex, sleeping, I/O) and the go statement that started them",
-	"%reset":        "start a fresh interpreter: every name from earlier cells is gone",
-	"%%run":         "build the session's declarations plus this cell with the Go toolchain and run it as a program (compiled speed)",
-	"%%race":        "like %%run, under the race detector: data races are reported with their cell lines",
-	"%grade [EX]":   "grade the declarations of the cells you ran against an exercise (default: the one in this notebook's folder)",
-}
-
-// HelpText is Help as aligned lines.
-func HelpText() string {
-	names := make([]string, 0, len(Help))
-	width := 0
-	for n := range Help {
-		names = append(names, n)
-		width = max(width, len(n))
-	}
-	sort.Strings(names)
-	var b strings.Builder
-	for _, n := range names {
-		b.WriteString(n + strings.Repeat(" ", width-len(n)+2) + Help[n] + "\n")
-	}
-	return b.String()
 }

@@ -84,8 +84,3 @@ func TestTimeitGrowsLoops(t *testing.T) {
 		t.Errorf("String() = %q", got)
 	}
 }
-
-func ExampleHelpText() {
-	os.Stdout.WriteString(strings.SplitN(HelpText(), "\n", 2)[0] + "\n")
-	// Output: !cmd           run a shell command; its output streams into the cell and a failure shows its exit status
-}

@@ -3,9 +3,10 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"fmt"
+	"strconv"
 	"time"
 
+	"github.com/gopherlab/gopherlab/kernel/kernelerr"
 	"github.com/gopherlab/gopherlab/kernel/wire"
 	"github.com/gopherlab/gopherlab/kernel/workerproto"
 )
@@ -18,34 +19,36 @@ var resetNote = []string{
 }
 
 // dispatchEvents handles a worker's events until its event pipe ends. Replies
-// go to whoever waits for them; displays and input requests are answered
+// go to the request with their ID; displays and input requests are answered
 // here, after the output that preceded them.
 func (k *Kernel) dispatchEvents(w *workerProc) {
+	defer close(w.dispatched)
 	for ev := range w.events {
-		w.stdout.waitSync(ev.Sync)
-		w.stderr.waitSync(ev.Sync)
+		seq := workerproto.SyncOf(ev)
+		w.stdout.waitSync(seq)
+		w.stderr.waitSync(seq)
 		k.mu.Lock()
 		parent := k.parent
 		k.mu.Unlock()
-		switch ev.Type {
-		case workerproto.Reply, workerproto.Restart:
-			select {
-			case w.replies <- ev:
-			default:
-				k.log.Printf("worker: reply %d with no request waiting", ev.ID)
+		if id, ok := workerproto.ReplyID(ev); ok {
+			if !w.deliver(id, ev) {
+				k.log.Printf("worker: %s %d answers no waiting request", ev.Kind(), id)
 			}
-		case workerproto.Display:
+			continue
+		}
+		switch ev := ev.(type) {
+		case *workerproto.Display:
 			k.mu.Lock()
 			if m := k.requests[ev.Cell]; ev.Cell > 0 && m != nil {
 				parent = m // a goroutine of an earlier cell
 			}
 			k.mu.Unlock()
-			k.publish(parent, ev.MsgType, ev.Content)
-		case workerproto.InputRequest:
+			k.publishRaw(parent, ev.MsgType, ev.Content)
+		case *workerproto.InputRequest:
 			if parent == nil {
 				continue
 			}
-			m, err := wire.NewMessage("input_request", parent, k.session, map[string]any{"prompt": ev.Text, "password": ev.Password})
+			m, err := wire.NewMessage("input_request", parent, k.session, map[string]any{"prompt": ev.Prompt, "password": ev.Password})
 			if err == nil {
 				err = k.sockets.Stdin.Send(m)
 			}
@@ -53,39 +56,48 @@ func (k *Kernel) dispatchEvents(w *workerProc) {
 				k.log.Print(err)
 			}
 		default:
-			k.log.Printf("worker: unexpected event %q", ev.Type)
+			k.log.Printf("worker: unexpected %s event", ev.Kind())
 		}
 	}
 }
 
-// ask sends a request to the worker and waits for its reply. died is true
-// when the worker exited first.
-func (k *Kernel) ask(ctx context.Context, req workerproto.Request, interrupt <-chan struct{}) (ev workerproto.Event, w *workerProc, died bool) {
+// ask sends the request that req makes with a fresh ID to the worker and
+// waits for its reply. died is true when the worker exited first; the reply
+// is then nil. An interrupt sends the worker an Interrupt for the request.
+func (k *Kernel) ask(ctx context.Context, req func(id uint64) workerproto.Message, interrupt <-chan struct{}) (reply workerproto.Message, w *workerProc, died bool) {
 	w, err := k.currentWorker(ctx)
 	if err != nil {
-		return workerproto.Event{Status: "error", Error: &workerproto.Error{
-			Name: "WorkerUnavailable", Value: err.Error(), Traceback: []string{err.Error()}}}, nil, false
+		return &workerproto.ErrorReply{Error: kernelerr.New("WorkerUnavailable", err.Error())}, nil, false
 	}
-	if err := w.send(req); err != nil {
+	id := k.nextID.Add(1)
+	replies := w.expect(id)
+	defer w.forget(id)
+	if err := w.send(req(id)); err != nil {
 		<-w.exited
-		return ev, w, true
+		return nil, w, true
 	}
 	var grace <-chan time.Time
 	for {
 		select {
-		case ev = <-w.replies:
-			return ev, w, false
+		case reply = <-replies:
+			return reply, w, false
 		case <-w.exited:
-			// A reply may have been sent just before the end.
+			// The reply may have been sent just before the end: the
+			// dispatcher has handed on every event once the pipe ended.
 			select {
-			case ev = <-w.replies:
-				return ev, w, false
+			case reply = <-replies:
+				return reply, w, false
+			case <-w.dispatched:
+			}
+			select {
+			case reply = <-replies:
+				return reply, w, false
 			default:
 			}
-			return ev, w, true
+			return nil, w, true
 		case <-interrupt:
 			interrupt = nil
-			if err := w.send(workerproto.Request{Type: workerproto.Interrupt}); err != nil {
+			if err := w.send(&workerproto.Interrupt{ID: id}); err != nil {
 				k.log.Print(err)
 			}
 			grace = time.After(interruptGrace)
@@ -97,7 +109,7 @@ func (k *Kernel) ask(ctx context.Context, req workerproto.Request, interrupt <-c
 			grace = nil
 		case <-ctx.Done():
 			// The kernel shuts down; Run stops the worker.
-			return workerproto.Event{Status: "error", Error: &workerproto.Error{
+			return &workerproto.ErrorReply{ID: id, Error: &kernelerr.Error{
 				Name: "ShuttingDown", Value: "the kernel is shutting down", Traceback: []string{}}}, w, false
 		}
 	}
@@ -158,28 +170,37 @@ func (k *Kernel) execute(ctx context.Context, s *wire.Socket, m *wire.Message) {
 		k.publish(m, "execute_input", map[string]any{"code": c.Code, "execution_count": n})
 	}
 
-	ev, w, died := k.ask(ctx, workerproto.Request{Type: workerproto.Execute, Code: c.Code, ExecCount: n, AllowStdin: c.AllowStdin}, interrupt)
-	if died || ev.Type == workerproto.Restart {
+	got, w, died := k.ask(ctx, func(id uint64) workerproto.Message {
+		return &workerproto.Execute{ID: id, Code: c.Code, ExecCount: n, AllowStdin: c.AllowStdin}
+	}, interrupt)
+	var reply workerproto.ExecuteReply
+	switch got := got.(type) {
+	case *workerproto.ExecuteReply:
+		reply = *got
+	case *workerproto.ErrorReply:
+		reply.Error = got.Error
+	}
+	if died || reply.Restart {
 		if died {
 			w.drain(500 * time.Millisecond)
-			ev = workerproto.Event{Status: "error", Error: w.lastWords()}
+			reply.Error = w.lastWords()
 		}
-		ev.Error.Traceback = append(ev.Error.Traceback, resetNote...)
+		reply.Error.Traceback = append(reply.Error.Traceback, resetNote...)
 		k.restartWorker(ctx)
-	} else if ev.Reset {
+	} else if reply.Reset {
 		k.restartWorker(ctx)
 	}
 
 	content := map[string]any{"execution_count": n, "user_expressions": map[string]any{}, "payload": []any{}}
 	output := ""
-	if ev.Status == "error" && ev.Error != nil {
-		if ev.Error.Traceback == nil {
-			ev.Error.Traceback = []string{}
+	if e := reply.Error; e != nil {
+		if e.Traceback == nil {
+			e.Traceback = []string{}
 		}
 		content["status"] = "error"
-		content["ename"], content["evalue"], content["traceback"] = ev.Error.Name, ev.Error.Value, ev.Error.Traceback
+		content["ename"], content["evalue"], content["traceback"] = e.Name, e.Value, e.Traceback
 		if !c.Silent {
-			k.publish(m, "error", map[string]any{"ename": ev.Error.Name, "evalue": ev.Error.Value, "traceback": ev.Error.Traceback})
+			k.publish(m, "error", e)
 		}
 		if c.StopOnError == nil || *c.StopOnError {
 			k.mu.Lock()
@@ -188,16 +209,25 @@ func (k *Kernel) execute(ctx context.Context, s *wire.Socket, m *wire.Message) {
 		}
 	} else {
 		content["status"] = "ok"
-		if ev.Pager != "" {
-			content["payload"] = []any{map[string]any{"source": "page", "data": map[string]any{"text/plain": ev.Pager}, "start": 0}}
+		if reply.Pager != "" {
+			content["payload"] = []any{map[string]any{"source": "page", "data": map[string]any{"text/plain": reply.Pager}, "start": 0}}
 		}
-		if len(ev.Data) > 0 && !c.Silent {
-			meta := ev.Meta
-			if meta == nil {
-				meta = map[string]any{}
+		if len(reply.Data) > 0 && !c.Silent {
+			meta := reply.Metadata
+			if len(meta) == 0 {
+				meta = json.RawMessage("{}")
 			}
-			k.publish(m, "execute_result", map[string]any{"execution_count": n, "data": ev.Data, "metadata": meta})
-			output = fmt.Sprint(ev.Data["text/plain"])
+			// The bundle goes out as the worker encoded it.
+			result := make([]byte, 0, len(reply.Data)+len(meta)+64)
+			result = append(result, `{"execution_count":`...)
+			result = strconv.AppendInt(result, int64(n), 10)
+			result = append(result, `,"data":`...)
+			result = append(result, reply.Data...)
+			result = append(result, `,"metadata":`...)
+			result = append(result, meta...)
+			result = append(result, '}')
+			k.publishRaw(m, "execute_result", result)
+			output = reply.Text
 		}
 	}
 	if store {
@@ -212,15 +242,18 @@ func (k *Kernel) complete(ctx context.Context, s *wire.Socket, m *wire.Message) 
 		Cursor int    `json:"cursor_pos"`
 	}
 	json.Unmarshal(m.Content, &c)
-	ev, _, died := k.ask(ctx, workerproto.Request{Type: workerproto.Complete, Code: c.Code, Cursor: c.Cursor}, nil)
-	if died {
-		ev = workerproto.Event{CursorStart: c.Cursor, CursorEnd: c.Cursor}
+	got, _, _ := k.ask(ctx, func(id uint64) workerproto.Message {
+		return &workerproto.Complete{ID: id, Code: c.Code, Cursor: c.Cursor}
+	}, nil)
+	reply, ok := got.(*workerproto.CompleteReply)
+	if !ok {
+		reply = &workerproto.CompleteReply{CursorStart: c.Cursor, CursorEnd: c.Cursor}
 	}
-	if ev.Matches == nil {
-		ev.Matches = []string{}
+	if reply.Matches == nil {
+		reply.Matches = []string{}
 	}
 	k.reply(s, m, "complete_reply", map[string]any{
-		"status": "ok", "matches": ev.Matches, "cursor_start": ev.CursorStart, "cursor_end": ev.CursorEnd, "metadata": map[string]any{},
+		"status": "ok", "matches": reply.Matches, "cursor_start": reply.CursorStart, "cursor_end": reply.CursorEnd, "metadata": map[string]any{},
 	})
 }
 
@@ -231,12 +264,18 @@ func (k *Kernel) inspect(ctx context.Context, s *wire.Socket, m *wire.Message) {
 		DetailLevel int    `json:"detail_level"`
 	}
 	json.Unmarshal(m.Content, &c)
-	ev, _, _ := k.ask(ctx, workerproto.Request{Type: workerproto.Inspect, Code: c.Code, Cursor: c.Cursor, DetailLevel: c.DetailLevel}, nil)
-	data := map[string]any{}
-	if ev.Found {
-		data["text/plain"] = ev.Text
+	got, _, _ := k.ask(ctx, func(id uint64) workerproto.Message {
+		return &workerproto.Inspect{ID: id, Code: c.Code, Cursor: c.Cursor, DetailLevel: c.DetailLevel}
+	}, nil)
+	reply, _ := got.(*workerproto.InspectReply)
+	if reply == nil {
+		reply = &workerproto.InspectReply{}
 	}
-	k.reply(s, m, "inspect_reply", map[string]any{"status": "ok", "found": ev.Found, "data": data, "metadata": map[string]any{}})
+	data := map[string]any{}
+	if reply.Found {
+		data["text/plain"] = reply.Text
+	}
+	k.reply(s, m, "inspect_reply", map[string]any{"status": "ok", "found": reply.Found, "data": data, "metadata": map[string]any{}})
 }
 
 func (k *Kernel) isComplete(ctx context.Context, s *wire.Socket, m *wire.Message) {
@@ -244,13 +283,16 @@ func (k *Kernel) isComplete(ctx context.Context, s *wire.Socket, m *wire.Message
 		Code string `json:"code"`
 	}
 	json.Unmarshal(m.Content, &c)
-	ev, _, died := k.ask(ctx, workerproto.Request{Type: workerproto.IsComplete, Code: c.Code}, nil)
-	if died {
-		ev.Status = "unknown"
+	got, _, _ := k.ask(ctx, func(id uint64) workerproto.Message {
+		return &workerproto.IsComplete{ID: id, Code: c.Code}
+	}, nil)
+	reply, _ := got.(*workerproto.IsCompleteReply)
+	if reply == nil {
+		reply = &workerproto.IsCompleteReply{Status: "unknown"}
 	}
-	content := map[string]any{"status": ev.Status}
-	if ev.Status == "incomplete" {
-		content["indent"] = ev.Indent
+	content := map[string]any{"status": reply.Status}
+	if reply.Status == "incomplete" {
+		content["indent"] = reply.Indent
 	}
 	k.reply(s, m, "is_complete_reply", content)
 }

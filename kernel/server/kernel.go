@@ -14,12 +14,14 @@ import (
 	"os/signal"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/gopherlab/gopherlab/kernel/wire"
 	"github.com/gopherlab/gopherlab/kernel/workerproto"
+	"golang.org/x/sync/errgroup"
 )
 
 // Options configure a kernel.
@@ -49,6 +51,7 @@ type Kernel struct {
 	interrupt chan struct{}         // closed by an interrupt while a cell runs
 	abortTo   time.Time             // execute requests received before this are aborted (stop_on_error)
 	shutdown  context.CancelFunc
+	nextID    atomic.Uint64 // the last worker request ID
 
 	workers sync.WaitGroup // the event dispatchers of every worker started
 }
@@ -86,43 +89,56 @@ func Run(ctx context.Context, opts Options) error {
 	k.publishStatus(nil, "starting")
 	k.launchWorker(ctx)
 
-	var wg sync.WaitGroup
-	shell := make(chan *wire.Message)
-	run := func(f func()) { wg.Add(1); go func() { defer wg.Done(); f() }() }
-	run(sockets.Heartbeat)
-	run(func() { k.receive(ctx, sockets.Shell, shell) })
-	run(func() { k.receiveControl(ctx) })
-	run(func() { k.receiveStdin(ctx) })
-	run(func() { k.serveShell(ctx, shell) })
-	run(func() { k.handleSignals(ctx) })
+	// Every goroutine of the kernel: each ends when ctx is cancelled and the
+	// sockets are closed.
+	var g errgroup.Group
+	g.Go(func() error { sockets.Heartbeat(); return nil })
+	g.Go(func() error { return k.serve(ctx, sockets.Shell, k.dispatch) })
+	g.Go(func() error { return k.serve(ctx, sockets.Control, k.dispatch) }) // even while a cell runs on shell
+	g.Go(func() error { return k.serve(ctx, sockets.Stdin, k.inputReply) })
+	g.Go(func() error { k.handleSignals(ctx); return nil })
 
 	<-ctx.Done()
 	sockets.Close() // ends every receive loop and the heartbeat
-	wg.Wait()
+	err = g.Wait()
 	if w, _ := k.currentWorker(context.Background()); w != nil {
 		w.stop(time.Second)
 	}
 	k.workers.Wait()
-	return nil
+	return err
 }
 
-// receive reads a socket and passes good messages on until the socket closes.
-func (k *Kernel) receive(ctx context.Context, s *wire.Socket, out chan<- *wire.Message) {
-	for {
-		m, err := s.Recv()
-		if err != nil {
-			if badMessage(err) {
-				k.log.Printf("%s: dropped: %v", s.Name, err)
-				continue
+// queued is how many messages a socket's receive loop reads ahead of the
+// one being handled. They are stamped when received, so that an execute
+// request that came before a failing cell is aborted (stop_on_error).
+const queued = 64
+
+// serve receives messages on s and hands each good one to handle, in order,
+// until the socket is closed. A message that fails its signature or is
+// malformed is logged and dropped; the socket stays in use.
+func (k *Kernel) serve(ctx context.Context, s *wire.Socket, handle func(context.Context, *wire.Socket, *wire.Message)) error {
+	msgs := make(chan *wire.Message, queued)
+	var g errgroup.Group
+	g.Go(func() error { // ends when the socket is closed
+		defer close(msgs)
+		for {
+			m, err := s.Recv()
+			if err != nil {
+				if badMessage(err) {
+					k.log.Printf("%s: dropped: %v", s.Name, err)
+					continue
+				}
+				return nil
 			}
-			return
+			msgs <- m
 		}
-		select {
-		case out <- m:
-		case <-ctx.Done():
-			return
+	})
+	for m := range msgs {
+		if ctx.Err() == nil {
+			handle(ctx, s, m)
 		}
 	}
+	return g.Wait()
 }
 
 // badMessage says whether a receive error is one message's fault (the
@@ -131,64 +147,24 @@ func badMessage(err error) bool {
 	return errors.Is(err, wire.ErrBadSignature) || errors.Is(err, wire.ErrMalformed) || errors.Is(err, wire.ErrTooLarge)
 }
 
-// receiveControl handles control messages as they come, even while a cell
-// runs on shell.
-func (k *Kernel) receiveControl(ctx context.Context) {
-	msgs := make(chan *wire.Message)
-	done := make(chan struct{})
-	go func() { defer close(done); k.receive(ctx, k.sockets.Control, msgs) }()
-	defer func() { <-done }()
-	for {
-		select {
-		case m := <-msgs:
-			k.dispatch(ctx, k.sockets.Control, m)
-		case <-done:
-			return
-		case <-ctx.Done():
-			return
-		}
+// inputReply passes the user's answer to an input request to the worker.
+func (k *Kernel) inputReply(_ context.Context, s *wire.Socket, m *wire.Message) {
+	if m.Header.MsgType != "input_reply" {
+		k.log.Printf("%s: ignored %s", s.Name, m.Header.MsgType)
+		return
 	}
-}
-
-// receiveStdin passes the user's input replies to the worker.
-func (k *Kernel) receiveStdin(ctx context.Context) {
-	for {
-		m, err := k.sockets.Stdin.Recv()
-		if err != nil {
-			if badMessage(err) {
-				k.log.Printf("stdin: dropped: %v", err)
-				continue
-			}
-			return
-		}
-		if m.Header.MsgType != "input_reply" {
-			k.log.Printf("stdin: ignored %s", m.Header.MsgType)
-			continue
-		}
-		var c struct {
-			Value string `json:"value"`
-		}
-		json.Unmarshal(m.Content, &c)
-		k.mu.Lock()
-		w := k.worker
-		k.mu.Unlock()
-		if w == nil {
-			continue
-		}
-		if err := w.send(workerproto.Request{Type: workerproto.InputReply, Value: c.Value}); err != nil {
-			k.log.Print(err)
-		}
+	var c struct {
+		Value string `json:"value"`
 	}
-}
-
-func (k *Kernel) serveShell(ctx context.Context, msgs <-chan *wire.Message) {
-	for {
-		select {
-		case m := <-msgs:
-			k.dispatch(ctx, k.sockets.Shell, m)
-		case <-ctx.Done():
-			return
-		}
+	json.Unmarshal(m.Content, &c)
+	k.mu.Lock()
+	w := k.worker
+	k.mu.Unlock()
+	if w == nil {
+		return
+	}
+	if err := w.send(&workerproto.InputReply{Value: c.Value}); err != nil {
+		k.log.Print(err)
 	}
 }
 
@@ -261,6 +237,21 @@ func (k *Kernel) publish(parent *wire.Message, msgType string, content any) {
 		k.log.Print(err)
 		return
 	}
+	m.Identities = [][]byte{[]byte(msgType)} // the topic
+	if err := k.sockets.IOPub.Send(m); err != nil {
+		k.log.Print(err)
+	}
+}
+
+// publishRaw sends an IOPub message whose content is JSON already encoded,
+// as it is.
+func (k *Kernel) publishRaw(parent *wire.Message, msgType string, content json.RawMessage) {
+	m, err := wire.NewMessage(msgType, parent, k.session, nil)
+	if err != nil {
+		k.log.Print(err)
+		return
+	}
+	m.Content = content
 	m.Identities = [][]byte{[]byte(msgType)} // the topic
 	if err := k.sockets.IOPub.Send(m); err != nil {
 		k.log.Print(err)

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/gopherlab/gopherlab/kernel/kernelerr"
 	"github.com/gopherlab/gopherlab/kernel/workerproto"
 )
 
@@ -22,14 +24,46 @@ type workerProc struct {
 	cmd      *exec.Cmd
 	requests *workerproto.Writer
 	reqPipe  *os.File
-	events   chan workerproto.Event // closed when the event pipe ends
-	replies  chan workerproto.Event // replies to the one request in flight
-	stdout   *stream
-	stderr   *stream
-	crash    *tail         // the worker's own stderr: the runtime's last words
-	exited   chan struct{} // closed once the process has exited
-	exitErr  error         // set before exited is closed
-	wg       sync.WaitGroup
+	events   chan workerproto.Message // closed when the event pipe ends
+	// dispatched is closed once every event has been handed on.
+	dispatched chan struct{}
+	stdout     *stream
+	stderr     *stream
+	crash      *tail         // the worker's own stderr: the runtime's last words
+	exited     chan struct{} // closed once the process has exited
+	exitErr    error         // set before exited is closed
+	wg         sync.WaitGroup
+
+	mu      sync.Mutex
+	waiting map[uint64]chan workerproto.Message // by request ID
+}
+
+// expect registers request id; its reply arrives on the channel.
+func (p *workerProc) expect(id uint64) <-chan workerproto.Message {
+	ch := make(chan workerproto.Message, 1)
+	p.mu.Lock()
+	p.waiting[id] = ch
+	p.mu.Unlock()
+	return ch
+}
+
+// forget unregisters request id.
+func (p *workerProc) forget(id uint64) {
+	p.mu.Lock()
+	delete(p.waiting, id)
+	p.mu.Unlock()
+}
+
+// deliver hands a reply to request id, and says whether it was waited for.
+func (p *workerProc) deliver(id uint64, reply workerproto.Message) bool {
+	p.mu.Lock()
+	ch, ok := p.waiting[id]
+	delete(p.waiting, id)
+	p.mu.Unlock()
+	if ok {
+		ch <- reply // buffered, and one reply per ID
+	}
+	return ok
 }
 
 // startWorker starts argv as a worker. publish receives its output.
@@ -64,14 +98,15 @@ func startWorker(argv []string, env []string, publish func(name, text string, ce
 	reqW, evR, outR, errR := ours[0], ours[1], ours[2], ours[3]
 
 	p := &workerProc{
-		requests: workerproto.NewWriter(reqW),
-		reqPipe:  reqW,
-		events:   make(chan workerproto.Event, 16),
-		replies:  make(chan workerproto.Event, 1),
-		stdout:   newStream("stdout", nonce, publish),
-		stderr:   newStream("stderr", nonce, publish),
-		crash:    newTail(64 << 10),
-		exited:   make(chan struct{}),
+		requests:   workerproto.NewWriter(reqW),
+		reqPipe:    reqW,
+		events:     make(chan workerproto.Message, 16),
+		dispatched: make(chan struct{}),
+		waiting:    map[uint64]chan workerproto.Message{},
+		stdout:     newStream("stdout", nonce, publish),
+		stderr:     newStream("stderr", nonce, publish),
+		crash:      newTail(64 << 10),
+		exited:     make(chan struct{}),
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = append(append(os.Environ(), env...), "GOPHERLAB_NONCE="+nonce)
@@ -99,8 +134,11 @@ func startWorker(argv []string, env []string, publish func(name, text string, ce
 		defer evR.Close()
 		r := workerproto.NewReader(evR)
 		for {
-			var ev workerproto.Event
-			if err := r.Read(&ev); err != nil {
+			ev, err := r.Read()
+			if err != nil {
+				if !errors.Is(err, io.EOF) {
+					fmt.Fprintf(p.crash, "gopherlab kernel: worker events: %v\n", err)
+				}
 				return
 			}
 			p.events <- ev
@@ -116,9 +154,9 @@ func startWorker(argv []string, env []string, publish func(name, text string, ce
 }
 
 // send writes one request to the worker.
-func (p *workerProc) send(req workerproto.Request) error {
+func (p *workerProc) send(req workerproto.Message) error {
 	if err := p.requests.Write(req); err != nil {
-		return fmt.Errorf("server: worker request %s: %w", req.Type, err)
+		return fmt.Errorf("server: worker request %s: %w", req.Kind(), err)
 	}
 	return nil
 }
@@ -168,9 +206,9 @@ func (p *workerProc) drain(limit time.Duration) {
 }
 
 // lastWords turns the worker's exit into a cell error.
-func (p *workerProc) lastWords() *workerproto.Error {
+func (p *workerProc) lastWords() *kernelerr.Error {
 	lines := p.crash.lines()
-	e := &workerproto.Error{Name: "WorkerDied"}
+	e := &kernelerr.Error{Name: "WorkerDied"}
 	var exitErr *exec.ExitError
 	switch {
 	case errors.As(p.exitErr, &exitErr) && exitErr.ExitCode() >= 0:
@@ -223,8 +261,8 @@ func (p *workerProc) waitReady(ctx context.Context, limit time.Duration) error {
 			<-p.exited
 			return fmt.Errorf("server: worker did not start: %s", p.lastWords().Value)
 		}
-		if ev.Type != workerproto.Ready {
-			return fmt.Errorf("server: worker said %q before ready", ev.Type)
+		if _, ok := ev.(*workerproto.Ready); !ok {
+			return fmt.Errorf("server: worker said %s before ready", ev.Kind())
 		}
 		return nil
 	case <-t.C:

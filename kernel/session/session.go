@@ -10,8 +10,8 @@
 // whose goroutines are all blocked ("all goroutines are asleep -
 // deadlock!", as go run says), and what they print after their cell ended
 // is marked as theirs (Options.Mark). It reads goroutine states from
-// runtime.Stack and tells goroutines apart by a label, which New makes the
-// runtime show (GODEBUG=tracebacklabels=1, inherited by child processes).
+// runtime.Stack and tells goroutines apart by a label, which the runtime
+// shows when the process sets GODEBUG=tracebacklabels=1 (LabelsSetting).
 package session
 
 import (
@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/gopherlab/gopherlab/kernel/cell"
+	"github.com/gopherlab/gopherlab/kernel/kernelerr"
 	"github.com/gopherlab/gopherlab/kernel/symbols"
 	"github.com/traefik/yaegi/interp"
 )
@@ -66,6 +67,7 @@ type Session struct {
 	running    bool               // a cell is running
 	panics     []goPanic          // goroutine panics while it runs
 	deadlock   *Error             // the deadlock that ended it
+	exited     *int               // the code of the os.Exit that ended it
 	abandoned  map[uint64]bool    // evaluations of cells ended while blocked for good
 	cancelCell context.CancelFunc // ends the running cell
 }
@@ -77,20 +79,11 @@ type goPanic struct {
 }
 
 // Error is a cell's failure, shaped as Jupyter shows it.
-type Error struct {
-	Name      string
-	Value     string
-	Traceback []string
-}
-
-func (e *Error) Error() string { return e.Name + ": " + e.Value }
-
-// exitCode is the panic value that stands for os.Exit in a cell.
-type exitCode int
+type Error = kernelerr.Error
 
 // New starts an interpreter with the whole standard library.
 func New(opts Options) (*Session, error) {
-	if err := showLabels(); err != nil {
+	if err := checkLabels(); err != nil {
 		return nil, err
 	}
 	s := &Session{stdout: opts.Stdout, stderr: opts.Stderr, raw: opts.Raw, stop: make(chan struct{}), wake: make(chan struct{}), track: newTracker(), fe: cell.NewSession(cell.Options{Tables: symbols.Symbols})}
@@ -102,7 +95,7 @@ func New(opts Options) (*Session, error) {
 		Unrestricted: true,
 		GoPath:       os.DevNull, // never look for package sources on disk
 	})
-	runtime := cell.RuntimeSymbols(s.goPanic, func(code int) { panic(exitCode(code)) })
+	runtime := cell.RuntimeSymbols(s.goPanic, s.exit)
 	for _, exports := range []interp.Exports{symbols.Symbols, s.overrides(), s.timerOverrides(), runtime, s.track.symbols()} {
 		if err := s.in.Use(exports); err != nil {
 			return nil, fmt.Errorf("session: load symbols: %w", err)
@@ -118,11 +111,11 @@ func (s *Session) overrides() interp.Exports {
 	logger := log.New(s.stderr, "", log.LstdFlags)
 	fatal := func(msg string) {
 		logger.Output(3, msg)
-		panic(exitCode(1))
+		s.exit(1)
 	}
 	return interp.Exports{
 		"os/os": {
-			"Exit": reflect.ValueOf(func(code int) { panic(exitCode(code)) }),
+			"Exit": reflect.ValueOf(s.exit),
 			// The interpreter's own standard output and error are not files,
 			// so yaegi leaves os.Stdout and os.Stderr alone: cells get the files.
 			"Stdout": reflect.ValueOf(&s.stdout).Elem(),
@@ -152,6 +145,27 @@ func (s *Session) goPanic(where string, v any) {
 		return
 	}
 	fmt.Fprintf(s.errOut, "panic: %v\n\ngoroutine started at %s\n", v, where)
+}
+
+// exit is os.Exit (and log.Fatal's exit) in a cell. Go's os.Exit ends the
+// program at once: no deferred call runs, in any goroutine. Here it ends
+// the running cell, and the goroutine that called it stops for good: it
+// blocks forever instead of returning or panicking, because a panic would
+// unwind through the cell's deferred calls (yaegi runs them as it
+// unwinds). A goroutine of an earlier cell that calls it stops the same
+// way and says so on standard error.
+func (s *Session) exit(code int) {
+	s.mu.Lock()
+	if s.running {
+		if s.exited == nil {
+			s.exited = &code
+		}
+		s.cancelCell()
+	} else {
+		fmt.Fprintf(s.errOut, "os.Exit(%d) in a goroutine of an earlier cell: the goroutine stops; the session goes on\n", code)
+	}
+	s.mu.Unlock()
+	select {}
 }
 
 func (s *Session) sleep(d time.Duration) {
@@ -194,7 +208,7 @@ func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error
 	// left sleeping keeps sleeping when its cell ends.
 	s.mu.Lock()
 	s.stop = make(chan struct{})
-	s.running, s.panics, s.deadlock, s.cancelCell = true, nil, nil, cancel
+	s.running, s.panics, s.deadlock, s.exited, s.cancelCell = true, nil, nil, nil, cancel
 	s.mu.Unlock()
 	s.track.begin(n)
 	defer func() {
@@ -292,8 +306,12 @@ func (s *Session) Interrupt() {
 
 func (s *Session) cellError(n int, u *cell.Unit, err error) *Error {
 	s.mu.Lock()
-	deadlock := s.deadlock
+	deadlock, exited := s.deadlock, s.exited
 	s.mu.Unlock()
+	if exited != nil {
+		msg := fmt.Sprintf("the cell called os.Exit(%d); the session goes on", *exited)
+		return &Error{Name: "Exit", Value: msg, Traceback: []string{"Exit: " + msg}}
+	}
 	if deadlock != nil {
 		return deadlock
 	}
@@ -302,10 +320,6 @@ func (s *Session) cellError(n int, u *cell.Unit, err error) *Error {
 	}
 	var p interp.Panic
 	if errors.As(err, &p) {
-		if code, ok := p.Value.(exitCode); ok {
-			msg := fmt.Sprintf("the cell called os.Exit(%d); the session goes on", int(code))
-			return &Error{Name: "Exit", Value: msg, Traceback: []string{"Exit: " + msg}}
-		}
 		msg := fmt.Sprint(cell.Recovered(p.Value))
 		return &Error{Name: "panic", Value: msg, Traceback: append([]string{"panic: " + msg}, stackLines(u, p.Stack)...)}
 	}

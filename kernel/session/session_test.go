@@ -138,3 +138,34 @@ func TestRawMode(t *testing.T) {
 		t.Errorf("error %v, want one at cell 2, line 2", err)
 	}
 }
+
+// TestExitRunsNoDeferredCalls: os.Exit and log.Fatal end the cell as they
+// end a Go program, without running deferred calls (in the cell or in the
+// goroutine that calls it), and the session goes on.
+func TestExitRunsNoDeferredCalls(t *testing.T) {
+	s, stdout, _ := newTestSession(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cells := []struct {
+		src  string
+		code string
+	}{
+		{"defer fmt.Println(\"deferred\")\nos.Exit(3)", "os.Exit(3)"},
+		{"func f() {\n\tdefer fmt.Println(\"deferred in f\")\n\tos.Exit(4)\n}\nf()", "os.Exit(4)"},
+		{"var wg sync.WaitGroup\nwg.Add(1)\ngo func() {\n\tdefer wg.Done()\n\tdefer fmt.Println(\"deferred in goroutine\")\n\tos.Exit(5)\n}()\nwg.Wait()", "os.Exit(5)"},
+		{"defer fmt.Println(\"deferred\")\nlog.Fatal(\"fatal\")", "os.Exit(1)"},
+	}
+	for i, c := range cells {
+		_, err := s.Execute(ctx, i+1, c.src)
+		var cellErr *Error
+		if !errors.As(err, &cellErr) || cellErr.Name != "Exit" || !strings.Contains(cellErr.Value, c.code) {
+			t.Errorf("cell %d: %v, want an Exit error with %s", i+1, err, c.code)
+		}
+	}
+	if _, err := s.Execute(ctx, 9, "fmt.Println(\"after\")"); err != nil {
+		t.Fatal(err)
+	}
+	if got := contents(t, stdout); got != "after\n" {
+		t.Errorf("stdout = %q, want only the last cell's output", got)
+	}
+}

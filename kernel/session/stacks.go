@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
-	"os"
 	"runtime"
 	"runtime/pprof"
 	"strconv"
@@ -261,22 +259,16 @@ func inEval() bool {
 // inEval has seen it.
 var evalEntry atomic.Uintptr
 
-// showLabels makes the runtime show goroutine labels in stack dumps
-// (GODEBUG=tracebacklabels=1, Go 1.26), unless it already does. The
-// variable stays set: cells and the processes they start see it.
-func showLabels() error {
-	if labelsShown() {
-		return nil
-	}
-	v := "tracebacklabels=1"
-	if old := os.Getenv("GODEBUG"); old != "" {
-		v = old + "," + v
-	}
-	if err := os.Setenv("GODEBUG", v); err != nil {
-		return fmt.Errorf("session: show goroutine labels: %w", err)
-	}
+// LabelsSetting is the GODEBUG setting that makes the runtime show
+// goroutine labels in stack dumps (Go 1.26). The session needs it to tell
+// goroutines apart; it is process-wide, so the process sets it (the worker,
+// in worker.Run; tests, in TestMain), not New.
+const LabelsSetting = "tracebacklabels=1"
+
+// checkLabels says whether the runtime shows goroutine labels in stacks.
+func checkLabels() error {
 	if !labelsShown() {
-		return errors.New("session: the runtime does not show goroutine labels in stack dumps (GODEBUG=tracebacklabels=1): goroutines cannot be tracked")
+		return errors.New("session: the runtime does not show goroutine labels in stack dumps (set GODEBUG=" + LabelsSetting + "): goroutines cannot be tracked")
 	}
 	return nil
 }

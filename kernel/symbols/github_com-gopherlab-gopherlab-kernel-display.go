@@ -20,6 +20,7 @@ func init() {
 		"Markdown":     reflect.ValueOf(display.Markdown),
 		"NewBarChart":  reflect.ValueOf(display.NewBarChart),
 		"NewCounter":   reflect.ValueOf(display.NewCounter),
+		"NewGraph":     reflect.ValueOf(display.NewGraph),
 		"NewHandle":    reflect.ValueOf(display.NewHandle),
 		"NewHistogram": reflect.ValueOf(display.NewHistogram),
 		"NewLineChart": reflect.ValueOf(display.NewLineChart),
@@ -28,12 +29,15 @@ func init() {
 		"PNG":          reflect.ValueOf(display.PNG),
 		"SVG":          reflect.ValueOf(display.SVG),
 		"Show":         reflect.ValueOf(display.Show),
+		"SourceFS":     reflect.ValueOf(display.SourceFS),
 		"Table":        reflect.ValueOf(display.Table),
 		"Text":         reflect.ValueOf(display.Text),
 
 		// type definitions
 		"BarChart":   reflect.ValueOf((*display.BarChart)(nil)),
 		"Counter":    reflect.ValueOf((*display.Counter)(nil)),
+		"Edge":       reflect.ValueOf((*display.Edge)(nil)),
+		"Graph":      reflect.ValueOf((*display.Graph)(nil)),
 		"HTMLer":     reflect.ValueOf((*display.HTMLer)(nil)),
 		"Handle":     reflect.ValueOf((*display.Handle)(nil)),
 		"Histogram":  reflect.ValueOf((*display.Histogram)(nil)),
@@ -43,11 +47,13 @@ func init() {
 		"LineChart":  reflect.ValueOf((*display.LineChart)(nil)),
 		"Markdowner": reflect.ValueOf((*display.Markdowner)(nil)),
 		"Message":    reflect.ValueOf((*display.Message)(nil)),
+		"Node":       reflect.ValueOf((*display.Node)(nil)),
 		"PNGer":      reflect.ValueOf((*display.PNGer)(nil)),
 		"Progress":   reflect.ValueOf((*display.Progress)(nil)),
 		"SVGer":      reflect.ValueOf((*display.SVGer)(nil)),
 		"Span":       reflect.ValueOf((*display.Span)(nil)),
 		"Timeline":   reflect.ValueOf((*display.Timeline)(nil)),
+		"WaitFor":    reflect.ValueOf((*display.WaitFor)(nil)),
 
 		// interface wrapper definitions
 		"_HTMLer":     reflect.ValueOf((*_github_com_gopherlab_gopherlab_kernel_display_HTMLer)(nil)),

@@ -17,6 +17,9 @@ type Client struct {
 	heartbeat                    zmq4.Socket
 }
 
+// dialRetries bounds how long Dial waits for a kernel to listen: 6000 tries 10 ms apart.
+const dialRetries = 6000
+
 // Dial connects to a kernel's sockets and subscribes to all of IOPub.
 func Dial(ctx context.Context, c Connection) (*Client, error) {
 	signer, err := NewSigner(c.SignatureScheme, c.Key)
@@ -24,14 +27,17 @@ func Dial(ctx context.Context, c Connection) (*Client, error) {
 		return nil, err
 	}
 	id := uuid.NewString()
-	// Dial retries every 10 ms while the kernel is not yet listening.
+	// Dial retries every 10 ms while the kernel is not yet listening, for up
+	// to a minute: a kernel that has just been started on a busy machine may
+	// take seconds to bind its ports (zmq4 gives up after 10 tries by default).
 	retry := zmq4.WithDialerRetry(10 * time.Millisecond)
+	retries := zmq4.WithDialerMaxRetries(dialRetries)
 	cl := &Client{
-		Shell:     &Socket{Name: "shell", sock: zmq4.NewDealer(ctx, retry, zmq4.WithID(zmq4.SocketIdentity("shell-"+id))), signer: signer},
-		Control:   &Socket{Name: "control", sock: zmq4.NewDealer(ctx, retry, zmq4.WithID(zmq4.SocketIdentity("control-"+id))), signer: signer},
-		Stdin:     &Socket{Name: "stdin", sock: zmq4.NewDealer(ctx, retry, zmq4.WithID(zmq4.SocketIdentity("shell-"+id))), signer: signer},
-		IOPub:     &Socket{Name: "iopub", sock: zmq4.NewSub(ctx, retry), signer: signer},
-		heartbeat: zmq4.NewReq(ctx, retry),
+		Shell:     &Socket{Name: "shell", sock: zmq4.NewDealer(ctx, retry, retries, zmq4.WithID(zmq4.SocketIdentity("shell-"+id))), signer: signer},
+		Control:   &Socket{Name: "control", sock: zmq4.NewDealer(ctx, retry, retries, zmq4.WithID(zmq4.SocketIdentity("control-"+id))), signer: signer},
+		Stdin:     &Socket{Name: "stdin", sock: zmq4.NewDealer(ctx, retry, retries, zmq4.WithID(zmq4.SocketIdentity("shell-"+id))), signer: signer},
+		IOPub:     &Socket{Name: "iopub", sock: zmq4.NewSub(ctx, retry, retries), signer: signer},
+		heartbeat: zmq4.NewReq(ctx, retry, retries),
 		Session:   id,
 	}
 	dials := []struct {

@@ -3,19 +3,18 @@ package worker
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 
-	"github.com/gopherlab/gopherlab/grader/grade"
-	"github.com/gopherlab/gopherlab/grader/report"
-	"github.com/gopherlab/gopherlab/grader/spec"
-	"github.com/gopherlab/gopherlab/grader/submission"
 	"github.com/gopherlab/gopherlab/kernel/cell"
 	"golang.org/x/tools/imports"
 )
@@ -23,54 +22,89 @@ import (
 // gradeCells runs %grade [EXERCISE]: it grades the declarations of the cells
 // that ran in this session (the cells holding only imports and
 // declarations, as an exercise's solution cells do; a later definition of a
-// name replaces an earlier one) against the exercise, with the real
-// toolchain and the race detector, and prints the grader's report.
+// name replaces an earlier one) against the exercise's public checks, and
+// prints the grader's report. The grader is this binary, run as
+// `gopherlab grade --public` in a child process: the worker never opens the
+// instructor's hidden tests or solution.
 func (w *Worker) gradeCells(ctx context.Context, arg string) error {
 	dir, err := exerciseDir(arg)
 	if err != nil {
 		return err
 	}
-	s, err := spec.Load(dir)
+	var spec struct {
+		Package string `json:"package"`
+	}
+	data, err := os.ReadFile(filepath.Join(dir, specFile))
+	if err == nil {
+		err = json.Unmarshal(data, &spec)
+	}
 	if err != nil {
 		return fmt.Errorf("%%grade: %w", err)
 	}
-	src, err := solutionSource(s.Package, w.ran)
+	src, err := solutionSource(spec.Package, w.ran)
 	if err != nil {
 		return fmt.Errorf("%%grade: %w", err)
 	}
-	fmt.Fprintf(w.pipes.Stdout, "Grading %s: building your cells with the race detector and running the hidden tests (the first build takes a while)...\n", s.Slug)
-	sub, err := submission.FromBytes("cells.go", src, s.Package)
-	var r *report.Report
+	tmp, err := os.MkdirTemp("", "gopherlab-grade-")
 	if err != nil {
-		r = grade.Broken(s, "your cells", err)
-	} else {
-		if r, err = grade.Submission(ctx, s, sub, grade.Options{}); err != nil {
-			return fmt.Errorf("%%grade: %w", err)
+		return fmt.Errorf("%%grade: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	file := filepath.Join(tmp, "cells.go")
+	if err := os.WriteFile(file, src, 0o644); err != nil {
+		return fmt.Errorf("%%grade: %w", err)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("%%grade: find the gopherlab binary: %w", err)
+	}
+	fmt.Fprintf(w.pipes.Stdout, "Grading %s: building your cells with the race detector and running the public checks (the first build takes a while)...\n", filepath.Base(absDir(dir)))
+	cmd := exec.CommandContext(ctx, exe, "grade", "--public", "--exercise", dir, file)
+	cmd.Stdout, cmd.Stderr = w.pipes.Stdout, w.pipes.Stderr
+	// An interrupt stops the grader as Ctrl-C would, and kills it if it
+	// does not stop.
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 5 * time.Second
+	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
 		}
+		return fmt.Errorf("%%grade: gopherlab grade: %w", err)
 	}
-	return report.WriteText(w.pipes.Stdout, r, true)
+	return nil
 }
 
-// exerciseDir finds the exercise: the argument (a directory, or a slug
-// under ./exercises or ../), or else the working directory, which Jupyter
-// sets to the notebook's.
+// specFile is the file that makes a directory an exercise or a checkpoint.
+const specFile = "spec.json"
+
+func absDir(dir string) string {
+	if abs, err := filepath.Abs(dir); err == nil {
+		return abs
+	}
+	return dir
+}
+
+// exerciseDir finds the exercise or checkpoint: the argument as given, or a
+// slug under ./exercises, ../, ./checkpoints or ../checkpoints; without an
+// argument, the working directory, which Jupyter sets to the notebook's.
 func exerciseDir(arg string) (string, error) {
 	arg = strings.TrimSpace(arg)
 	var candidates []string
 	if arg == "" {
 		candidates = []string{"."}
 	} else {
-		candidates = []string{arg, filepath.Join("exercises", arg), filepath.Join("..", arg)}
+		candidates = []string{arg, filepath.Join("exercises", arg), filepath.Join("..", arg),
+			filepath.Join("checkpoints", arg), filepath.Join("..", "checkpoints", arg)}
 	}
 	for _, c := range candidates {
-		if _, err := os.Stat(filepath.Join(c, spec.File)); err == nil {
+		if _, err := os.Stat(filepath.Join(c, specFile)); err == nil {
 			return c, nil
 		}
 	}
 	if arg == "" {
 		return "", errors.New("%grade: this notebook's directory holds no exercise (spec.json); name one: %grade e04-parallel-map")
 	}
-	return "", fmt.Errorf("%%grade: no exercise %q (looked for %s in %s)", arg, spec.File, strings.Join(candidates, ", "))
+	return "", fmt.Errorf("%%grade: no exercise %q (looked for %s in %s)", arg, specFile, strings.Join(candidates, ", "))
 }
 
 // solutionSource gathers the imports and declarations of the cells that

@@ -52,52 +52,130 @@ func magicError(st magic.Step, err error) error {
 	return &session.Error{Name: name, Value: err.Error(), Traceback: []string{name + ": " + err.Error()}}
 }
 
-func (w *Worker) runMagic(ctx context.Context, n int, st magic.Step) (res session.Result, reset bool, err error) {
-	out := w.pipes.Stdout
-	body := st.Args // the code of a line magic
-	if st.Kind == "cell" {
-		body = st.Code
+// A magic is one entry of the table of magics: its name, where it may
+// stand, its help line and what it does.
+type magicSpec struct {
+	name  string
+	kind  magicKind
+	usage string // as %help shows it
+	help  string
+	// run runs the magic; body is the line magic's arguments or the cell
+	// magic's code. reset asks for a fresh interpreter.
+	run func(w *Worker, ctx context.Context, n int, st magic.Step, body string) (res session.Result, reset bool, err error)
+}
+
+type magicKind int
+
+const (
+	lineMagic   magicKind = iota // %name ARGS
+	cellMagic                    // %%name ARGS, then the cell's body
+	eitherMagic                  // both: %name STATEMENT times a line, %%name the cell
+)
+
+// magics is the table of magics: %help prints it and runMagic looks
+// magics up in it. Shell lines (!cmd) are not magics: magic.Split finds them.
+var magics []magicSpec
+
+func init() {
+	ok := func(err error) (session.Result, bool, error) { return session.Result{}, false, err }
+	magics = []magicSpec{
+		{"help", lineMagic, "%help", "list the magics",
+			func(w *Worker, _ context.Context, _ int, _ magic.Step, _ string) (session.Result, bool, error) {
+				fmt.Fprint(w.pipes.Stdout, helpText())
+				return ok(nil)
+			}},
+		{"env", lineMagic, "%env", "list the environment; %env NAME shows one variable; %env NAME=value sets it for later cells and the programs they start",
+			func(w *Worker, _ context.Context, _ int, st magic.Step, _ string) (session.Result, bool, error) {
+				return ok(magic.Env(st.Args, w.pipes.Stdout))
+			}},
+		{"cd", lineMagic, "%cd DIR", "change the working directory of the cells (%cd alone shows it)",
+			func(w *Worker, _ context.Context, _ int, st magic.Step, _ string) (session.Result, bool, error) {
+				return ok(magic.Cd(st.Args, w.pipes.Stdout))
+			}},
+		{"writefile", cellMagic, "%%writefile F", "write the rest of the cell into file F (-a appends)",
+			func(w *Worker, _ context.Context, _ int, st magic.Step, _ string) (session.Result, bool, error) {
+				return ok(magic.WriteFile(st.Args, st.Code, w.pipes.Stdout))
+			}},
+		{"time", eitherMagic, "%time STMT", "run Go code once and show how long it took (wall and CPU); %%time times the whole cell",
+			func(w *Worker, ctx context.Context, n int, _ magic.Step, body string) (session.Result, bool, error) {
+				res, err := w.timeOnce(ctx, n, body)
+				return res, false, err
+			}},
+		{"timeit", eitherMagic, "%timeit STMT", "run Go code many times and show the median time per run and its spread; %%timeit for the whole cell",
+			func(w *Worker, ctx context.Context, n int, _ magic.Step, body string) (session.Result, bool, error) {
+				return ok(w.timeit(ctx, n, body))
+			}},
+		{"who", lineMagic, "%who", "list the names the session's cells have defined",
+			func(w *Worker, _ context.Context, _ int, _ magic.Step, _ string) (session.Result, bool, error) {
+				names := w.sess.Names()
+				slices.Sort(names)
+				fmt.Fprintln(w.pipes.Stdout, strings.Join(names, "  "))
+				return ok(nil)
+			}},
+		{"goroutines", lineMagic, "%goroutines", "list the goroutines the cells started that are still alive, with their state (running, blocked on a channel, select, mutex, sleeping, I/O) and the go statement that started them",
+			func(w *Worker, _ context.Context, _ int, _ magic.Step, _ string) (session.Result, bool, error) {
+				w.goroutines()
+				return ok(nil)
+			}},
+		{"reset", lineMagic, "%reset", "start a fresh interpreter: every name from earlier cells is gone",
+			func(w *Worker, _ context.Context, _ int, _ magic.Step, _ string) (session.Result, bool, error) {
+				fmt.Fprintln(w.pipes.Stdout, "Starting a fresh interpreter: every name from earlier cells is gone.")
+				return session.Result{}, true, nil
+			}},
+		{"run", cellMagic, "%%run", "build the session's declarations plus this cell with the Go toolchain and run it as a program (compiled speed)",
+			func(w *Worker, ctx context.Context, n int, st magic.Step, _ string) (session.Result, bool, error) {
+				return ok(w.compiled(ctx, n, st.Code, false))
+			}},
+		{"race", cellMagic, "%%race", "like %%run, under the race detector: data races are reported with their cell lines",
+			func(w *Worker, ctx context.Context, n int, st magic.Step, _ string) (session.Result, bool, error) {
+				return ok(w.compiled(ctx, n, st.Code, true))
+			}},
+		{"grade", lineMagic, "%grade [EX]", "grade the declarations of the cells you ran against an exercise's public checks (default: the one in this notebook's folder)",
+			func(w *Worker, ctx context.Context, _ int, st magic.Step, _ string) (session.Result, bool, error) {
+				return ok(w.gradeCells(ctx, st.Args))
+			}},
 	}
-	switch st.Name {
-	case "help":
-		fmt.Fprint(out, magic.HelpText())
-	case "env":
-		err = magic.Env(st.Args, out)
-	case "cd":
-		err = magic.Cd(st.Args, out)
-	case "writefile":
-		if st.Kind != "cell" {
-			return res, false, errors.New("writefile is a cell magic: %%writefile FILE, then the file's lines")
-		}
-		err = magic.WriteFile(st.Args, st.Code, out)
-	case "time":
-		res, err = w.timeOnce(ctx, n, body)
-	case "timeit":
-		err = w.timeit(ctx, n, body)
-	case "goroutines":
-		w.goroutines()
-	case "who":
-		names := w.sess.Names()
-		slices.Sort(names)
-		fmt.Fprintln(out, strings.Join(names, "  "))
-	case "run", "race":
-		if st.Kind != "cell" {
-			return res, false, fmt.Errorf("%s is a cell magic: %%%%%s on the first line, then the cell's Go code", st.Name, st.Name)
-		}
-		err = w.compiled(ctx, n, st.Code, st.Name == "race")
-	case "grade":
-		err = w.gradeCells(ctx, st.Args)
-	case "reset":
-		fmt.Fprintln(out, "Starting a fresh interpreter: every name from earlier cells is gone.")
-		return res, true, nil
-	default:
+}
+
+// helpText is the table of magics as aligned lines, for %help.
+func helpText() string {
+	lines := [][2]string{{"!cmd", "run a shell command; its output streams into the cell and a failure shows its exit status"}}
+	for _, m := range magics {
+		lines = append(lines, [2]string{m.usage, m.help})
+	}
+	width := 0
+	for _, l := range lines {
+		width = max(width, len(l[0]))
+	}
+	var b strings.Builder
+	for _, l := range lines {
+		b.WriteString(l[0] + strings.Repeat(" ", width-len(l[0])+2) + l[1] + "\n")
+	}
+	return b.String()
+}
+
+// runMagic runs one magic step, found in the table of magics.
+func (w *Worker) runMagic(ctx context.Context, n int, st magic.Step) (res session.Result, reset bool, err error) {
+	i := slices.IndexFunc(magics, func(m magicSpec) bool { return m.name == st.Name })
+	if i < 0 {
 		prefix := "%"
 		if st.Kind == "cell" {
 			prefix = "%%"
 		}
-		err = fmt.Errorf("unknown magic %s%s; %%help lists the magics", prefix, st.Name)
+		return res, false, fmt.Errorf("unknown magic %s%s; %%help lists the magics", prefix, st.Name)
 	}
-	return res, false, err
+	m := magics[i]
+	switch {
+	case m.kind == cellMagic && st.Kind != "cell":
+		return res, false, fmt.Errorf("%s is a cell magic: %%%%%s on the first line, then the cell's lines", st.Name, st.Name)
+	case m.kind == lineMagic && st.Kind == "cell":
+		return res, false, fmt.Errorf("%s is a line magic: %%%s on a line of its own, not %%%%%s", st.Name, st.Name, st.Name)
+	}
+	body := st.Args // the code of a line magic
+	if st.Kind == "cell" {
+		body = st.Code
+	}
+	return m.run(w, ctx, n, st, body)
 }
 
 // timeOnce runs %time: the code once, with its wall and CPU time.

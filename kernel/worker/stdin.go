@@ -26,12 +26,12 @@ func (s *stdin) Read(p []byte) (int, error) {
 	defer s.mu.Unlock()
 	if len(s.buf) == 0 {
 		s.w.mu.Lock()
-		allow, id, done := s.allow, s.w.running, s.w.cellDone
+		allow, done := s.allow, s.w.cellDone
 		s.w.mu.Unlock()
 		if !allow || done == nil {
 			return 0, io.EOF
 		}
-		if err := s.w.send(workerproto.Event{ID: id, Type: workerproto.InputRequest}); err != nil {
+		if err := s.w.send(&workerproto.InputRequest{}); err != nil {
 			return 0, err
 		}
 		select {

@@ -9,6 +9,7 @@ package worker
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
@@ -22,6 +23,7 @@ import (
 	"time"
 
 	"github.com/gopherlab/gopherlab/kernel/display"
+	"github.com/gopherlab/gopherlab/kernel/kernelerr"
 	"github.com/gopherlab/gopherlab/kernel/session"
 	"github.com/gopherlab/gopherlab/kernel/workerproto"
 )
@@ -67,12 +69,24 @@ type Worker struct {
 	cancel   context.CancelFunc // cancels the running cell, nil when idle
 	cellDone <-chan struct{}    // closed when the running cell is cancelled
 	running  uint64             // id of the running execute request
+	started  uint64             // id of the last execute request that started
+	pending  uint64             // an interrupt that came before its execute request started
 }
 
 // Run serves requests until the kernel closes the request pipe or ctx ends.
 func Run(ctx context.Context, p Pipes) error {
+	// The process-wide settings, here and nowhere else: memory and stack
+	// limits, goroutine labels in stack dumps (which the session reads, and
+	// the processes cells start inherit), and where displays go.
 	if _, err := applyLimits(); err != nil {
 		return err
+	}
+	godebug := session.LabelsSetting
+	if old := os.Getenv("GODEBUG"); old != "" {
+		godebug = old + "," + godebug
+	}
+	if err := os.Setenv("GODEBUG", godebug); err != nil {
+		return fmt.Errorf("worker: GODEBUG: %w", err)
 	}
 	w := &Worker{pipes: p, events: workerproto.NewWriter(p.Events)}
 	w.stdin = &stdin{w: w, replies: make(chan string, 1)}
@@ -87,17 +101,20 @@ func Run(ctx context.Context, p Pipes) error {
 	// the worker sits idle.
 	debug.FreeOSMemory()
 	display.SetSink(func(m display.Message) {
-		ev := workerproto.Event{Type: workerproto.Display, MsgType: m.Type, Content: m.Content, Cell: w.sess.CellOf()}
-		if err := w.send(ev); err != nil {
+		content, err := json.Marshal(m.Content)
+		if err == nil {
+			err = w.send(&workerproto.Display{MsgType: m.Type, Content: content, Cell: w.sess.CellOf()})
+		}
+		if err != nil {
 			fmt.Fprintln(os.Stderr, "worker: display:", err)
 		}
 	})
 	defer display.SetSink(nil)
-	if err := w.events.Write(workerproto.Event{Type: workerproto.Ready, Text: runtime.Version()}); err != nil {
+	if err := w.events.Write(&workerproto.Ready{Version: runtime.Version()}); err != nil {
 		return err
 	}
 
-	work := make(chan workerproto.Request)
+	work := make(chan workerproto.Message)
 	readErr := make(chan error, 1)
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
@@ -122,17 +139,17 @@ func Run(ctx context.Context, p Pipes) error {
 
 // readRequests passes work to the main loop and handles interrupts and input
 // replies at once, even while a cell runs.
-func (w *Worker) readRequests(ctx context.Context, work chan<- workerproto.Request) error {
+func (w *Worker) readRequests(ctx context.Context, work chan<- workerproto.Message) error {
 	r := workerproto.NewReader(w.pipes.Requests)
 	for {
-		var req workerproto.Request
-		if err := r.Read(&req); err != nil {
+		req, err := r.Read()
+		if err != nil {
 			return err
 		}
-		switch req.Type {
-		case workerproto.Interrupt:
-			w.interrupt()
-		case workerproto.InputReply:
+		switch req := req.(type) {
+		case *workerproto.Interrupt:
+			w.interrupt(req.ID)
+		case *workerproto.InputReply:
 			select {
 			case w.stdin.replies <- req.Value:
 			default: // nobody asked: drop it
@@ -147,9 +164,16 @@ func (w *Worker) readRequests(ctx context.Context, work chan<- workerproto.Reque
 	}
 }
 
-func (w *Worker) interrupt() {
+// interrupt cancels the execute request id if it is the one running.
+func (w *Worker) interrupt(id uint64) {
 	w.mu.Lock()
 	cancel := w.cancel
+	if w.running != id {
+		cancel = nil // it ended already; the next cell must not pay for it
+		if id > w.started {
+			w.pending = id // the request is on its way: cancel it when it starts
+		}
+	}
 	w.mu.Unlock()
 	if cancel != nil {
 		cancel()
@@ -167,44 +191,57 @@ func (w *Worker) sync() uint64 {
 }
 
 // send writes an event that must come after the output written so far.
-func (w *Worker) send(ev workerproto.Event) error {
-	ev.Sync = w.sync()
-	return w.events.Write(ev)
+func (w *Worker) send(m workerproto.Message) error {
+	seq := w.sync()
+	switch m := m.(type) {
+	case *workerproto.ExecuteReply:
+		m.Sync = seq
+	case *workerproto.Display:
+		m.Sync = seq
+	case *workerproto.InputRequest:
+		m.Sync = seq
+	}
+	return w.events.Write(m)
 }
 
-func (w *Worker) handle(ctx context.Context, req workerproto.Request) error {
-	switch req.Type {
-	case workerproto.Execute:
+func (w *Worker) handle(ctx context.Context, req workerproto.Message) error {
+	switch req := req.(type) {
+	case *workerproto.Execute:
 		return w.execute(ctx, req)
-	case workerproto.Complete:
+	case *workerproto.Complete:
 		matches, start, end := w.sess.Complete(req.Code, req.Cursor)
-		return w.events.Write(workerproto.Event{ID: req.ID, Type: workerproto.Reply, Status: "ok", Matches: matches, CursorStart: start, CursorEnd: end})
-	case workerproto.Inspect:
+		if matches == nil {
+			matches = []string{}
+		}
+		return w.events.Write(&workerproto.CompleteReply{ID: req.ID, Matches: matches, CursorStart: start, CursorEnd: end})
+	case *workerproto.Inspect:
 		text, found := w.sess.Inspect(ctx, req.Code, req.Cursor)
-		return w.events.Write(workerproto.Event{ID: req.ID, Type: workerproto.Reply, Status: "ok", Found: found, Text: text})
-	case workerproto.IsComplete:
+		return w.events.Write(&workerproto.InspectReply{ID: req.ID, Found: found, Text: text})
+	case *workerproto.IsComplete:
 		status, indent := w.sess.IsComplete(req.Code)
-		return w.events.Write(workerproto.Event{ID: req.ID, Type: workerproto.Reply, Status: status, Indent: indent})
+		return w.events.Write(&workerproto.IsCompleteReply{ID: req.ID, Status: status, Indent: indent})
 	default:
-		return w.events.Write(workerproto.Event{ID: req.ID, Type: workerproto.Reply, Status: "error",
-			Error: &workerproto.Error{Name: "WorkerError", Value: "unknown request " + req.Type}})
+		return fmt.Errorf("worker: unexpected %s message from the kernel", req.Kind())
 	}
 }
 
-func (w *Worker) execute(ctx context.Context, req workerproto.Request) error {
+func (w *Worker) execute(ctx context.Context, req *workerproto.Execute) error {
 	if name, ok := helpRequest(req.Code); ok {
 		text, found := w.sess.Help(ctx, name)
 		if !found {
 			text = "no documentation found for " + name
 		}
-		return w.send(workerproto.Event{ID: req.ID, Type: workerproto.Reply, Status: "ok", Pager: text})
+		return w.send(&workerproto.ExecuteReply{ID: req.ID, Pager: text})
 	}
 
 	cellCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	w.mu.Lock()
-	w.cancel, w.cellDone, w.running = cancel, cellCtx.Done(), req.ID
+	w.cancel, w.cellDone, w.running, w.started = cancel, cellCtx.Done(), req.ID, req.ID
 	w.stdin.allow = req.AllowStdin
+	if w.pending == req.ID {
+		cancel()
+	}
 	w.mu.Unlock()
 	defer func() {
 		w.mu.Lock()
@@ -217,28 +254,34 @@ func (w *Worker) execute(ctx context.Context, req workerproto.Request) error {
 		w.reportLeftover(req.ExecCount)
 	}
 	if err != nil {
-		var cellErr *session.Error
+		var cellErr *kernelerr.Error
 		if !errors.As(err, &cellErr) {
-			cellErr = &session.Error{Name: "Error", Value: err.Error(), Traceback: []string{err.Error()}}
+			cellErr = &kernelerr.Error{Name: "Error", Value: err.Error(), Traceback: []string{err.Error()}}
 		}
-		ev := workerproto.Event{ID: req.ID, Type: workerproto.Reply, Status: "error",
-			Error: &workerproto.Error{Name: cellErr.Name, Value: cellErr.Value, Traceback: cellErr.Traceback}}
+		reply := &workerproto.ExecuteReply{ID: req.ID, Error: cellErr}
 		if cellCtx.Err() != nil {
 			if dump, stuck := w.waitForStop(stuckAfter); stuck {
-				ev.Type = workerproto.Restart
-				ev.Error.Value = fmt.Sprintf("the cell did not stop within %v of the interrupt; the worker restarts", stuckAfter)
-				ev.Error.Traceback = append([]string{"Interrupted: " + ev.Error.Value, "", "Goroutines at the time:"}, strings.Split(dump, "\n")...)
+				value := fmt.Sprintf("the cell did not stop within %v of the interrupt; the worker restarts", stuckAfter)
+				reply.Restart = true
+				reply.Error = &kernelerr.Error{Name: cellErr.Name, Value: value,
+					Traceback: append([]string{"Interrupted: " + value, "", "Goroutines at the time:"}, strings.Split(dump, "\n")...)}
 			}
 		}
-		return w.send(ev)
+		return w.send(reply)
 	}
-	ev := workerproto.Event{ID: req.ID, Type: workerproto.Reply, Status: "ok", Reset: reset}
+	reply := &workerproto.ExecuteReply{ID: req.ID, Reset: reset}
 	if res.Ok {
 		if data, meta, ok := display.Bundle(res.Value); ok {
-			ev.Data, ev.Meta = data, meta
+			if reply.Data, err = json.Marshal(data); err != nil {
+				return fmt.Errorf("worker: encode the result: %w", err)
+			}
+			if reply.Metadata, err = json.Marshal(meta); err != nil {
+				return fmt.Errorf("worker: encode the result: %w", err)
+			}
+			reply.Text, _ = data["text/plain"].(string)
 		}
 	}
-	return w.send(ev)
+	return w.send(reply)
 }
 
 // waitForStop waits until no goroutine is still evaluating a cell, or until
@@ -272,7 +315,11 @@ func (w *Worker) reportLeftover(n int) {
 		"metadata":  map[string]any{},
 		"transient": map[string]any{},
 	}
-	if err := w.send(workerproto.Event{Type: workerproto.Display, MsgType: "display_data", Content: content}); err != nil {
+	b, err := json.Marshal(content)
+	if err == nil {
+		err = w.send(&workerproto.Display{MsgType: "display_data", Content: b})
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "worker: goroutine report:", err)
 	}
 }

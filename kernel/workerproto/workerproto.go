@@ -1,12 +1,20 @@
 // Package workerproto defines what the kernel process and its interpreter
 // worker say to each other: JSON lines on two pipes, requests one way and
-// events the other.
+// events the other. Each kind of message is one Go type (see Message); a
+// line is {"kind":KIND,"msg":MESSAGE}.
+//
+// Requests carry an ID that the kernel chooses; the worker's reply carries
+// the same ID, and the kernel matches replies to requests by it.
+//
+// Content that the kernel passes on to the notebook (a display, a cell's
+// result) is JSON the worker encoded once (json.RawMessage): the kernel
+// copies it into the Jupyter message without decoding it.
 //
 // Output ordering: the worker writes a sync marker (see Marker) into its
 // stdout and stderr pipes before it sends an event that must follow the
 // output written so far. The event names the marker's sequence number in
-// Sync, and the kernel publishes the event only once it has forwarded the
-// output up to that marker in both streams.
+// its Sync field, and the kernel publishes the event only once it has
+// forwarded the output up to that marker in both streams.
 //
 // Output routing: output that a goroutine of an earlier cell writes is
 // framed by cell markers (see CellMarker), and the kernel publishes it under
@@ -19,83 +27,203 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strconv"
-	"strings"
 	"sync"
+
+	"github.com/gopherlab/gopherlab/kernel/kernelerr"
 )
 
-// Request types, kernel to worker.
-const (
-	Execute    = "execute"
-	Complete   = "complete"
-	Inspect    = "inspect"
-	IsComplete = "is_complete"
-	Interrupt  = "interrupt"   // cancel the running cell; no reply
-	InputReply = "input_reply" // answer to an InputRequest event
-)
+// Message is one message between kernel and worker: one of the types below.
+type Message interface {
+	Kind() string
+}
 
-// Request is one line from the kernel to the worker.
-type Request struct {
+// Requests, kernel to worker.
+
+// Execute asks the worker to run a cell. The answer is an ExecuteReply.
+type Execute struct {
+	ID         uint64 `json:"id"`
+	Code       string `json:"code"`
+	ExecCount  int    `json:"exec_count"`
+	AllowStdin bool   `json:"allow_stdin,omitempty"`
+}
+
+// Complete asks for completions at Cursor. The answer is a CompleteReply.
+type Complete struct {
+	ID     uint64 `json:"id"`
+	Code   string `json:"code"`
+	Cursor int    `json:"cursor"`
+}
+
+// Inspect asks for the documentation of what is at Cursor (Shift-Tab). The
+// answer is an InspectReply.
+type Inspect struct {
 	ID          uint64 `json:"id"`
-	Type        string `json:"type"`
-	Code        string `json:"code,omitempty"`
-	Cursor      int    `json:"cursor,omitempty"`
+	Code        string `json:"code"`
+	Cursor      int    `json:"cursor"`
 	DetailLevel int    `json:"detail_level,omitempty"`
-	ExecCount   int    `json:"exec_count,omitempty"`
-	AllowStdin  bool   `json:"allow_stdin,omitempty"`
-	Value       string `json:"value,omitempty"` // input_reply
 }
 
-// Event types, worker to kernel.
-const (
-	Ready        = "ready"         // the worker is up; Text holds version information
-	Reply        = "reply"         // the answer to the request with the same ID
-	Display      = "display"       // a display_data, update_display_data or clear_output message
-	InputRequest = "input_request" // the cell reads standard input
-	Restart      = "restart"       // the worker cannot go on: kill it and start a fresh one
-)
-
-// Event is one line from the worker to the kernel.
-type Event struct {
+// IsComplete asks whether Code is a complete cell. The answer is an
+// IsCompleteReply.
+type IsComplete struct {
 	ID   uint64 `json:"id"`
-	Type string `json:"type"`
-	Sync uint64 `json:"sync,omitempty"` // publish only after the output up to this marker
-
-	// Reply to execute.
-	Status string         `json:"status,omitempty"` // "ok" or "error"
-	Error  *Error         `json:"error,omitempty"`
-	Data   map[string]any `json:"data,omitempty"` // the cell's result or the display's MIME bundle
-	Meta   map[string]any `json:"metadata,omitempty"`
-	Pager  string         `json:"pager,omitempty"` // help text for a `name?` cell
-	Reset  bool           `json:"reset,omitempty"` // the cell asked for a fresh interpreter (%reset)
-
-	// Display: the IOPub message type and its content, and the execution
-	// count of the cell it belongs to when a goroutine of an earlier cell
-	// made it (0: the running cell).
-	Cell    int            `json:"cell,omitempty"`
-	MsgType string         `json:"msg_type,omitempty"`
-	Content map[string]any `json:"content,omitempty"`
-
-	// Reply to complete and inspect, and input requests.
-	Matches     []string `json:"matches,omitempty"`
-	CursorStart int      `json:"cursor_start,omitempty"`
-	CursorEnd   int      `json:"cursor_end,omitempty"`
-	Found       bool     `json:"found,omitempty"`
-	Text        string   `json:"text,omitempty"` // inspect text, input prompt, ready banner
-	Indent      string   `json:"indent,omitempty"`
-	Password    bool     `json:"password,omitempty"`
+	Code string `json:"code"`
 }
 
-// Error is a cell error as Jupyter shows it.
-type Error struct {
-	Name      string   `json:"ename"`
-	Value     string   `json:"evalue"`
-	Traceback []string `json:"traceback"`
+// Interrupt cancels the execute request ID if it is running. It has no
+// reply: the interrupted cell's ExecuteReply says what happened.
+type Interrupt struct {
+	ID uint64 `json:"id"`
 }
 
-func (e *Error) Error() string { return e.Name + ": " + e.Value }
+// InputReply answers an InputRequest.
+type InputReply struct {
+	Value string `json:"value"`
+}
 
-// Writer writes JSON lines; it is safe for concurrent use.
+// Events, worker to kernel.
+
+// Ready says that the worker is up.
+type Ready struct {
+	Version string `json:"version"` // the Go runtime's
+}
+
+// ExecuteReply ends the execute request ID.
+type ExecuteReply struct {
+	ID   uint64 `json:"id"`
+	Sync uint64 `json:"sync,omitempty"`
+	// Error is the cell's failure; nil when it succeeded.
+	Error *kernelerr.Error `json:"error,omitempty"`
+	// Data and Metadata are the cell's result as a MIME bundle, for
+	// execute_result; empty when the cell has no value to show. Text is its
+	// text/plain, for the history.
+	Data     json.RawMessage `json:"data,omitempty"`
+	Metadata json.RawMessage `json:"metadata,omitempty"`
+	Text     string          `json:"text,omitempty"`
+	Pager    string          `json:"pager,omitempty"` // help text for a `name?` cell
+	Reset    bool            `json:"reset,omitempty"` // the cell asked for a fresh interpreter (%reset)
+	// Restart says that the worker cannot go on (a cell that would not
+	// stop): the kernel kills it and starts a fresh one.
+	Restart bool `json:"restart,omitempty"`
+}
+
+// CompleteReply answers Complete.
+type CompleteReply struct {
+	ID          uint64   `json:"id"`
+	Matches     []string `json:"matches"`
+	CursorStart int      `json:"cursor_start"`
+	CursorEnd   int      `json:"cursor_end"`
+}
+
+// InspectReply answers Inspect.
+type InspectReply struct {
+	ID    uint64 `json:"id"`
+	Found bool   `json:"found"`
+	Text  string `json:"text,omitempty"`
+}
+
+// IsCompleteReply answers IsComplete.
+type IsCompleteReply struct {
+	ID     uint64 `json:"id"`
+	Status string `json:"status"` // complete, incomplete, invalid or unknown
+	Indent string `json:"indent,omitempty"`
+}
+
+// ErrorReply answers a request the worker cannot serve.
+type ErrorReply struct {
+	ID    uint64           `json:"id"`
+	Error *kernelerr.Error `json:"error"`
+}
+
+// Display is an IOPub message a cell made: display_data,
+// update_display_data or clear_output, with its content as Jupyter wants
+// it. Cell is the execution count of the cell it belongs to when a
+// goroutine of an earlier cell made it (0: the running cell).
+type Display struct {
+	Sync    uint64          `json:"sync,omitempty"`
+	Cell    int             `json:"cell,omitempty"`
+	MsgType string          `json:"msg_type"`
+	Content json.RawMessage `json:"content"`
+}
+
+// InputRequest says that the running cell reads standard input.
+type InputRequest struct {
+	Sync     uint64 `json:"sync,omitempty"`
+	Prompt   string `json:"prompt"`
+	Password bool   `json:"password,omitempty"`
+}
+
+func (Execute) Kind() string         { return "execute" }
+func (Complete) Kind() string        { return "complete" }
+func (Inspect) Kind() string         { return "inspect" }
+func (IsComplete) Kind() string      { return "is_complete" }
+func (Interrupt) Kind() string       { return "interrupt" }
+func (InputReply) Kind() string      { return "input_reply" }
+func (Ready) Kind() string           { return "ready" }
+func (ExecuteReply) Kind() string    { return "execute_reply" }
+func (CompleteReply) Kind() string   { return "complete_reply" }
+func (InspectReply) Kind() string    { return "inspect_reply" }
+func (IsCompleteReply) Kind() string { return "is_complete_reply" }
+func (ErrorReply) Kind() string      { return "error_reply" }
+func (Display) Kind() string         { return "display" }
+func (InputRequest) Kind() string    { return "input_request" }
+
+// kinds makes an empty message of each kind, for Read.
+var kinds = map[string]func() Message{}
+
+func init() {
+	for _, m := range []func() Message{
+		func() Message { return new(Execute) },
+		func() Message { return new(Complete) },
+		func() Message { return new(Inspect) },
+		func() Message { return new(IsComplete) },
+		func() Message { return new(Interrupt) },
+		func() Message { return new(InputReply) },
+		func() Message { return new(Ready) },
+		func() Message { return new(ExecuteReply) },
+		func() Message { return new(CompleteReply) },
+		func() Message { return new(InspectReply) },
+		func() Message { return new(IsCompleteReply) },
+		func() Message { return new(ErrorReply) },
+		func() Message { return new(Display) },
+		func() Message { return new(InputRequest) },
+	} {
+		kinds[m().Kind()] = m
+	}
+}
+
+// ReplyID returns the request ID a reply answers, and false for a message
+// that is not a reply.
+func ReplyID(m Message) (uint64, bool) {
+	switch m := m.(type) {
+	case *ExecuteReply:
+		return m.ID, true
+	case *CompleteReply:
+		return m.ID, true
+	case *InspectReply:
+		return m.ID, true
+	case *IsCompleteReply:
+		return m.ID, true
+	case *ErrorReply:
+		return m.ID, true
+	}
+	return 0, false
+}
+
+// SyncOf returns the sync marker an event must wait for (0: none).
+func SyncOf(m Message) uint64 {
+	switch m := m.(type) {
+	case *ExecuteReply:
+		return m.Sync
+	case *Display:
+		return m.Sync
+	case *InputRequest:
+		return m.Sync
+	}
+	return 0
+}
+
+// Writer writes messages as JSON lines; it is safe for concurrent use.
 type Writer struct {
 	mu sync.Mutex
 	w  io.Writer
@@ -104,22 +232,29 @@ type Writer struct {
 // NewWriter returns a Writer on w.
 func NewWriter(w io.Writer) *Writer { return &Writer{w: w} }
 
-// Write sends v as one line.
-func (w *Writer) Write(v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("workerproto: encode: %w", err)
+// Write sends m as one line.
+// Raw content is kept as it is (not HTML-escaped).
+func (w *Writer) Write(m Message) error {
+	var line bytes.Buffer
+	line.WriteString(`{"kind":"`)
+	line.WriteString(m.Kind())
+	line.WriteString(`","msg":`)
+	enc := json.NewEncoder(&line)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(m); err != nil { // ends with a newline
+		return fmt.Errorf("workerproto: encode %s: %w", m.Kind(), err)
 	}
-	b = append(b, '\n')
+	line.Truncate(line.Len() - 1)
+	line.WriteString("}\n")
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if _, err := w.w.Write(b); err != nil {
-		return fmt.Errorf("workerproto: write: %w", err)
+	if _, err := w.w.Write(line.Bytes()); err != nil {
+		return fmt.Errorf("workerproto: write %s: %w", m.Kind(), err)
 	}
 	return nil
 }
 
-// Reader reads JSON lines.
+// Reader reads messages from JSON lines.
 type Reader struct{ s *bufio.Scanner }
 
 // NewReader returns a Reader on r. Lines may be up to 256 MiB long.
@@ -129,122 +264,30 @@ func NewReader(r io.Reader) *Reader {
 	return &Reader{s: s}
 }
 
-// Read decodes the next line into v. It returns io.EOF at the end.
-func (r *Reader) Read(v any) error {
+// Read returns the next message, a pointer to one of the types above. It
+// returns io.EOF at the end.
+func (r *Reader) Read() (Message, error) {
 	if !r.s.Scan() {
 		if err := r.s.Err(); err != nil {
-			return fmt.Errorf("workerproto: read: %w", err)
+			return nil, fmt.Errorf("workerproto: read: %w", err)
 		}
-		return io.EOF
+		return nil, io.EOF
 	}
-	if err := json.Unmarshal(r.s.Bytes(), v); err != nil {
-		return fmt.Errorf("workerproto: decode %.80q: %w", r.s.Bytes(), err)
+	var env struct {
+		Kind string          `json:"kind"`
+		Msg  json.RawMessage `json:"msg"`
 	}
-	return nil
-}
-
-// Marker returns the bytes of sync marker seq for a worker whose nonce is
-// nonce. It is short enough to be written atomically into a pipe.
-func Marker(nonce string, seq uint64) []byte {
-	return []byte(markerPrefix + nonce + ":" + strconv.FormatUint(seq, 10) + "\x00")
-}
-
-// CellMarker returns the marker that says that the output after it, up to
-// the next cell marker, belongs to the execute request whose execution
-// count is n, not to the running one: the output of a goroutine that an
-// earlier cell started. n = 0 ends it. The worker writes a cell's marker,
-// the output and the end marker in one write.
-func CellMarker(nonce string, n int) []byte {
-	return []byte(markerPrefix + nonce + ":c" + strconv.Itoa(n) + "\x00")
-}
-
-const markerPrefix = "\x00gopherlab-sync:"
-
-// Part is output between markers. Cell is the execution count a cell
-// marker gave it, 0 for the running cell's output.
-type Part struct {
-	Cell int
-	Data []byte
-}
-
-// Decoder removes the markers of one worker from one of its output pipes.
-type Decoder struct {
-	prefix []byte
-	held   []byte // bytes that may begin a marker
-	cell   int    // the cell marker in force
-}
-
-// NewDecoder returns a Decoder for the worker whose nonce is nonce.
-func NewDecoder(nonce string) *Decoder {
-	return &Decoder{prefix: []byte(markerPrefix + nonce + ":")}
-}
-
-// Decode takes the next bytes read from the pipe. It returns the output
-// before, between and after markers, in parts by cell, and the highest sync
-// marker seen. Trailing bytes that may be the start of a marker wait for
-// the next call (or Flush).
-func (d *Decoder) Decode(b []byte) (parts []Part, seq uint64) {
-	buf := b
-	if len(d.held) > 0 {
-		buf = append(d.held, b...)
-		d.held = nil
+	line := r.s.Bytes()
+	if err := json.Unmarshal(line, &env); err != nil {
+		return nil, fmt.Errorf("workerproto: decode %.80q: %w", line, err)
 	}
-	emit := func(p []byte) {
-		if len(p) == 0 {
-			return
-		}
-		if n := len(parts); n > 0 && parts[n-1].Cell == d.cell {
-			parts[n-1].Data = append(parts[n-1].Data, p...)
-			return
-		}
-		parts = append(parts, Part{Cell: d.cell, Data: append([]byte(nil), p...)})
+	mk, ok := kinds[env.Kind]
+	if !ok {
+		return nil, fmt.Errorf("workerproto: unknown kind %q", env.Kind)
 	}
-	for {
-		i := bytes.IndexByte(buf, 0)
-		if i < 0 {
-			emit(buf)
-			return parts, seq
-		}
-		rest := buf[i:]
-		if len(rest) < len(d.prefix) {
-			if bytes.HasPrefix(d.prefix, rest) {
-				emit(buf[:i])
-				d.held = append([]byte(nil), rest...)
-				return parts, seq
-			}
-		} else if bytes.HasPrefix(rest, d.prefix) {
-			end := bytes.IndexByte(rest[len(d.prefix):], 0)
-			if end < 0 {
-				if len(rest) < len(d.prefix)+24 {
-					emit(buf[:i])
-					d.held = append([]byte(nil), rest...)
-					return parts, seq
-				}
-			} else if payload := string(rest[len(d.prefix) : len(d.prefix)+end]); payload != "" {
-				cell, isCell := strings.CutPrefix(payload, "c")
-				if n, err := strconv.ParseUint(cell, 10, 64); err == nil {
-					emit(buf[:i])
-					if isCell {
-						d.cell = int(n)
-					} else if n > seq {
-						seq = n
-					}
-					buf = rest[len(d.prefix)+end+1:]
-					continue
-				}
-			}
-		}
-		emit(buf[:i+1])
-		buf = buf[i+1:]
+	m := mk()
+	if err := json.Unmarshal(env.Msg, m); err != nil {
+		return nil, fmt.Errorf("workerproto: decode %s: %w", env.Kind, err)
 	}
-}
-
-// Flush returns the bytes held back, at the end of the pipe.
-func (d *Decoder) Flush() []Part {
-	if len(d.held) == 0 {
-		return nil
-	}
-	p := []Part{{Cell: d.cell, Data: d.held}}
-	d.held = nil
-	return p
+	return m, nil
 }

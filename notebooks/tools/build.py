@@ -54,6 +54,17 @@ def parse(path):
     return cells
 
 
+def slide_type(kind, source):
+    """The cell's role in a slideshow (jupyter nbconvert --to slides, RISE):
+    a heading starts a slide, other Markdown a sub-slide below it, and code
+    stays with the Markdown above it."""
+    if kind == "md" and source.startswith(("# ", "## ")):
+        return "slide"
+    if kind == "md":
+        return "subslide"
+    return "-"
+
+
 def existing(path):
     """Return (notebook metadata, map cell id -> old cell) of an existing notebook."""
     if not os.path.exists(path):
@@ -87,6 +98,7 @@ def build(name):
                 cell.metadata["tags"] = tags
             else:
                 cell.metadata.pop("tags", None)
+        cell.metadata["slideshow"] = {"slide_type": slide_type(kind, source)}
         cell.id = cid
         nb.cells.append(cell)
     nb.nbformat, nb.nbformat_minor = 4, 5

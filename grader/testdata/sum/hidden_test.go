@@ -20,14 +20,6 @@ func TestSum(t *testing.T) {
 	}
 }
 
-func TestDone(t *testing.T) {
-	select {
-	case <-Done():
-	case <-time.After(2 * time.Second):
-		t.Fatalf("deadlock: Done's channel was not closed within 2s")
-	}
-}
-
 func TestNoLeak(t *testing.T) {
 	base := runtime.NumGoroutine()
 	stop := Start()
