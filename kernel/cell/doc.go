@@ -152,8 +152,12 @@
 //	newExpr         new(expr) (Go 1.26)
 //	errors          errors.Is and errors.As that see interpreted Unwrap and
 //	                error types
-//	recover         recover() values that yaegi wraps in a reflect.Value
+//	recover         recover() values that yaegi wraps in a reflect.Value,
+//	                and reflect's run-time panics as Go's (kernel/panics)
 //	fmtVerbs        %d and co. of cell types with String methods
+//	fmtNames        fmt of cells' struct types with their Go type and field
+//	                names ({a:1 b:2}, main.pair, not {Xa:1 Xb:2} and struct
+//	                { Xa int; Xb int }), through kernel/cellfmt
 //	genericStd      generic standard library functions and types (slices,
 //	                maps, cmp, iter.Seq, sync.OnceValue(s), atomic.Pointer):
 //	                interpreted stand-ins from generic.go.txt, given to yaegi
@@ -208,8 +212,25 @@
 //     struct: pass fmtVerbs fixes %d and co. in Printf-like calls with a
 //     constant format, but %T and formats built at run time show the
 //     wrapper.
-//   - runtime panics read differently ("reflect: slice index out of range"
-//     instead of "runtime error: index out of range [5] with length 0").
+//   - fmt shows a struct type's Go names (pass fmtNames) for types
+//     declared at a cell's top level without String, Error, Format or
+//     GoString methods, given directly to fmt's printing functions (also
+//     in slices, maps, pointers, fields and `any` arguments), not behind
+//     an interface inside another value ([]any{pair{}}), nor through log,
+//     text/template or encoding/json. %T with a constant format names any
+//     cell type exactly (it is static). Two cell types with the same
+//     fields are one type to yaegi: %T of an interface holding one, and
+//     %#v, refuse (panic, naming both and suggesting %%run). A format
+//     built at run time with an argument that has fmt methods leaves the
+//     call to fmt (yaegi's names).
+//   - run-time panics are reflect's in yaegi; kernel/panics turns them
+//     into Go's, for recover() (pass recover) and for what the session
+//     reports. A nil dereference (also a call of a nil func or a method of
+//     a nil interface) and a failed type assertion read exactly as in Go.
+//     An index or slice bound out of range cannot: yaegi's panic does not
+//     carry the index and the length, so the text says
+//     "runtime error: index out of range (the interpreter does not know
+//     the index and the length; %%run gives Go's exact message)".
 //   - select runs through reflect.Select: a select in a tight loop costs
 //     about 2-5 µs per round (the 120,000-value fan-in of the corpus takes
 //     0.2-0.5 s, over its budget of 2x go run + 200 ms).

@@ -92,14 +92,17 @@ func TestExecuteThroughFrontEnd(t *testing.T) {
 		t.Errorf("cell 6: %v", err)
 	}
 
-	// A panic in the cell's goroutine: yaegi's frames come out in cell
-	// coordinates on standard error.
-	_, err = s.Execute(ctx, 7, "func store(m map[string]int) {\n\tm[\"a\"] = 1\n}\nvar nilMap map[string]int\nstore(nilMap)")
+	// A panic in the cell's goroutine: yaegi's frames are in the error's
+	// traceback, in cell coordinates (the cell, not a line: yaegi gives the
+	// line of a function's first statement), and not on standard error.
+	_, err = s.Execute(ctx, 7, "func store(m map[string]int) {\n\tn := 1\n\tm[\"a\"] = n\n}\nvar nilMap map[string]int\nstore(nilMap)")
 	if !errors.As(err, &cellErr) || cellErr.Name != "panic" || cellErr.Value != "assignment to entry in nil map" {
 		t.Errorf("cell 7: %v", err)
+	} else if want := []string{"panic: assignment to entry in nil map", "  in store (cell 7)", "  in cell 7"}; !slices.Equal(cellErr.Traceback[:min(3, len(cellErr.Traceback))], want) {
+		t.Errorf("cell 7: traceback %q, want it to begin with %q", cellErr.Traceback, want)
 	}
-	if got := contents(t, stderr); !strings.Contains(got, "in store at cell 7, line 2") || strings.Contains(got, "main.store") {
-		t.Errorf("stderr = %q", got)
+	if got := contents(t, stderr); strings.Contains(got, "store") {
+		t.Errorf("the panic's frames went to standard error as well: %q", got)
 	}
 
 	if _, err := s.Execute(ctx, 8, "fmt.Fprintln(os.Stderr, \"direct\")"); err != nil {
@@ -167,5 +170,26 @@ func TestExitRunsNoDeferredCalls(t *testing.T) {
 	}
 	if got := contents(t, stdout); got != "after\n" {
 		t.Errorf("stdout = %q, want only the last cell's output", got)
+	}
+}
+
+// TestRuntimePanicTexts: a run-time panic that a cell or its goroutine
+// leaves unrecovered reads as Go's, not as reflect's.
+func TestRuntimePanicTexts(t *testing.T) {
+	s, _, _ := newTestSession(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	const nilDeref = "runtime error: invalid memory address or nil pointer dereference"
+	for i, c := range []struct{ src, want string }{
+		{"type pair struct{ a, b int }\nvar p *pair\nfmt.Println(p.a)", nilDeref},
+		{"var q *pair\nq.b = 1", nilDeref},
+		{"done := make(chan bool)\ngo func() {\n\tdefer close(done)\n\tvar r *pair\n\tfmt.Println(r.a)\n}()\n<-done\ntime.Sleep(50 * time.Millisecond)", nilDeref},
+		{"var xs []int\nfmt.Println(xs[3])", "runtime error: index out of range (the interpreter does not know the index and the length; %%run gives Go's exact message)"},
+	} {
+		_, err := s.Execute(ctx, i+1, c.src)
+		var cellErr *Error
+		if !errors.As(err, &cellErr) || cellErr.Name != "panic" || cellErr.Value != c.want {
+			t.Errorf("cell %d: %#v, want a panic %q", i+1, err, c.want)
+		}
 	}
 }

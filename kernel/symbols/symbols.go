@@ -34,3 +34,5 @@ var Symbols = map[string]map[string]reflect.Value{}
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract golang.org/x/sync/errgroup golang.org/x/sync/semaphore golang.org/x/sync/singleflight golang.org/x/time/rate
 // SetSink belongs to the worker, not to cells.
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -exclude=^SetSink$ github.com/gopherlab/gopherlab/kernel/display
+// cellfmt and panics are for the code kernel/cell generates.
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gopherlab/gopherlab/kernel/cellfmt github.com/gopherlab/gopherlab/kernel/panics
