@@ -286,4 +286,9 @@
 // conformance corpus: whole programs with the output of `go run`, cut into
 // cells at //cell lines, run in child processes through yaegi alone and
 // through the front end (TestConformance; -update reruns go run).
+// kernel/session's TestStress runs every corpus program that starts
+// goroutines 50 times in a row in one session (session.Stress); the long
+// run of the loop-variable programs is
+//
+//	go test ./kernel/session -run TestStress -stress.run 'loopvar|mutex_counter' -stress.rounds 10000 -timeout 0 -v
 package cell

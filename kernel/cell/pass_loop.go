@@ -448,14 +448,26 @@ func (e *emitter) loopFrame(loop ast.Stmt, label string, sig *types.Signature) {
 			e.refuse(loop.Pos(), "a loop whose body has a defer statement and also starts goroutines or makes function literals cannot give each iteration its own variables in the interpreter")
 			return
 		}
+		// yaegi runs a deferred function literal in the frame as it is when
+		// the function returns: it would see the last iteration's values.
+		if e.defersLoopVars(loop, body) {
+			e.refuse(loop.Pos(), "a deferred function literal that uses the variables of its loop would see the last iteration's values in the interpreter (pass them as arguments: defer func(v int) { ... }(v))")
+			return
+		}
 		// The body stays; v := v gives each iteration fresh storage for the
-		// loop's variables, which is all a deferred call can see.
+		// loop's variables, which is all a deferred call can see. In a
+		// block of its own: rangeInt declares v in the body too. (Not when
+		// a three-clause loop's body assigns v: the copy would cut the
+		// assignment off from the loop.)
 		var lhs, rhs []ast.Expr
 		for _, v := range vars {
 			lhs, rhs = append(lhs, ast.NewIdent(v.Name())), append(rhs, ast.NewIdent(v.Name()))
 		}
+		if _, threeClause := loop.(*ast.ForStmt); threeClause && e.assignsVars(body, vars) {
+			lhs = nil
+		}
 		if len(lhs) > 0 {
-			body.List = append([]ast.Stmt{&ast.AssignStmt{Lhs: lhs, Tok: token.DEFINE, Rhs: rhs}}, body.List...)
+			body.List = []ast.Stmt{&ast.BlockStmt{List: append([]ast.Stmt{&ast.AssignStmt{Lhs: lhs, Tok: token.DEFINE, Rhs: rhs}}, body.List...)}}
 		}
 		return
 	}
@@ -713,4 +725,29 @@ func (e *emitter) refuse(pos token.Pos, what string) {
 		}
 	}
 	e.refusals = append(e.refusals, &Error{Cell: n, Line: p.Line, Col: p.Column, Msg: what + "; run the cell compiled with %%run"})
+}
+
+// defersLoopVars reports whether a deferred function literal in a loop body
+// uses a variable declared in the loop.
+func (e *emitter) defersLoopVars(loop ast.Node, body *ast.BlockStmt) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		d, ok := n.(*ast.DeferStmt)
+		if !ok {
+			_, lit := n.(*ast.FuncLit)
+			return !found && !lit
+		}
+		if lit, ok := ast.Unparen(d.Call.Fun).(*ast.FuncLit); ok {
+			ast.Inspect(lit.Body, func(n ast.Node) bool {
+				if id, ok := n.(*ast.Ident); ok {
+					if v, ok := e.c.info.Uses[id].(*types.Var); ok && v.Pos() >= loop.Pos() && v.Pos() < loop.End() && !(v.Pos() >= lit.Pos() && v.Pos() < lit.End()) {
+						found = true
+					}
+				}
+				return !found
+			})
+		}
+		return false
+	})
+	return found
 }
