@@ -190,7 +190,7 @@ home="$work/home/$u"
 [ -f "$home/gopherlab/notebooks/01-goroutines.ipynb" ] || die "the release was not copied into $home/gopherlab"
 [ "$(stat -c %U "$home/gopherlab/notebooks/01-goroutines.ipynb")" = "$u" ] || die "the release copy is not owned by $u"
 [ ! -e "$home/gopherlab/exercises/c1-cache-race/solution.go" ] || die "a solution reached the learner"
-runuser -u "$u" -- env HOME="$home" /usr/bin/python3 -c '
+runuser -u "$u" -- env -u JUPYTER_DATA_DIR HOME="$home" /usr/bin/python3 -c '
 import sys, nbformat
 from nbformat.sign import NotebookNotary
 nb = nbformat.read(sys.argv[1], 4)
