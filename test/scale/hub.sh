@@ -184,6 +184,28 @@ for n in "${ns[@]}"; do
 	results+=("$work/result-$n.json")
 done
 
+table_ok=yes
+/usr/bin/python3 - "${results[@]}" <<'PY' || table_ok=no
+import json, sys
+rows = [json.load(open(p)) for p in sys.argv[1:]]
+print()
+print("| N | cells/s | p50 latency | p95 latency | MB per learner (peak kernel+worker PSS, mean / max) | all learners peak MB | spawn p50/max | hub+proxy CPU s | load avg start/end | failures | unfinished in budget |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
+for r in rows:
+    print(f"| {r['n']} | {r['cells_per_s']:.2f} | {r['p50_s']:.2f} s | {r['p95_s']:.2f} s | {r['mb_per_learner']:.0f} / {r['mb_per_learner_max']:.0f} | "
+          f"{r['mb_all_peak']:.0f} | {r['spawn_p50_s']:.1f} / {r['spawn_max_s']:.1f} s | {r['hub_cpu_s']:.1f} | "
+          f"{r['loadavg_start']:.0f} / {r['loadavg_end']:.0f} | {r['failures']} | {r['unfinished']}/{r['n']} "
+          f"({r['cells']}/{r['cells_expected']} cells in {r['budget_s']:.0f} s) |")
+for r in rows:
+    for who, f in r["failed_learners"].items():
+        print(f"N={r['n']} {who}: {f[:3]}")
+first = rows[0]
+if first["failures"]:
+    sys.exit(f"learners failed at N={first['n']}")
+if first["completed"] == 0:
+    sys.exit(f"no learner finished the lesson at N={first['n']} within {first['budget_s']:.0f} s")
+PY
+
 say "checks on a learner's home, cgroup and %grade"
 u=${users[0]}
 home="$work/home/$u"
@@ -224,25 +246,6 @@ PY
 	{ cat "$work/grade.log" >&2; die "%grade did not run the public checks in $u's session"; }
 say "%grade c1-cache-race ran the public checks in $u's session"
 
-/usr/bin/python3 - "${results[@]}" <<'PY'
-import json, sys
-rows = [json.load(open(p)) for p in sys.argv[1:]]
-print()
-print("| N | cells/s | p50 latency | p95 latency | MB per learner (peak kernel+worker PSS, mean / max) | all learners peak MB | spawn p50/max | hub+proxy CPU s | load avg start/end | failures | unfinished in budget |")
-print("|---|---|---|---|---|---|---|---|---|---|---|")
-for r in rows:
-    print(f"| {r['n']} | {r['cells_per_s']:.2f} | {r['p50_s']:.2f} s | {r['p95_s']:.2f} s | {r['mb_per_learner']:.0f} / {r['mb_per_learner_max']:.0f} | "
-          f"{r['mb_all_peak']:.0f} | {r['spawn_p50_s']:.1f} / {r['spawn_max_s']:.1f} s | {r['hub_cpu_s']:.1f} | "
-          f"{r['loadavg_start']:.0f} / {r['loadavg_end']:.0f} | {r['failures']} | {r['unfinished']}/{r['n']} "
-          f"({r['cells']}/{r['cells_expected']} cells in {r['budget_s']:.0f} s) |")
-for r in rows:
-    for who, f in r["failed_learners"].items():
-        print(f"N={r['n']} {who}: {f[:3]}")
-first = rows[0]
-if first["failures"]:
-    sys.exit(f"learners failed at N={first['n']}")
-if first["completed"] == 0:
-    sys.exit(f"no learner finished the lesson at N={first['n']} within {first['budget_s']:.0f} s")
-PY
 say "whole run $(($(date +%s) - t0))s"
+[ "$table_ok" = yes ] || die "learners failed at the smallest N (see the table)"
 say "passed"
