@@ -35,6 +35,7 @@ cleanup() {
 	rm -rf "$work" 2>/dev/null || { chattr -R -i "$work" 2>/dev/null; rm -rf "$work"; }
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT # a timeout or Ctrl-C still cleans up
 
 say "laying out the build context (host Go $(go env GOVERSION), sources with vendor/, module cache)"
 ctx="$work/context"
