@@ -112,5 +112,14 @@ step "Exercise notebooks under the kernel, with their reference solutions"
 /usr/bin/python3 test/jupyter/exercise_notebooks.py 2>&1 | grep -v -e 'Debugger warning' -e 'frozen modules' -e 'PYDEVD' -e 'Debugging will proceed'
 [ "${PIPESTATUS[0]}" -eq 0 ] || die "an exercise notebook does not run under the kernel"
 
+if [ "${GOPHERLAB_SCALE:-}" = 1 ]; then
+	# A class at scale (root; ~15 min): Slurm and GNU parallel grading against
+	# a --batch run, then JupyterHub with 5, 10 and 20 simulated learners.
+	step "A class at scale: grading on Slurm and GNU parallel (test/scale/slurm.sh)"
+	test/scale/slurm.sh
+	step "A class at scale: JupyterHub under load (test/scale/hub.sh)"
+	test/scale/hub.sh
+fi
+
 echo
 echo "test.sh: all passed"

@@ -1,0 +1,252 @@
+#!/usr/bin/env bash
+# A class on JupyterHub, under load: Debian's jupyterhub on 127.0.0.1 with
+# deploy/jupyterhub/jupyterhub_config.py (a dummy authenticator with one
+# password replaces PAM; everything else is the recipe: per-learner
+# cgroups, Go env with a shared read-only module cache and GOPROXY=off, the
+# learner release copied and trusted), the kernel installed with
+# ./install.sh --prefix, and N simulated learners (test/scale/learners.py)
+# running lesson 01 cell by cell over the websocket, for N = 5, 10, 20.
+#
+#   test/scale/hub.sh                 (root: creates Unix users, cgroups)
+#   HUB_NS="5 10" HUB_THINK=1,3 test/scale/hub.sh
+#
+# Prints the table N -> cells/s, p50/p95 cell latency, MB per learner
+# (peak kernel+worker PSS), failures. Fails when a learner fails at the
+# smallest N, when the release is not copied and trusted, when a learner's
+# cgroup has not the limit, or when %grade does not run the public checks.
+# It stops the hub (which stops the proxy and every server), kills any
+# process left to its test users, and deletes the users and cgroups.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+say() { printf '[hub.sh %s] %s\n' "$(date +%T)" "$*"; }
+die() { printf 'test/scale/hub.sh: %s\n' "$*" >&2; exit 1; }
+t0=$(date +%s)
+ns=(${HUB_NS:-5 10 20})
+think=${HUB_THINK:-1.5,4}
+# Each N gets this many seconds: learners still in the lesson then are
+# counted as unfinished (the CPU ran out), not as failures.
+budget=${HUB_BUDGET:-180}
+max_n=0
+for n in "${ns[@]}"; do [ "$n" -gt "$max_n" ] && max_n=$n; done
+
+[ "$(id -u)" -eq 0 ] || die "run as root: it creates Unix users and cgroups for the learners"
+need=(jupyterhub python3-jupyter-server node-configurable-http-proxy python3-nbformat)
+missing=()
+for p in "${need[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+work=$(mktemp -d /tmp/gopherlab-hub.XXXXXX)
+chmod 755 "$work"
+tag=$(basename "$work" | tr -dc 'a-z0-9' | tail -c 5)
+prefix="gl${tag}u" # user names: gl<tag>u01 ...
+cgroup="gopherlab-test-$tag"
+users=()
+hub_pid=""
+cleanup() {
+	local rc=$?
+	set +e
+	if [ -n "$hub_pid" ] && kill -0 "$hub_pid" 2>/dev/null; then
+		kill -TERM "$hub_pid"
+		for _ in $(seq 300); do kill -0 "$hub_pid" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$hub_pid" 2>/dev/null
+	fi
+	[ -n "${proxy_pid:-}" ] && kill -TERM "$proxy_pid" 2>/dev/null
+	for u in "${users[@]}"; do
+		# Anything still running as a test user was started by this test.
+		for pid in $(pgrep -u "$u" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
+	done
+	for u in "${users[@]}"; do
+		for _ in $(seq 50); do pgrep -u "$u" >/dev/null || break; sleep 0.1; done
+		userdel "$u" 2>/dev/null
+	done
+	for ctl in memory cpu unified; do
+		d=/sys/fs/cgroup/$ctl/$cgroup
+		[ "$ctl" = unified ] && d=/sys/fs/cgroup/$cgroup
+		[ -d "$d" ] && { rmdir "$d"/*/ 2>/dev/null; rmdir "$d" 2>/dev/null; }
+	done
+	if [ $rc -ne 0 ] && [ -f "$work/hub.log" ]; then
+		echo "--- hub log (last 60 lines)" >&2
+		tail -n 60 "$work/hub.log" >&2
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 143' TERM INT # a timeout or Ctrl-C still cleans up
+
+freeport() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+say "installing the kernel system-wide style: ./install.sh --prefix $work/prefix"
+export JUPYTER_DATA_DIR="$work/root-jupyter" # install.sh's own trust step stays in here
+"$repo/install.sh" --prefix "$work/prefix" >"$work/install.log" 2>&1 || { cat "$work/install.log" >&2; die "install.sh failed"; }
+chmod -R a+rX "$work/prefix"
+gopherlab="$work/prefix/share/jupyter/kernels/gopherlab/gopherlab"
+[ -x "$gopherlab" ] || die "no kernel binary at $gopherlab"
+
+say "the learner release (gopherlab release)"
+"$gopherlab" release --out "$work/release" >/dev/null
+[ -f "$work/release/notebooks/01-goroutines.ipynb" ] || die "the release has no lesson 01"
+
+say "shared read-only module cache and a warm build cache"
+goroot=$(go env GOROOT)
+hostcache=$(go env GOMODCACHE)
+# The modules compiled cells may import (kernel/compile.Requires), taken
+# offline from this machine's own module cache.
+(cd "$repo" && GOMODCACHE="$work/gomodcache" GOPROXY="file://$hostcache/cache/download" GOFLAGS=-mod=mod GOSUMDB=off \
+	go mod download golang.org/x/sync golang.org/x/time) || die "could not fill the module cache from the host's"
+chmod -R a+rX,a-w "$work/gomodcache"
+# The warm build cache of the recipe (the standard library as the kernel's
+# importer, %%run and the grader's -race builds compile it). Compiling it takes
+# minutes on a busy 2-core machine, so it is kept between runs in
+# $HUB_GOCACHE_SEED (default /var/cache/gopherlab-test/gocache-<go version>)
+# and built only when missing.
+seed=${HUB_GOCACHE_SEED:-/var/cache/gopherlab-test/gocache-$(go env GOVERSION)}
+if [ ! -d "$seed" ]; then
+	say "building the warm build cache once, into $seed (minutes)"
+	mkdir -p "$(dirname "$seed")"
+	tmpseed=$(mktemp -d "$seed.tmp.XXXXXX")
+	GOCACHE="$tmpseed" GOFLAGS= go build std          # what the kernel's go list -export uses
+	GOCACHE="$tmpseed" GOFLAGS= go build -trimpath std # %%run
+	GOCACHE="$tmpseed" GOFLAGS= go build -race -trimpath std
+	chmod -R a+rX "$tmpseed"
+	chmod 755 "$tmpseed"
+	mv "$tmpseed" "$seed" 2>/dev/null || rm -rf "$tmpseed" # another run got there first
+fi
+# Learners' caches are hard links to this copy (same file system as their homes).
+cp -al "$seed" "$work/gocache" 2>/dev/null || cp -R "$seed" "$work/gocache"
+
+say "creating $max_n test users (${prefix}01..)"
+password=$(/usr/bin/python3 -c 'import secrets; print(secrets.token_hex(12))')
+mkdir -p "$work/home"
+chmod 755 "$work/home"
+for i in $(seq 1 "$max_n"); do
+	u=$(printf '%s%02d' "$prefix" "$i")
+	useradd -m -d "$work/home/$u" -s /usr/sbin/nologin "$u"
+	users+=("$u")
+done
+
+hub_port=$(freeport)
+cat >"$work/jupyterhub_config.py" <<EOF
+# The class recipe, with test-only changes: a dummy authenticator and
+# private ports, paths and database.
+load_subconfig("$repo/deploy/jupyterhub/jupyterhub_config.py")
+c.JupyterHub.authenticator_class = "jupyterhub.auth.DummyAuthenticator"
+c.DummyAuthenticator.password = "$password"
+c.Authenticator.allowed_users = set("${users[*]}".split())
+c.JupyterHub.hub_ip = "127.0.0.1"
+c.JupyterHub.hub_port = $(freeport)
+c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:$(freeport)"
+c.ConfigurableHTTPProxy.pid_file = "$work/proxy.pid"
+c.JupyterHub.db_url = "sqlite:///$work/jupyterhub.sqlite"
+c.JupyterHub.cookie_secret_file = "$work/cookie_secret"
+c.JupyterHub.pid_file = "$work/jupyterhub.pid"
+c.JupyterHub.cleanup_servers = True
+c.JupyterHub.cleanup_proxy = True
+c.Spawner.cmd = ["/usr/bin/jupyterhub-singleuser"]
+EOF
+
+say "starting jupyterhub on 127.0.0.1:$hub_port"
+(
+	cd "$work"
+	export GOPHERLAB_RELEASE="$work/release" GOPHERLAB_GOROOT="$goroot" GOPHERLAB_GOMODCACHE="$work/gomodcache" \
+		GOPHERLAB_GOCACHE="$work/gocache" GOPHERLAB_MEM_LIMIT=2G GOPHERLAB_CPU_LIMIT=1.0 \
+		GOPHERLAB_CGROUP="$cgroup" GOPHERLAB_JUPYTER_PATH="$work/prefix/share/jupyter" \
+		GOPHERLAB_HUB_IP=127.0.0.1 GOPHERLAB_HUB_PORT="$hub_port"
+	unset JUPYTER_DATA_DIR
+	# Debian's configurable-http-proxy loads its modules from /usr/share/nodejs,
+	# which a Node from elsewhere (nodesource) does not search by itself.
+	export NODE_PATH="/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}"
+	exec jupyterhub -f "$work/jupyterhub_config.py" >"$work/hub.log" 2>&1
+) &
+hub_pid=$!
+hub="http://127.0.0.1:$hub_port"
+for i in $(seq 600); do
+	/usr/bin/python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1] + '/hub/api', timeout=2)" "$hub" 2>/dev/null && break
+	kill -0 "$hub_pid" 2>/dev/null || die "jupyterhub exited"
+	[ "$i" -lt 600 ] || die "jupyterhub not ready after 60 s"
+	sleep 0.1
+done
+proxy_pid=$(cat "$work/proxy.pid" 2>/dev/null || true)
+say "hub up (pid $hub_pid, proxy pid ${proxy_pid:-?})"
+
+results=()
+for n in "${ns[@]}"; do
+	say "N=$n learners running lesson 01 (think time ${think}s between cells, ${budget}s budget)"
+	/usr/bin/python3 "$here/learners.py" --hub "$hub" --users "$(IFS=,; echo "${users[*]:0:$n}")" \
+		--password "$password" --notebook gopherlab/notebooks/01-goroutines.ipynb \
+		--cells "$work/release/notebooks/01-goroutines.ipynb" --think "$think" \
+		--hub-pids "$hub_pid,${proxy_pid}" --budget "$budget" --json "$work/result-$n.json"
+	[ -z "${HUB_KEEP_RESULTS:-}" ] || cp "$work/result-$n.json" "$HUB_KEEP_RESULTS/"
+	results+=("$work/result-$n.json")
+done
+
+table_ok=yes
+/usr/bin/python3 - "${results[@]}" <<'PY' || table_ok=no
+import json, sys
+rows = [json.load(open(p)) for p in sys.argv[1:]]
+print()
+print("| N | cells/s | p50 latency | p95 latency | MB per learner (peak kernel+worker PSS, mean / max) | all learners peak MB | spawn p50/max | hub+proxy CPU s | load avg start/end | failures | unfinished in budget |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
+for r in rows:
+    print(f"| {r['n']} | {r['cells_per_s']:.2f} | {r['p50_s']:.2f} s | {r['p95_s']:.2f} s | {r['mb_per_learner']:.0f} / {r['mb_per_learner_max']:.0f} | "
+          f"{r['mb_all_peak']:.0f} | {r['spawn_p50_s']:.1f} / {r['spawn_max_s']:.1f} s | {r['hub_cpu_s']:.1f} | "
+          f"{r['loadavg_start']:.0f} / {r['loadavg_end']:.0f} | {r['failures']} | {r['unfinished']}/{r['n']} "
+          f"({r['cells']}/{r['cells_expected']} cells in {r['budget_s']:.0f} s) |")
+for r in rows:
+    for who, f in r["failed_learners"].items():
+        print(f"N={r['n']} {who}: {f[:3]}")
+first = rows[0]
+if first["failures"]:
+    sys.exit(f"learners failed at N={first['n']}")
+if first["completed"] == 0:
+    sys.exit(f"no learner finished the lesson at N={first['n']} within {first['budget_s']:.0f} s")
+PY
+
+say "checks on a learner's home, cgroup and %grade"
+u=${users[0]}
+home="$work/home/$u"
+[ -f "$home/gopherlab/notebooks/01-goroutines.ipynb" ] || die "the release was not copied into $home/gopherlab"
+[ "$(stat -c %U "$home/gopherlab/notebooks/01-goroutines.ipynb")" = "$u" ] || die "the release copy is not owned by $u"
+[ ! -e "$home/gopherlab/exercises/c1-cache-race/solution.go" ] || die "a solution reached the learner"
+runuser -u "$u" -- env -u JUPYTER_DATA_DIR HOME="$home" /usr/bin/python3 -c '
+import sys, nbformat
+from nbformat.sign import NotebookNotary
+nb = nbformat.read(sys.argv[1], 4)
+sys.exit(0 if NotebookNotary().check_signature(nb) else 1)' "$home/gopherlab/notebooks/01-goroutines.ipynb" ||
+	die "lesson 01 is not trusted for $u"
+if [ -d "/sys/fs/cgroup/memory/$cgroup/$u" ]; then
+	lim=$(cat "/sys/fs/cgroup/memory/$cgroup/$u/memory.limit_in_bytes")
+	peak=$(cat "/sys/fs/cgroup/memory/$cgroup/$u/memory.max_usage_in_bytes")
+	quota=$(cat "/sys/fs/cgroup/cpu/$cgroup/$u/cpu.cfs_quota_us")
+else
+	lim=$(cat "/sys/fs/cgroup/$cgroup/$u/memory.max")
+	peak=$(cat "/sys/fs/cgroup/$cgroup/$u/memory.peak" 2>/dev/null || echo 1)
+	quota=$(cut -d' ' -f1 "/sys/fs/cgroup/$cgroup/$u/cpu.max")
+fi
+[ "$lim" -eq $((2 << 30)) ] && [ "$quota" -eq 100000 ] && [ "$peak" -gt 0 ] ||
+	die "$u's cgroup: memory limit $lim, CPU quota $quota, peak $peak (want 2 GiB, 100000, used)"
+say "$u: release copied and trusted; cgroup limit $((lim >> 20)) MB, CPU quota 1.0, peak use $((peak >> 20)) MB"
+# %grade in the learner's exercise folder: the public checks of the
+# untouched skeleton run (and the report says only the public checks ran).
+/usr/bin/python3 - "$work/release/exercises/c1-cache-race/c1-cache-race.ipynb" "$work/grade.ipynb" <<'PY'
+import json, sys
+nb = json.load(open(sys.argv[1]))
+nb["cells"] = [c for c in nb["cells"] if c["cell_type"] == "code" and "%grade" not in "".join(c["source"])]
+nb["cells"].append({"cell_type": "code", "metadata": {}, "source": "%grade c1-cache-race", "outputs": [], "execution_count": None})
+json.dump(nb, open(sys.argv[2], "w"))
+PY
+/usr/bin/python3 "$here/learners.py" --hub "$hub" --users "$u" --password "$password" \
+	--notebook gopherlab/exercises/c1-cache-race/c1-cache-race.ipynb --cells "$work/grade.ipynb" --think 0,0 \
+	--expect-output '(?i)public' --json "$work/grade.json" >"$work/grade.log"
+/usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if r["failures"] == 0 else 1)' "$work/grade.json" ||
+	{ cat "$work/grade.log" >&2; die "%grade did not run the public checks in $u's session"; }
+say "%grade c1-cache-race ran the public checks in $u's session"
+
+say "whole run $(($(date +%s) - t0))s"
+[ "$table_ok" = yes ] || die "learners failed at the smallest N (see the table)"
+say "passed"
