@@ -133,8 +133,10 @@ func (r *reflectImporter) typ(t reflect.Type) types.Type {
 		return n
 	}
 	path := t.PkgPath()
-	if _, ok := r.pkgs[path]; !ok && !r.has(path) {
-		// A type of another package: ask the importer.
+	if _, ok := r.pkgs[path]; !ok {
+		// A type of another package: ask the importer first, also for a
+		// package the tables have (time, for display's time.Time), so that
+		// the type checker sees one time.Time, not one per importer.
 		if p, err := r.fallback.Import(path); err == nil {
 			if obj, ok := p.Scope().Lookup(t.Name()).(*types.TypeName); ok {
 				return obj.Type()
