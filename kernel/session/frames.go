@@ -58,6 +58,9 @@ func (f *frameWriter) translate(line []byte) []byte {
 	}
 	n, _ := strconv.Atoi(string(m[1]))
 	where := f.fe.Frame(fn, n)
+	if fn == "_gl_main" {
+		fn = "main" // a pasted program's main (the front end renames it)
+	}
 	switch {
 	case where == "" && isGlue(fn):
 		return nil // generated code with no cell line: nothing to show
