@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -20,20 +19,16 @@ import (
 	"golang.org/x/tools/txtar"
 )
 
-// The conformance corpus: testdata/conformance/*.txtar, each a whole Go
-// program (main.go) with the output of `go run` (want) and its run time
-// (in the archive's comment, "go-run-ms: N"). The program is cut into
-// notebook cells: the package clause goes, the lines `func main() {` and
-// the file's last `}` go, and every line `//cell` starts a new cell.
+// The conformance corpus, testdata/conformance/*.txtar, holds whole Go
+// programs (main.go) with the output of `go run` (want). kernel/corpus
+// runs it, one subtest per program and mode, with GOROOT/test and yaegi's
+// programs:
 //
-// TestConformance runs every program in a child process, twice: through
-// yaegi alone (each cell given to Eval as it is) and through the front
-// end, and reports how many pass each way. A program that fails through
-// the front end fails the test, unless its comment has a line
-// "known-failure: <reason>".
+//	go test ./kernel/corpus -run 'TestCorpus/ours' -v
+//	go test ./kernel/corpus -run 'TestCorpus/ours' -update   # refresh want from go run
 //
-//	go test ./kernel/cell -run TestConformance -v            # run
-//	go test ./kernel/cell -run TestConformance -update       # refresh want from go run
+// What stays here is the child process that TestPassesAreNeeded runs a
+// cell in, with the front end whole or without one pass.
 
 const childEnv = "GOPHERLAB_CONFORMANCE_CHILD"
 
@@ -220,136 +215,4 @@ func lastLines(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
-}
-
-func TestConformance(t *testing.T) {
-	if testing.Short() {
-		t.Skip("conformance corpus: not in -short mode")
-	}
-	files, err := filepath.Glob("testdata/conformance/*.txtar")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if *update {
-		for _, f := range files {
-			updateConformance(t, f)
-		}
-		return
-	}
-	var yaegiPass, programPass, fePass, known, slow int
-	var prepare, maxPrepare time.Duration
-	for _, file := range files {
-		ar, err := txtar.ParseFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var want string
-		for _, f := range ar.Files {
-			if f.Name == "want" {
-				want = string(f.Data)
-			}
-		}
-		comment := string(ar.Comment)
-		goMs := 0
-		if m := regexp.MustCompile(`go-run-ms: (\d+)`).FindStringSubmatch(comment); m != nil {
-			goMs, _ = strconv.Atoi(m[1])
-		}
-		knownFailure := strings.Contains(comment, "known-failure:")
-		name := strings.TrimSuffix(filepath.Base(file), ".txtar")
-		y := runChild(t, "yaegi", file, 20*time.Second)
-		if y.err == nil && y.out == want {
-			yaegiPass++
-		}
-		if p := runChild(t, "program", file, 20*time.Second); p.err == nil && p.out == want {
-			programPass++
-		}
-		f := runChild(t, "frontend", file, 30*time.Second)
-		ok := f.err == nil && f.out == want
-		prepare += f.prepare
-		maxPrepare = max(maxPrepare, f.prepare)
-		budget := 2*time.Duration(goMs)*time.Millisecond + 200*time.Millisecond
-		switch {
-		case ok:
-			fePass++
-			if f.elapsed > budget {
-				slow++
-				t.Logf("%s: slow: %v in yaegi, budget %v (go run %d ms)", name, f.elapsed, budget, goMs)
-			}
-		case knownFailure:
-			known++
-			t.Logf("%s: known failure", name)
-		default:
-			t.Errorf("%s: front end: err=%v\ngot:\n%s\nwant:\n%s", name, f.err, f.out, want)
-		}
-	}
-	t.Logf("conformance: %d programs; yaegi alone passes %d as cells and %d as whole programs; the front end passes %d (%d known failures, %d over the time budget of 2x go run + 200ms)",
-		len(files), yaegiPass, programPass, fePass, known, slow)
-	t.Logf("front end time per program (parse, type-check, rewrite all cells; includes go list for export data): mean %v, max %v",
-		prepare/time.Duration(max(len(files), 1)), maxPrepare)
-}
-
-// updateConformance runs a program with `go run` twice (it must print the
-// same both times) and stores its output and run time.
-func updateConformance(t *testing.T, file string) {
-	ar, err := txtar.ParseFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	var prog []byte
-	for _, f := range ar.Files {
-		if f.Name == "main.go" {
-			prog = f.Data
-		}
-	}
-	if err := os.WriteFile(filepath.Join(dir, "main.go"), prog, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(dir, "prog")
-	// Built inside this module, so that golang.org/x/sync resolves.
-	build := exec.Command("go", "build", "-o", bin, filepath.Join(dir, "main.go"))
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Errorf("%s: go build: %v\n%s", file, err, out)
-		return
-	}
-	var outs []string
-	var best time.Duration
-	for i := range 2 {
-		cmd := exec.Command(bin)
-		var stdout bytes.Buffer
-		cmd.Stdout = &stdout
-		start := time.Now()
-		err := cmd.Run()
-		d := time.Since(start)
-		if i == 0 || d < best {
-			best = d
-		}
-		out := stdout.String()
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			out += fmt.Sprintf("exit status %d\n", ee.ExitCode())
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		outs = append(outs, out)
-	}
-	if outs[0] != outs[1] {
-		t.Errorf("%s: output differs between two runs:\n%s\n---\n%s", file, outs[0], outs[1])
-		return
-	}
-	comment := regexp.MustCompile(`(?m)^go-run-ms: \d+\n`).ReplaceAllString(string(ar.Comment), "")
-	ar.Comment = []byte(comment + fmt.Sprintf("go-run-ms: %d\n", best.Milliseconds()))
-	found := false
-	for i := range ar.Files {
-		if ar.Files[i].Name == "want" {
-			ar.Files[i].Data = []byte(outs[0])
-			found = true
-		}
-	}
-	if !found {
-		ar.Files = append(ar.Files, txtar.File{Name: "want", Data: []byte(outs[0])})
-	}
-	if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
