@@ -93,7 +93,9 @@
 // A pasted program works too: its package clause (package main) is
 // dropped, and a cell that declares func main runs it once, after the
 // cell's statements and its init functions, as go run would; later cells
-// do not run it again (they may call main()).
+// do not run it again (they may call main()). Its var declarations run in
+// Go's initialisation order (dependencies first, found by name), not in
+// source order.
 // Imports and func, type and const declarations are hoisted; statements
 // and var declarations run in order. Variables declared at the top level of
 // a cell (x := 1, var wg sync.WaitGroup) become session variables that

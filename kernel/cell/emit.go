@@ -24,10 +24,10 @@ type emitter struct {
 	prelude map[string]bool
 	// extra are declarations that passes generate (promotedMethods).
 	extra []string
-	// inits and main: the cell's func init (renamed) and whether it
+	// inits and main: the cell's func init (renamed) and where it
 	// declares func main, which its runner calls (mainOnce).
-	inits []string
-	main  bool
+	inits []*ast.Ident
+	main  token.Pos
 	// refusals are constructs the interpreter cannot run exactly: the
 	// cell is rejected with them (see refuse).
 	refusals ErrorList

@@ -43,22 +43,25 @@ var passMainOnce = pass{"mainOnce", func(e *emitter, root ast.Node) {
 		case "init":
 			fd.Name.Name = e.newName("init")
 			if own {
-				e.inits = append(e.inits, fd.Name.Name)
+				e.inits = append(e.inits, &ast.Ident{NamePos: fd.Name.Pos(), Name: fd.Name.Name})
 			}
 		case mainName:
-			e.main = e.main || own
+			if own {
+				e.main = fd.Name.Pos()
+			}
 		}
 	}
 	body := e.c.cur.body.Body
-	if root != body || (len(e.inits) == 0 && !e.main) {
+	if root != body || (len(e.inits) == 0 && !e.main.IsValid()) {
 		return
 	}
+	// Each call stands at its function's declaration, for stack traces.
 	var calls []ast.Stmt
-	for _, name := range e.inits {
-		calls = append(calls, &ast.ExprStmt{X: &ast.CallExpr{Fun: ast.NewIdent(name)}})
+	for _, id := range e.inits {
+		calls = append(calls, &ast.ExprStmt{X: &ast.CallExpr{Fun: id}})
 	}
-	if e.main {
-		calls = append(calls, &ast.ExprStmt{X: &ast.CallExpr{Fun: ast.NewIdent(mainName)}})
+	if e.main.IsValid() {
+		calls = append(calls, &ast.ExprStmt{X: &ast.CallExpr{Fun: &ast.Ident{NamePos: e.main, Name: mainName}}})
 	}
 	at := len(body.List)
 	if e.c.result != nil {

@@ -17,14 +17,16 @@ import (
 // file per cell, whose line directives keep every position in cell
 // coordinates ("cell 3:4"), and main.go, which runs the new cell's
 // statements. The statements of earlier cells do not run again, so the
-// session's variables start at their zero value: Program refuses a cell
-// whose program would read a variable that an earlier cell gave a value
-// (in the cell, an init function, or a session function or method the
-// program may reach), naming the variable and where it was set; it keeps
-// the initializer of a variable whose only value is a literal constant
-// from the cell that declares it (var x = 5, s := "hi"). A variable
-// declared without a value (var mu sync.Mutex) and never written by an
-// earlier cell's run is exact at zero. The session does not change.
+// session's variables start at their zero value, and their main and init
+// functions do not run: Program refuses a cell whose program would read a
+// variable that an earlier cell gave a value (in the cell, an init
+// function, or a session function or method the program may reach), naming
+// the variable and where it was set; it keeps the initializer of a variable
+// whose only value is a literal constant from the cell that declares it
+// (var x = 5, s := "hi"). A variable declared without a value (var mu
+// sync.Mutex) and never written by an earlier cell's run is exact at zero.
+// A cell that declares main (a pasted program) runs as go run runs it:
+// statements, init functions, main. The session does not change.
 func (s *Session) Program(n int, src string) (map[string][]byte, error) {
 	c, err := s.check(n, src)
 	if err != nil {
@@ -37,8 +39,15 @@ func (s *Session) Program(n int, src string) (map[string][]byte, error) {
 	files := map[string][]byte{
 		"main.go": []byte("package main\n\nfunc main() { " + bodyName + "() }\n"),
 	}
+	if declaresMain(c.cur.file) {
+		// A pasted program: its statements (the var declarations) run
+		// first, from an init in a file that sorts before the cells', then
+		// its init functions and its main, as go run runs them.
+		files["main.go"] = []byte("package main\n")
+		files["body.go"] = []byte("package main\n\nfunc init() { " + bodyName + "() }\n")
+	}
 	for i, cf := range c.files {
-		b, err := s.programFile(withInits(cf, keep[cf.n]))
+		b, err := s.programFile(withInits(cf, keep[cf.n]), cf != c.cur)
 		if err != nil {
 			return nil, fmt.Errorf("cell: program of cell %d: %w", cf.n, err)
 		}
@@ -62,12 +71,18 @@ func (s *Session) Program(n int, src string) (map[string][]byte, error) {
 // neighbours in the cell (a blank line the printer dropped, statements the
 // front end gathered). Declarations are printed one by one, without the
 // front end's own /*line*/ comments, which the printer would move.
-func (s *Session) programFile(cf *cellFile) ([]byte, error) {
+//
+// An earlier cell's main and init functions stay out (earlier says the
+// cell is not the one the program runs): they ran with that cell.
+func (s *Session) programFile(cf *cellFile, earlier bool) ([]byte, error) {
 	tf := s.fset.File(cf.file.Pos())
 	var b bytes.Buffer
 	b.WriteString("package main\n")
 	cfg := printer.Config{Mode: printer.SourcePos | printer.UseSpaces | printer.TabIndent, Tabwidth: 8}
 	for _, d := range cf.file.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && earlier && fd.Recv == nil && (fd.Name.Name == "main" || fd.Name.Name == "init") {
+			continue
+		}
 		b.WriteString("\n")
 		if err := cfg.Fprint(&b, s.fset, withoutDoc(d)); err != nil {
 			return nil, err
@@ -130,4 +145,14 @@ func withoutDoc(d ast.Decl) ast.Decl {
 		}
 	}
 	return d
+}
+
+// declaresMain reports whether a cell's file declares func main.
+func declaresMain(f *ast.File) bool {
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == "main" {
+			return true
+		}
+	}
+	return false
 }

@@ -317,6 +317,7 @@ func buildFile(fset *token.FileSet, n int, src string, withBody bool) (*cellFile
 		}
 	}
 	if cf.body != nil && cf.body.Body != nil {
+		orderPastedVars(f, cf.body.Body)
 		for _, st := range cf.body.Body.List {
 			for _, name := range stmtDefines(st) {
 				cf.defines[name] = true

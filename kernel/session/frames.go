@@ -83,6 +83,9 @@ func (f *frameWriter) translate(line []byte) (out []byte, frame bool) {
 	// the one the panic passed through: the frame names the cell, not a
 	// line that would be wrong.
 	where, _, _ := strings.Cut(f.fe.Frame(fn, n), ", line ")
+	if fn == "_gl_main" {
+		fn = "main" // a pasted program's main (the front end renames it)
+	}
 	switch {
 	case where == "" && isGlue(fn):
 		return nil, true // generated code with no cell line: nothing to show

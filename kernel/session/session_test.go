@@ -193,3 +193,28 @@ func TestRuntimePanicTexts(t *testing.T) {
 		}
 	}
 }
+
+// TestPastedProgram: a cell that holds a whole program runs main once,
+// and a panic in it names main in cell coordinates.
+func TestPastedProgram(t *testing.T) {
+	s, stdout, _ := newTestSession(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if _, err := s.Execute(ctx, 1, "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"main ran\")\n}\n"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Execute(ctx, 2, "fmt.Println(\"cell 2\")"); err != nil {
+		t.Fatal(err)
+	}
+	if got := contents(t, stdout); got != "main ran\ncell 2\n" {
+		t.Errorf("stdout = %q", got)
+	}
+	_, err := s.Execute(ctx, 3, "package main\n\nfunc main() {\n\tfmt.Print()\n\tpanic(\"boom\")\n}\n")
+	var cellErr *Error
+	if !errors.As(err, &cellErr) || cellErr.Value != "boom" {
+		t.Fatalf("cell 3: %v", err)
+	}
+	if want := []string{"panic: boom", "  in main (cell 3)", "  in cell 3"}; !slices.Equal(cellErr.Traceback[:min(3, len(cellErr.Traceback))], want) {
+		t.Errorf("traceback = %q, want %q", cellErr.Traceback, want)
+	}
+}
