@@ -98,8 +98,11 @@ func WriteText(w io.Writer, r *Report, color bool) error {
 		if t.Flags.Seed != 0 {
 			fmt.Fprintf(&b, "  shuffle seed: %d\n", t.Flags.Seed)
 		}
-		if t.Command != "" {
-			fmt.Fprintf(&b, "  reproduce: %s\n", t.Command)
+		if t.Reproduce != "" {
+			fmt.Fprintf(&b, "  reproduce: %s\n", t.Reproduce)
+		}
+		if t.Command != "" && r.Binary != "" {
+			fmt.Fprintf(&b, "  test binary: %s\n", t.Command)
 		}
 		if h, ok := Hints[t.Verdict]; ok && !seen[t.Verdict] {
 			seen[t.Verdict] = true
