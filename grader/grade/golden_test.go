@@ -149,7 +149,10 @@ var (
 	atRE      = regexp.MustCompile(` at .*$`)
 )
 
-var seedRE = regexp.MustCompile(`--seed \d+`)
+var (
+	seedRE    = regexp.MustCompile(`--seed \d+`)
+	elapsedRE = regexp.MustCompile(`\((\d+\.\d+)s\)`)
+)
 
 // normalize removes what changes from run to run: times, seeds, addresses,
 // goroutine numbers, the order races are found in and where a spinning
@@ -176,6 +179,7 @@ func normalize(r *report.Report) *report.Report {
 		}
 		t.Command = shuffleRE.ReplaceAllString(t.Command, "-test.shuffle=1")
 		t.Reproduce = seedRE.ReplaceAllString(t.Reproduce, "--seed 1")
+		t.Detail = elapsedRE.ReplaceAllString(t.Detail, "(0.00s)")
 		t.Detail = gorRE.ReplaceAllString(addrRE.ReplaceAllString(shuffleRE.ReplaceAllString(t.Detail, "-test.shuffle=1"), "0xADDR"), "$1 N")
 		switch t.Verdict {
 		case verdict.Race:

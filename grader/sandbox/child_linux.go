@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"syscall"
@@ -84,6 +85,20 @@ func child() error {
 		Setsid:     true,
 		Pdeathsig:  syscall.SIGKILL,
 	}
+	if cfg.OwnUID {
+		// Only the caller's uid is mapped: the test keeps it, as root of the
+		// namespace, but without capabilities: with SECBIT_NOROOT (locked)
+		// an execve by uid 0 grants none, so it can neither mount nor
+		// signal across uids.
+		cmd.SysProcAttr.Credential = nil
+		const prSetSecurebits, secbitNoroot, secbitNorootLocked = 28, 1, 2
+		if _, _, e := syscall.RawSyscall(syscall.SYS_PRCTL, prSetSecurebits, secbitNoroot|secbitNorootLocked, 0); e != 0 {
+			return fmt.Errorf("securebits: %w", e)
+		}
+	}
+	// PID 1 of a namespace gets only the signals it handles from inside it:
+	// ignoring them leaves the test no way to end this helper.
+	signal.Ignore(syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGPIPE, syscall.SIGALRM)
 	syscall.CloseOnExec(4) // the test must not write its own status
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start %s: %w", path, err)

@@ -70,12 +70,18 @@ type Config struct {
 	Env   []string // the test's whole environment
 	TmpMB int
 	Probe bool // run /bin/true instead of the binary: checks that the machine allows a sandbox
+	// OwnUID: the grader is not root, so the test keeps the caller's uid.
+	OwnUID bool
 }
 
 // Protections lists what a sandboxed test process gets, for reports.
 func Protections(l Limits, cg string) []string {
+	user := fmt.Sprintf("user namespace: runs as an unprivileged uid (host uid %d) that owns nothing", hostUser)
+	if unprivileged() {
+		user = "user namespace: runs as your own uid (the grader is not root: no other uid to give it)"
+	}
 	p := []string{
-		fmt.Sprintf("user namespace: runs as an unprivileged uid (host uid %d) that owns nothing", hostUser),
+		user,
 		"PID namespace: cannot see or signal the grader or other processes",
 		fmt.Sprintf("mount namespace: read-only system, private %d MB /tmp, no exercise directory, hidden tests, solution or module cache", max(l.TmpMB, 0)),
 		"network namespace: loopback only",
@@ -127,7 +133,7 @@ func New(binary, sha256hex string, args, env []string, l Limits) (*Box, error) {
 		}
 	}
 	b := &Box{binary: f, limits: l}
-	cfg := Config{Name: baseName(binary), Args: args, Env: env, TmpMB: l.TmpMB}
+	cfg := Config{Name: baseName(binary), Args: args, Env: env, TmpMB: l.TmpMB, OwnUID: unprivileged()}
 	if err := b.prepare(cfg); err != nil {
 		b.Close()
 		return nil, err
@@ -319,7 +325,7 @@ func probe() error {
 	}
 	b.binary = f
 	defer b.Close()
-	if err := b.prepare(Config{Name: "probe", Probe: true, TmpMB: 1}); err != nil {
+	if err := b.prepare(Config{Name: "probe", Probe: true, TmpMB: 1, OwnUID: unprivileged()}); err != nil {
 		return err
 	}
 	var out strings.Builder

@@ -27,3 +27,5 @@ func (*cgroup) remove()                 {}
 
 // Child fails: there is no sandbox to build.
 func Child() error { return errNoSandbox }
+
+func unprivileged() bool { return true }
