@@ -135,21 +135,12 @@ func gradeSubmission(ctx context.Context, s *spec.Spec, sub *submission.Submissi
 	r := newReport(s, sub.Name)
 	r.Notes = append(r.Notes, sub.Notes...)
 	r.Env = report.Environment{GoVersion: env.GoVersion, GOMAXPROCS: procs, NetworkIsolated: run.NetworkIsolated()}
-	useSandbox := false
-	switch o.Sandbox {
-	case SandboxOff:
-		r.Notes = append(r.Notes, UnsandboxedNote+": the tests ran without the OS sandbox (--no-sandbox): a submission could read or change files of this machine")
-	default:
-		if err := sandbox.Available(); err != nil {
-			if o.Sandbox == SandboxRequire {
-				return nil, fmt.Errorf("%w: %v", ErrNoSandbox, err)
-			}
-			r.Notes = append(r.Notes, UnsandboxedNote+": this machine allows no namespaces ("+err.Error()+"); the tests ran only in an empty directory with resource limits, and could read files of this machine. Instructors: grade with --require-sandbox on a machine that allows it")
-		} else {
-			useSandbox = true
-		}
+	// The machine is probed for a sandbox beside the build; the goroutine
+	// ends with the probe, and its result is read after the build.
+	probed := make(chan error, 1)
+	if o.Sandbox != SandboxOff {
+		go func() { probed <- sandbox.Available() }()
 	}
-	r.Env.Sandboxed = useSandbox
 	defer func() { r.Duration = report.JSONDuration(time.Since(began)) }()
 
 	work, err := os.MkdirTemp(o.WorkDir, "gopherlab-grade-")
@@ -180,6 +171,21 @@ func gradeSubmission(ctx context.Context, s *spec.Spec, sub *submission.Submissi
 		defer cancel()
 	}
 	r.Commands = b.Commands
+	useSandbox := false
+	switch o.Sandbox {
+	case SandboxOff:
+		r.Notes = append(r.Notes, UnsandboxedNote+": the tests ran without the OS sandbox (--no-sandbox): a submission could read or change files of this machine")
+	default:
+		if err := <-probed; err != nil {
+			if o.Sandbox == SandboxRequire {
+				return nil, fmt.Errorf("%w: %v", ErrNoSandbox, err)
+			}
+			r.Notes = append(r.Notes, UnsandboxedNote+": this machine allows no namespaces ("+err.Error()+"); the tests ran only in an empty directory with resource limits, and could read files of this machine. Instructors: grade with --require-sandbox on a machine that allows it")
+		} else {
+			useSandbox = true
+		}
+	}
+	r.Env.Sandboxed = useSandbox
 	binarySum := ""
 	if b.Failed == "" && useSandbox {
 		if binarySum, err = sandbox.SHA256(b.Binary); err != nil {
