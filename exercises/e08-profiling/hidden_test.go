@@ -2,6 +2,7 @@ package profiling
 
 import (
 	"bytes"
+	"context"
 	xtrace "golang.org/x/exp/trace"
 	"io"
 	"runtime"
@@ -161,13 +162,16 @@ func checkParallel(t *testing.T, work func()) {
 }
 
 // parallelTime runs work under runtime/trace and returns how long two or
-// more goroutines were running at once, and how long the trace lasted.
+// more of the work's goroutines (the calling one and those created during
+// the work) were running at once, and how long the trace lasted. Goroutines
+// that existed before (the tracer's own) do not count.
 func parallelTime(t *testing.T, work func()) (both, total time.Duration) {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := trace.Start(&buf); err != nil {
 		t.Fatalf("runtime/trace: %v", err)
 	}
+	trace.Log(context.Background(), "gopherlab", "work")
 	work()
 	trace.Stop()
 	r, err := xtrace.NewReader(&buf)
@@ -175,6 +179,7 @@ func parallelTime(t *testing.T, work func()) (both, total time.Duration) {
 		t.Fatalf("reading the trace: %v", err)
 	}
 	running := map[xtrace.GoID]bool{}
+	mine := map[xtrace.GoID]bool{} // the work's goroutines
 	var first, last xtrace.Time
 	for {
 		ev, err := r.ReadEvent()
@@ -184,8 +189,12 @@ func parallelTime(t *testing.T, work func()) (both, total time.Duration) {
 		if err != nil {
 			t.Fatalf("reading the trace: %v", err)
 		}
-		if first == 0 {
+		if ev.Kind() == xtrace.EventLog && ev.Log().Category == "gopherlab" {
+			mine[ev.Goroutine()] = true
 			first = ev.Time()
+		}
+		if first == 0 {
+			continue
 		}
 		if len(running) >= 2 {
 			both += time.Duration(ev.Time() - last)
@@ -199,7 +208,14 @@ func parallelTime(t *testing.T, work func()) (both, total time.Duration) {
 			continue
 		}
 		from, to := st.Goroutine()
-		switch id := st.Resource.Goroutine(); {
+		id := st.Resource.Goroutine()
+		if from == xtrace.GoNotExist {
+			mine[id] = true
+		}
+		if !mine[id] {
+			continue
+		}
+		switch {
 		case to == xtrace.GoRunning:
 			running[id] = true
 		case from == xtrace.GoRunning:
