@@ -69,38 +69,64 @@ func skipName(name string) bool {
 	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "summary.csv" || name == "summary.json"
 }
 
-// maxZipFile bounds the bytes read from one zip entry.
-const maxZipFile = 8 << 20
+// Bounds of a class zip, checked from its central directory before
+// anything is extracted.
+const (
+	MaxZipEntries = 10000     // entries
+	MaxZipTotal   = 512 << 20 // bytes, uncompressed, all entries together
+	MaxZipRatio   = 100       // uncompressed / compressed, for entries over 1 MB
+	maxZipFile    = 16 << 20  // bytes, uncompressed, one entry (a notebook's limit)
+)
 
 func collectZip(p string) ([]Item, error) {
 	zr, err := zip.OpenReader(p)
 	if err != nil {
-		return nil, fmt.Errorf("batch: %w", err)
+		return nil, fmt.Errorf("batch: %s: not a readable zip file: %w", p, err)
 	}
-	defer zr.Close()
-	files := map[string]map[string][]byte{} // top-level name -> inner path -> data
-	var readErr = map[string]error{}
+	// zr stays open: each item reads its own entries when it is graded.
+	if len(zr.File) > MaxZipEntries {
+		zr.Close()
+		return nil, fmt.Errorf("batch: %s holds %d entries; the limit is %d", p, len(zr.File), MaxZipEntries)
+	}
+	var total uint64
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+		if f.UncompressedSize64 > 1<<20 && f.UncompressedSize64/max(f.CompressedSize64, 1) > MaxZipRatio {
+			zr.Close()
+			return nil, fmt.Errorf("batch: %s: %s would expand %d times (%s from %s); the limit is %d times: a zip bomb?",
+				p, f.Name, f.UncompressedSize64/max(f.CompressedSize64, 1), submission.Size(int64(f.UncompressedSize64)), submission.Size(int64(f.CompressedSize64)), MaxZipRatio)
+		}
+	}
+	if total > MaxZipTotal {
+		zr.Close()
+		return nil, fmt.Errorf("batch: %s would expand to %s; the limit is %s", p, submission.Size(int64(total)), submission.Size(MaxZipTotal))
+	}
+	entries := map[string][]*zip.File{} // top-level name -> its entries
 	for _, f := range zr.File {
 		name := path.Clean(strings.TrimPrefix(f.Name, "/"))
-		top, rest, _ := strings.Cut(name, "/")
+		top, _, _ := strings.Cut(name, "/")
 		if f.FileInfo().IsDir() || skipName(top) || name == "." || strings.HasPrefix(name, "..") {
 			continue
 		}
-		if files[top] == nil {
-			files[top] = map[string][]byte{}
-		}
-		data, err := readZip(f)
-		if err != nil {
-			readErr[top] = err
-			continue
-		}
-		files[top][rest] = data
+		entries[top] = append(entries[top], f)
 	}
 	var items []Item
-	for top, content := range files {
+	for top, fs := range entries {
 		items = append(items, Item{Name: top, Load: func(pkg string) (*submission.Submission, error) {
-			if err := readErr[top]; err != nil {
-				return nil, err
+			content := map[string][]byte{}
+			for _, f := range fs {
+				if f.Mode()&os.ModeSymlink != 0 {
+					return nil, fmt.Errorf("submission: %s is a symbolic link; submit the file itself", f.Name)
+				}
+				if !f.Mode().IsRegular() {
+					return nil, fmt.Errorf("submission: %s is not a regular file", f.Name)
+				}
+				data, err := readZip(f)
+				if err != nil {
+					return nil, err
+				}
+				_, rest, _ := strings.Cut(path.Clean(strings.TrimPrefix(f.Name, "/")), "/")
+				content[rest] = data
 			}
 			if data, ok := content[""]; ok && len(content) == 1 {
 				return submission.FromBytes(top, data, pkg)
@@ -111,18 +137,22 @@ func collectZip(p string) ([]Item, error) {
 	return items, nil
 }
 
+// readZip reads one entry through a limit: its declared size may lie.
 func readZip(f *zip.File) ([]byte, error) {
+	if f.UncompressedSize64 > maxZipFile {
+		return nil, fmt.Errorf("submission: %s is %s; the limit is %s", f.Name, submission.Size(int64(f.UncompressedSize64)), submission.Size(maxZipFile))
+	}
 	rc, err := f.Open()
 	if err != nil {
-		return nil, fmt.Errorf("batch: %s: %w", f.Name, err)
+		return nil, fmt.Errorf("submission: %s: %w", f.Name, err)
 	}
 	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, maxZipFile+1))
+	data, err := io.ReadAll(io.LimitReader(rc, int64(f.UncompressedSize64)+1))
 	if err != nil {
-		return nil, fmt.Errorf("batch: %s: %w", f.Name, err)
+		return nil, fmt.Errorf("submission: %s: %w", f.Name, err)
 	}
-	if len(data) > maxZipFile {
-		return nil, fmt.Errorf("batch: %s: larger than %d bytes", f.Name, maxZipFile)
+	if uint64(len(data)) > f.UncompressedSize64 {
+		return nil, fmt.Errorf("submission: %s holds more than its zip entry declares: a damaged or forged zip", f.Name)
 	}
 	return data, nil
 }

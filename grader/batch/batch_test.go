@@ -83,3 +83,66 @@ func TestMerge(t *testing.T) {
 		t.Error("merged a submission twice")
 	}
 }
+
+// TestZipBounds: a zip bomb is refused from its central directory before
+// anything is extracted; an entry that holds more than it declares, or a
+// symbolic link, fails only its own submission.
+func TestZipBounds(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, add func(zw *zip.Writer)) string {
+		p := filepath.Join(dir, name)
+		f, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zw := zip.NewWriter(f)
+		add(zw)
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		return p
+	}
+	zeros := make([]byte, 1<<20)
+	bomb := write("bomb.zip", func(zw *zip.Writer) {
+		w, _ := zw.Create("alice.go")
+		for range 64 { // 64 MB of zeros: about 64 KB compressed
+			w.Write(zeros)
+		}
+	})
+	if _, err := Collect(bomb); err == nil || !strings.Contains(err.Error(), "would expand") {
+		t.Errorf("bomb: %v, want a refusal for the compression ratio", err)
+	}
+	many := write("many.zip", func(zw *zip.Writer) {
+		for i := range MaxZipEntries + 1 {
+			zw.Create(fmt.Sprintf("s%d.go", i))
+		}
+	})
+	if _, err := Collect(many); err == nil || !strings.Contains(err.Error(), "entries") {
+		t.Errorf("many entries: %v", err)
+	}
+	mixed := write("mixed.zip", func(zw *zip.Writer) {
+		w, _ := zw.Create("bob.go")
+		w.Write([]byte("package sum\n"))
+		// An entry that declares 10 bytes and holds 1 MB.
+		h := &zip.FileHeader{Name: "liar.go", Method: zip.Store, UncompressedSize64: 10, CompressedSize64: 1 << 20}
+		rw, _ := zw.CreateRaw(h)
+		rw.Write(zeros)
+		lh := &zip.FileHeader{Name: "link.go"}
+		lh.SetMode(os.ModeSymlink | 0o777)
+		lw, _ := zw.CreateHeader(lh)
+		lw.Write([]byte("/work/exercises/x/solution.go"))
+	})
+	items, err := Collect(mixed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, it := range items {
+		_, err := it.Load("sum")
+		got[it.Name] = fmt.Sprint(err)
+	}
+	if got["bob.go"] != "<nil>" || got["liar.go"] == "<nil>" || !strings.Contains(got["link.go"], "symbolic link") {
+		t.Errorf("per-submission results: %v", got)
+	}
+}

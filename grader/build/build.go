@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -70,7 +71,12 @@ func Build(ctx context.Context, env *Env, s *spec.Spec, sub *submission.Submissi
 	}
 	defer os.RemoveAll(src) // the sources never outlive the build: the test cannot read them
 	r := &Result{}
-	if err := os.WriteFile(filepath.Join(src, "go.mod"), env.GoMod(), 0o644); err != nil {
+	hidden, tests, testMods, err := testFiles(s)
+	if err != nil {
+		return nil, err
+	}
+	r.HiddenTests = tests
+	if err := os.WriteFile(filepath.Join(src, "go.mod"), env.GoMod(testMods...), 0o644); err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
 	for _, f := range sub.Files {
@@ -89,15 +95,14 @@ func Build(ctx context.Context, env *Env, s *spec.Spec, sub *submission.Submissi
 			return nil, fmt.Errorf("build: %w", err)
 		}
 	}
-	hidden, tests, err := testFiles(s)
-	if err != nil {
-		return nil, err
-	}
-	r.HiddenTests = tests
 
-	// 1. Policy, on the learner's package alone.
-	if stop, err := r.policy(ctx, env, s, sub, src); err != nil || stop {
-		return r, err
+	// 1. Policy, on the learner's package: a scan of its sources in this
+	// process; go list only when the scan finds something to explain (it
+	// names the package's imports, embeds and cgo files precisely).
+	if !quickScanClean(s, sub) {
+		if stop, err := r.policy(ctx, env, s, sub, src); err != nil || stop {
+			return r, err
+		}
 	}
 	// 2. Inject the hidden tests and build the test binary once.
 	for name, data := range hidden {
@@ -109,7 +114,18 @@ func Build(ctx context.Context, env *Env, s *spec.Spec, sub *submission.Submissi
 		return nil, fmt.Errorf("build: %w", err)
 	}
 	binary := filepath.Join(bin, s.Package+".test")
+	// go vet runs beside the build: both read the same sources, and a
+	// build error outranks a vet diagnostic.
+	vetCmd := r.command(ctx, env, src, append(append([]string{"vet"}, VetChecks...), "."))
+	vetDone := make(chan struct{})
+	var vetOut []byte
+	var vetErr error
+	go func() {
+		defer close(vetDone)
+		vetOut, vetErr = vetCmd.CombinedOutput()
+	}()
 	out, err := r.goCmd(ctx, env, src, "test", "-c", "-race", "-trimpath", "-o", filepath.Join("..", "bin", filepath.Base(binary)), ".")
+	<-vetDone // the goroutine ends with the vet process (ctx bounds both)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("build: %w", ctx.Err())
@@ -118,17 +134,16 @@ func Build(ctx context.Context, env *Env, s *spec.Spec, sub *submission.Submissi
 			return nil, fmt.Errorf("build: the machine cannot build race-enabled tests (%s): %s", machine, firstDiag(string(out)))
 		}
 		r.Failed = StageBuild
-		r.Detail = learnerTerms(string(out), sub)
+		r.Detail = hideHiddenSource(learnerTerms(string(out), sub))
 		r.Message = "the code does not compile with the hidden tests: " + firstDiag(r.Detail)
 		return r, nil
 	}
 	// 3. go vet's full default suite (copylocks, lostcancel, loopclosure, ...) on the learner's files.
-	out, err = r.goCmd(ctx, env, src, append(append([]string{"vet"}, VetChecks...), ".")...)
-	if err != nil {
+	if vetErr != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("build: %w", ctx.Err())
 		}
-		if diags := learnerDiags(string(out), sub); diags != "" {
+		if diags := learnerDiags(string(vetOut), sub); diags != "" {
 			r.Failed = StageVet
 			r.Detail = diags
 			r.Message = "go vet: " + firstDiag(diags)
@@ -162,10 +177,32 @@ type listed struct {
 
 // policy checks the learner's package with go list and a scan of its sources.
 func (r *Result) policy(ctx context.Context, env *Env, s *spec.Spec, sub *submission.Submission, src string) (bool, error) {
+	run := r.goList(ctx, env, src)
+	return r.judgePolicy(ctx, s, sub, run)
+}
+
+// listed output of go list, run by goList.
+type listRun struct {
+	out, stderr []byte
+	err         error
+}
+
+// goList prepares go list on the learner's package; the returned function runs it.
+func (r *Result) goList(ctx context.Context, env *Env, src string) func() listRun {
 	cmd := r.command(ctx, env, src, []string{"list", "-e", "-json", "."})
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	return func() listRun {
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		return listRun{out, stderr.Bytes(), err}
+	}
+}
+
+// judgePolicy applies the policy to go list's output and a scan of the sources.
+func (r *Result) judgePolicy(ctx context.Context, s *spec.Spec, sub *submission.Submission, run func() listRun) (bool, error) {
+	lr := run()
+	out, err := lr.out, lr.err
+	stderr := bytes.NewBuffer(lr.stderr)
 	if err != nil {
 		out = append(out, stderr.Bytes()...)
 		if ctx.Err() != nil {
@@ -233,7 +270,29 @@ func (r *Result) policy(ctx context.Context, env *Env, s *spec.Spec, sub *submis
 	return false, nil
 }
 
-var directive = regexp.MustCompile(`(?m)^\s*//go:(linkname|cgo_\w+|embed)\b`)
+// directive finds //go: directives. Graded code may use only the harmless
+// ones in allowedDirectives: the others switch checks off (//go:norace hides
+// races), reach into other packages (linkname) or embed files.
+var directive = regexp.MustCompile(`(?m)^\s*//go:(\w+)`)
+
+var allowedDirectives = map[string]bool{"build": true, "generate": true, "noinline": true}
+
+// quickScanClean reports whether the learner's files show, to an
+// in-process scan, the exercise's package, no refused import, directive or
+// call, and no cgo: then go list has nothing to add.
+func quickScanClean(s *spec.Spec, sub *submission.Submission) bool {
+	for _, f := range sub.Files {
+		af, err := parser.ParseFile(token.NewFileSet(), f.Name, f.Data, parser.PackageClauseOnly)
+		if err != nil || af.Name.Name != s.Package {
+			return false
+		}
+		ev, unavailable := scan(f, s, sub)
+		if len(ev) > 0 || len(unavailable) > 0 || bytes.Contains(f.Data, []byte(`"C"`)) {
+			return false
+		}
+	}
+	return true
+}
 
 // scan finds denied imports and directives (tampering) and unavailable
 // modules in one learner file, with positions.
@@ -268,6 +327,10 @@ func scan(f submission.File, s *spec.Spec, sub *submission.Submission) (ev, unav
 			if x, ok := sel.X.(*ast.Ident); ok && x.Name == osName && sel.Sel.Name == "Exit" {
 				ev = append(ev, fmt.Sprintf("%s: calls os.Exit; graded code must return, not end the process", sub.Locate(f.Name, fset.Position(sel.Pos()).Line)))
 			}
+			if x, ok := sel.X.(*ast.Ident); ok && x.Name == osName && sel.Sel.Name == "Args" {
+				// Rewriting os.Args makes the testing package run no test and report PASS.
+				ev = append(ev, fmt.Sprintf("%s: uses os.Args; graded code gets its input from its parameters, never from the command line", sub.Locate(f.Name, fset.Position(sel.Pos()).Line)))
+			}
 			return true
 		})
 		if osName == "." {
@@ -275,6 +338,9 @@ func scan(f submission.File, s *spec.Spec, sub *submission.Submission) (ev, unav
 		}
 	}
 	for _, m := range directive.FindAllSubmatchIndex(f.Data, -1) {
+		if allowedDirectives[string(f.Data[m[2]:m[3]])] {
+			continue
+		}
 		line := bytes.Count(f.Data[:m[0]], []byte("\n")) + 1
 		ev = append(ev, fmt.Sprintf("%s: uses the //go:%s directive, which graded code may not use", sub.Locate(f.Name, line), f.Data[m[2]:m[3]]))
 	}
@@ -324,32 +390,41 @@ func givenFiles(s *spec.Spec) (map[string][]byte, error) {
 // testFiles reads the exercise's test files and the names of their top-level
 // tests: every *_test.go for instructor grading, public_test.go alone (and
 // nothing else is opened) for the public checks.
-func testFiles(s *spec.Spec) (map[string][]byte, map[string]bool, error) {
+func testFiles(s *spec.Spec) (map[string][]byte, map[string]bool, []string, error) {
 	dir := s.Dir
 	var files []string
 	if s.PublicChecks {
 		files = []string{filepath.Join(dir, spec.PublicTestFile)}
 		if _, err := os.Lstat(files[0]); err != nil {
-			return nil, nil, fmt.Errorf("build: the public checks need %s: %w", spec.PublicTestFile, err)
+			return nil, nil, nil, fmt.Errorf("build: the public checks need %s: %w", spec.PublicTestFile, err)
 		}
 	} else {
 		var err error
 		files, err = filepath.Glob(filepath.Join(dir, "*_test.go"))
 		if err != nil || len(files) == 0 {
-			return nil, nil, fmt.Errorf("build: no hidden tests (*_test.go) in %s", dir)
+			return nil, nil, nil, fmt.Errorf("build: no hidden tests (*_test.go) in %s", dir)
 		}
 	}
 	data := map[string][]byte{}
 	tests := map[string]bool{}
+	var mods []string
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
-			return nil, nil, fmt.Errorf("build: %w", err)
+			return nil, nil, nil, fmt.Errorf("build: %w", err)
 		}
 		data[filepath.Base(f)] = b
 		af, err := parser.ParseFile(token.NewFileSet(), f, b, parser.SkipObjectResolution)
 		if err != nil {
-			return nil, nil, fmt.Errorf("build: hidden test: %w", err)
+			return nil, nil, nil, fmt.Errorf("build: hidden test: %w", err)
+		}
+		for _, imp := range af.Imports {
+			path, _ := strconv.Unquote(imp.Path.Value)
+			for m := range TestModules {
+				if (path == m || strings.HasPrefix(path, m+"/")) && !slices.Contains(mods, m) {
+					mods = append(mods, m)
+				}
+			}
 		}
 		for _, d := range af.Decls {
 			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && strings.HasPrefix(fd.Name.Name, "Test") {
@@ -357,7 +432,16 @@ func testFiles(s *spec.Spec) (map[string][]byte, map[string]bool, error) {
 			}
 		}
 	}
-	return data, tests, nil
+	return data, tests, mods, nil
+}
+
+var hiddenDiag = regexp.MustCompile(`(?m)^(\s*(?:\./)?` + regexp.QuoteMeta(spec.HiddenTestFile) + `:\d+)(?::\d+)?: .*$`)
+
+// hideHiddenSource rewrites compiler diagnostics about the hidden tests,
+// which quote their source ("got != want"), into a line that says where
+// without showing what.
+func hideHiddenSource(out string) string {
+	return hiddenDiag.ReplaceAllString(out, "${1}: the hidden tests do not compile with your code here: check the names, parameters and results the README asks for")
 }
 
 var diagPos = regexp.MustCompile(`(?:\./|` + regexp.QuoteMeta(ModulePath) + `/)?([\w.-]+\.go):(\d+)(?::\d+)?`)

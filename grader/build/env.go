@@ -40,8 +40,15 @@ func Discover(ctx context.Context) (*Env, error) {
 	return e, nil
 }
 
-// GoMod is the grader-owned go.mod of the learner's module.
-func (e *Env) GoMod() []byte {
+// TestModules are modules that the exercises' hidden tests (never learner
+// code) may import, at pinned versions: golang.org/x/exp/trace reads the
+// tests' own runtime traces. They must be in the module cache (test.sh and
+// install.sh download them); the grader builds offline.
+var TestModules = map[string]string{"golang.org/x/exp": "v0.0.0-20261120182113-8801fbdfac81"}
+
+// GoMod is the grader-owned go.mod of the learner's module; testModules
+// adds TestModules that the hidden tests import.
+func (e *Env) GoMod(testModules ...string) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "module %s\n\ngo %s\n", ModulePath, e.GoVersion)
 	if len(e.Requires) > 0 {
@@ -52,6 +59,11 @@ func (e *Env) GoMod() []byte {
 			}
 		}
 		b.WriteString(")\n")
+	}
+	for _, m := range testModules {
+		if v := TestModules[m]; v != "" {
+			fmt.Fprintf(&b, "\nrequire %s %s\n", m, v)
+		}
 	}
 	return b.Bytes()
 }

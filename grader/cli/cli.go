@@ -2,6 +2,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -12,8 +13,10 @@ import (
 	"strings"
 
 	"github.com/gopherlab/gopherlab/grader/batch"
+	"github.com/gopherlab/gopherlab/grader/bundle"
 	"github.com/gopherlab/gopherlab/grader/grade"
 	"github.com/gopherlab/gopherlab/grader/report"
+	"github.com/gopherlab/gopherlab/grader/sandbox"
 	"github.com/gopherlab/gopherlab/grader/spec"
 	"github.com/gopherlab/gopherlab/grader/submission"
 )
@@ -22,6 +25,8 @@ const usage = `usage:
   gopherlab grade [flags] SUBMISSION          grade one .go file, directory or .ipynb notebook
   gopherlab grade --batch [flags] DIR|ZIP     grade every submission in a directory or zip file
   gopherlab grade merge [-o FILE] A.json B.json...   merge batch summaries of shards
+  gopherlab grade bundle --exercise SLUG --format gradescope -o autograder.zip [--source DIR]
+  gopherlab grade --check-sandbox             exit 0 when this machine allows the OS sandbox
 
 flags:
 `
@@ -29,6 +34,19 @@ flags:
 // Run runs `gopherlab grade` with args (the arguments after "grade").
 // Reports go to stdout, progress and diagnostics to stderr.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == sandbox.ChildArg {
+		return sandbox.Child() // returns only on failure
+	}
+	if len(args) > 0 && args[0] == "bundle" {
+		return runBundle(args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "--check-sandbox" {
+		if err := sandbox.Available(); err != nil {
+			return fmt.Errorf("grade: no sandbox on this machine: %w", err)
+		}
+		fmt.Fprintln(stdout, "the OS sandbox works on this machine")
+		return nil
+	}
 	if len(args) > 0 && args[0] == "merge" {
 		return merge(args[1:], stdout, stderr)
 	}
@@ -47,6 +65,9 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		procs     = fs.Int("gomaxprocs", 0, "GOMAXPROCS of the test processes (default: the number of CPUs)")
 		seed      = fs.Int64("seed", 0, "shuffle seed for tests that shuffle (default: random, reported)")
 		keepDir   = fs.String("keep", "", "keep the test binaries in this directory, to rerun the reported commands")
+		requireSB = fs.Bool("require-sandbox", false, "refuse to grade unless the tests can run in the OS sandbox (namespaces); for instructor grading")
+		noSandbox = fs.Bool("no-sandbox", false, "run the tests without the OS sandbox (benchmarks, debugging); reports say so")
+		runTests  = fs.String("run", "", "grade only the tests whose names match this regular expression (as go test -run, anchored)")
 		public    = fs.Bool("public", false, "run only the public checks (public_test.go); never opens hidden_test.go or solution.go")
 	)
 	fs.Usage = func() {
@@ -76,7 +97,25 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("grade: %w", err)
 		}
 	}
-	opts := grade.Options{GOMAXPROCS: *procs, Seed: *seed, KeepDir: *keepDir}
+	if *runTests != "" {
+		if s, err = s.Only(*runTests); err != nil {
+			return fmt.Errorf("grade: --run: %w", err)
+		}
+	}
+	opts := grade.Options{GOMAXPROCS: *procs, Seed: *seed, KeepDir: *keepDir, Exercise: *exercise}
+	switch {
+	case *requireSB && *noSandbox:
+		return errors.New("grade: --require-sandbox and --no-sandbox contradict each other")
+	case *requireSB:
+		opts.Sandbox = grade.SandboxRequire
+		if *isBatch { // refuse the whole batch at once (one submission probes beside its build)
+			if err := sandbox.Available(); err != nil {
+				return fmt.Errorf("%w: %v", grade.ErrNoSandbox, err)
+			}
+		}
+	case *noSandbox:
+		opts.Sandbox = grade.SandboxOff
+	}
 	if *isBatch {
 		sh := batch.Shard{K: 1, N: 1}
 		if *shard != "" {
@@ -276,4 +315,45 @@ func merge(args []string, stdout, stderr io.Writer) error {
 		return m.WriteJSON(stdout)
 	}
 	return writeFile(*output, m.WriteJSON)
+}
+
+func runBundle(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("grade bundle", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	exercise := fs.String("exercise", "", "exercise directory, or slug under --exercises (required)")
+	exercises := fs.String("exercises", "exercises", "directory holding the exercises, for a slug")
+	format := fs.String("format", "gradescope", "bundle format: gradescope")
+	output := fs.String("o", "autograder.zip", "the zip file to write")
+	source := fs.String("source", "", "a gopherlab source tree to ship and build (default: setup.sh installs this binary's release)")
+	version := fs.String("version", "", "the gopherlab release setup.sh installs (default: this binary's)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return fmt.Errorf("grade bundle: %w", err)
+	}
+	if *format != "gradescope" {
+		return fmt.Errorf("grade bundle: unknown format %q (gradescope)", *format)
+	}
+	if *exercise == "" || fs.NArg() != 0 {
+		fs.Usage()
+		return errors.New("grade bundle: need --exercise and no other arguments")
+	}
+	dir, err := exerciseDir(*exercise, *exercises)
+	if err != nil {
+		return err
+	}
+	s, err := spec.Load(dir)
+	if err != nil {
+		return fmt.Errorf("grade bundle: %w", err)
+	}
+	var buf bytes.Buffer
+	if err := bundle.WriteGradescope(&buf, s, bundle.Options{Source: *source, Version: *version}); err != nil {
+		return err
+	}
+	if err := os.WriteFile(*output, buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("grade bundle: %w", err)
+	}
+	fmt.Fprintf(stderr, "wrote %s: upload it as the Gradescope autograder of %s\n", *output, s.Slug)
+	return nil
 }

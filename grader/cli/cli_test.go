@@ -110,7 +110,7 @@ func TestZipAndFeedback(t *testing.T) {
 		t.Fatalf("%v\n%s", err, stderr.String())
 	}
 	csv := out.String()
-	if !strings.Contains(csv, "frank,7,7,,,pass,pass,pass,pass") || !strings.Contains(csv, `gina.go,0,7,"submission: gina.go: binary data, not Go source",,build_error`) {
+	if !strings.Contains(csv, "frank,7,7,,,pass,pass,pass,pass") || !strings.Contains(csv, `gina.go,0,7,"submission: gina.go holds binary data, not Go code",,build_error`) {
 		t.Errorf("summary:\n%s", csv)
 	}
 

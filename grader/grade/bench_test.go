@@ -44,7 +44,7 @@ func bareGoTest(b *testing.B, env *build.Env, cacheEnv []string) {
 	}
 	cmd := exec.Command("go", "test", "-race", "-count=1", ".")
 	cmd.Dir = dir
-	cmd.Env = append(append(env.Environ(), "GOMAXPROCS=2"), cacheEnv...)
+	cmd.Env = append(append(env.Environ(), "GOMAXPROCS=2", "GORACE=atexit_sleep_ms=0"), cacheEnv...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		b.Fatalf("go test: %v\n%s", err, out)
 	}

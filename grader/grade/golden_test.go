@@ -149,6 +149,11 @@ var (
 	atRE      = regexp.MustCompile(` at .*$`)
 )
 
+var (
+	seedRE    = regexp.MustCompile(`--seed \d+`)
+	elapsedRE = regexp.MustCompile(`\((\d+\.\d+)s\)`)
+)
+
 // normalize removes what changes from run to run: times, seeds, addresses,
 // goroutine numbers, the order races are found in and where a spinning
 // goroutine happened to be stopped.
@@ -157,6 +162,14 @@ func normalize(r *report.Report) *report.Report {
 	n.Duration = 0
 	n.Env.GoVersion = "GO"
 	n.Env.NetworkIsolated = true
+	n.Env.Sandboxed = true
+	n.Env.Protections = nil
+	n.Notes = nil
+	for _, note := range r.Notes {
+		if !strings.HasPrefix(note, UnsandboxedNote) {
+			n.Notes = append(n.Notes, note)
+		}
+	}
 	n.Tests = append([]report.Test(nil), r.Tests...)
 	for i := range n.Tests {
 		t := &n.Tests[i]
@@ -165,6 +178,8 @@ func normalize(r *report.Report) *report.Report {
 			t.Flags.Seed = 1
 		}
 		t.Command = shuffleRE.ReplaceAllString(t.Command, "-test.shuffle=1")
+		t.Reproduce = seedRE.ReplaceAllString(t.Reproduce, "--seed 1")
+		t.Detail = elapsedRE.ReplaceAllString(t.Detail, "(0.00s)")
 		t.Detail = gorRE.ReplaceAllString(addrRE.ReplaceAllString(shuffleRE.ReplaceAllString(t.Detail, "-test.shuffle=1"), "0xADDR"), "$1 N")
 		switch t.Verdict {
 		case verdict.Race:

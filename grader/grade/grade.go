@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -19,6 +20,7 @@ import (
 	"github.com/gopherlab/gopherlab/grader/build"
 	"github.com/gopherlab/gopherlab/grader/report"
 	"github.com/gopherlab/gopherlab/grader/run"
+	"github.com/gopherlab/gopherlab/grader/sandbox"
 	"github.com/gopherlab/gopherlab/grader/spec"
 	"github.com/gopherlab/gopherlab/grader/submission"
 	"github.com/gopherlab/gopherlab/grader/verdict"
@@ -36,7 +38,28 @@ type Options struct {
 	// Exclusive is shared by submissions graded at the same time: speedup tests
 	// hold it alone, other tests share it. nil: a private one.
 	Exclusive *sync.RWMutex
+	// Sandbox: SandboxAuto (""), SandboxRequire or SandboxOff.
+	Sandbox string
+	// Exercise is how the learner names the exercise on the command line,
+	// for reproduce lines; "": the exercise's slug.
+	Exercise string
 }
+
+// BuildTimeout bounds building one submission (compile, vet), apart from its time budget.
+const BuildTimeout = 10 * time.Minute
+
+// Sandbox modes.
+const (
+	SandboxAuto    = ""        // use the OS sandbox when the machine allows it; say loudly when not
+	SandboxRequire = "require" // refuse to grade without it
+	SandboxOff     = "off"     // never (benchmarks, debugging); the report says so
+)
+
+// ErrNoSandbox is returned under SandboxRequire when the machine allows no sandbox.
+var ErrNoSandbox = errors.New("grade: --require-sandbox: this machine allows no sandbox")
+
+// UnsandboxedNote starts the note of a report graded without the OS sandbox.
+const UnsandboxedNote = "NOT SANDBOXED"
 
 // One grades the submission at submissionPath (a .go file, a directory or a
 // notebook) against the exercise in exerciseDir. A submission that cannot be
@@ -63,6 +86,7 @@ func Broken(s *spec.Spec, name string, cause error) *report.Report {
 		r.Tests[i].Message = "the submission could not be read"
 	}
 	r.Tally()
+	report.Sanitize(r)
 	return r
 }
 
@@ -81,8 +105,17 @@ func newReport(s *spec.Spec, name string) *report.Report {
 	return r
 }
 
-// Submission grades an already loaded submission.
+// Submission grades an already loaded submission. Every text in the report
+// is cleaned of control characters (report.Sanitize).
 func Submission(ctx context.Context, s *spec.Spec, sub *submission.Submission, o Options) (*report.Report, error) {
+	r, err := gradeSubmission(ctx, s, sub, o)
+	if r != nil {
+		report.Sanitize(r)
+	}
+	return r, err
+}
+
+func gradeSubmission(ctx context.Context, s *spec.Spec, sub *submission.Submission, o Options) (*report.Report, error) {
 	began := time.Now()
 	env := o.Env
 	if env == nil {
@@ -102,31 +135,63 @@ func Submission(ctx context.Context, s *spec.Spec, sub *submission.Submission, o
 	r := newReport(s, sub.Name)
 	r.Notes = append(r.Notes, sub.Notes...)
 	r.Env = report.Environment{GoVersion: env.GoVersion, GOMAXPROCS: procs, NetworkIsolated: run.NetworkIsolated()}
+	// The machine is probed for a sandbox beside the build; the goroutine
+	// ends with the probe, and its result is read after the build.
+	probed := make(chan error, 1)
+	if o.Sandbox != SandboxOff {
+		go func() { probed <- sandbox.Available() }()
+	}
 	defer func() { r.Duration = report.JSONDuration(time.Since(began)) }()
 
-	budgetCtx := ctx
-	if d, _ := s.TimeoutDuration(); d > 0 {
-		var cancel context.CancelFunc
-		budgetCtx, cancel = context.WithTimeout(ctx, d)
-		defer cancel()
-	}
 	work, err := os.MkdirTemp(o.WorkDir, "gopherlab-grade-")
 	if err != nil {
 		return nil, fmt.Errorf("grade: %w", err)
 	}
 	defer os.RemoveAll(work)
 
-	b, err := build.Build(budgetCtx, env, s, sub, work)
+	// The build has its own limit: a busy machine's compile time is not the
+	// learner's. The submission's time budget covers its tests.
+	buildCtx, cancelBuild := context.WithTimeout(ctx, BuildTimeout)
+	b, err := build.Build(buildCtx, env, s, sub, work)
+	buildTimedOut := errors.Is(buildCtx.Err(), context.DeadlineExceeded)
+	cancelBuild()
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("grade: %s: %w", s.Slug, ctx.Err())
 		}
-		if budgetCtx.Err() != nil {
-			return notRun(r, "the submission's time budget ran out while building"), nil
+		if buildTimedOut {
+			return notRun(r, fmt.Sprintf("the build took longer than %v", BuildTimeout)), nil
 		}
 		return nil, fmt.Errorf("grade: %s: %w", s.Slug, err)
 	}
+	budgetCtx := ctx
+	if d, _ := s.TimeoutDuration(); d > 0 {
+		var cancel context.CancelFunc
+		budgetCtx, cancel = context.WithTimeout(ctx, d)
+		defer cancel()
+	}
 	r.Commands = b.Commands
+	useSandbox := false
+	switch o.Sandbox {
+	case SandboxOff:
+		r.Notes = append(r.Notes, UnsandboxedNote+": the tests ran without the OS sandbox (--no-sandbox): a submission could read or change files of this machine")
+	default:
+		if err := <-probed; err != nil {
+			if o.Sandbox == SandboxRequire {
+				return nil, fmt.Errorf("%w: %v", ErrNoSandbox, err)
+			}
+			r.Notes = append(r.Notes, UnsandboxedNote+": this machine allows no namespaces ("+err.Error()+"); the tests ran only in an empty directory with resource limits, and could read files of this machine. Instructors: grade with --require-sandbox on a machine that allows it")
+		} else {
+			useSandbox = true
+		}
+	}
+	r.Env.Sandboxed = useSandbox
+	binarySum := ""
+	if b.Failed == "" && useSandbox {
+		if binarySum, err = sandbox.SHA256(b.Binary); err != nil {
+			return nil, fmt.Errorf("grade: %w", err)
+		}
+	}
 	if b.Failed != "" {
 		v := map[string]string{build.StagePolicy: verdict.Tampered, build.StageBuild: verdict.BuildError, build.StageVet: verdict.VetError}[b.Failed]
 		r.Error = b.Message
@@ -161,56 +226,109 @@ func Submission(ctx context.Context, s *spec.Spec, sub *submission.Submission, o
 			continue
 		}
 		timeout, _ := t.TimeoutDuration()
-		opts := run.Options{
-			Binary: b.Binary, Test: t.Name, Count: t.Count, CPU: t.CPU, Shuffle: t.Shuffle,
-			Timeout: timeout, GOMAXPROCS: procs, MemoryMB: s.MemoryMB,
-		}
+		seed := int64(0)
 		if t.Shuffle {
-			opts.Seed = o.Seed
-			if opts.Seed == 0 {
-				opts.Seed = rand.Int64N(1<<31) + 1
+			seed = o.Seed
+			if seed == 0 {
+				seed = rand.Int64N(1<<31) + 1
 			}
-			rt.Flags.Seed = opts.Seed
+			rt.Flags.Seed = seed
 		}
-		res, err := runExclusive(budgetCtx, gate, t.Kind == spec.KindSpeedup, opts)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, fmt.Errorf("grade: %s: %w", s.Slug, ctx.Err())
-			}
+		// Each iteration of a -count/-cpu stress runs in its own process, so
+		// one bad run costs only its share, and a run earns its share only
+		// when its own process passed (exit 0, complete consistent events).
+		var (
+			first   *verdict.Judgement // the first iteration that did not pass
+			firstAt *run.Result
+			last    *run.Result
+			passed  int
+			ran     int
+			stopped string
+			total   time.Duration
+		)
+		for _, cpu := range iterations(t) {
 			if budgetCtx.Err() != nil {
-				rt.Verdict = verdict.NotRun
-				rt.Message = "the submission's time budget ran out before this test"
+				stopped = "the submission's time budget (" + s.Timeout + ") ran out"
+				break
+			}
+			opts := run.Options{
+				Binary: b.Binary, Test: t.Name, Count: 1, CPU: cpu, Shuffle: t.Shuffle, Seed: seed,
+				Timeout: timeout, GOMAXPROCS: procs, MemoryMB: s.MemoryMB,
+				Sandbox: useSandbox, BinarySHA256: binarySum,
+			}
+			res, err := runExclusive(budgetCtx, gate, t.Kind == spec.KindSpeedup, opts)
+			if err != nil {
+				if ctx.Err() != nil {
+					return nil, fmt.Errorf("grade: %s: %w", s.Slug, ctx.Err())
+				}
+				if budgetCtx.Err() != nil {
+					stopped = "the submission's time budget (" + s.Timeout + ") ran out"
+					break
+				}
+				return nil, fmt.Errorf("grade: %s: %w", s.Slug, err)
+			}
+			if res.Killed == "cancelled" {
+				if ctx.Err() != nil {
+					return nil, fmt.Errorf("grade: %s: %w", s.Slug, ctx.Err())
+				}
+				stopped = "the submission's time budget (" + s.Timeout + ") ran out"
+				break
+			}
+			ran++
+			last = res
+			total += res.Duration
+			if !res.Isolated {
+				r.Env.NetworkIsolated = false
+			}
+			if res.Sandboxed && r.Env.Protections == nil {
+				r.Env.Protections = res.Protections
+			}
+			j := verdict.Judge(verdict.Input{Test: t.Name, Runs: 1, Output: res.Output, Exit: res.Exit, Killed: res.Killed, Source: source})
+			if j.Verdict == verdict.Pass {
+				passed++
 				continue
 			}
-			return nil, fmt.Errorf("grade: %s: %w", s.Slug, err)
-		}
-		if res.Killed == "cancelled" {
-			if ctx.Err() != nil {
-				return nil, fmt.Errorf("grade: %s: %w", s.Slug, ctx.Err())
+			if first == nil || (j.Verdict == verdict.Tampered && first.Verdict != verdict.Tampered) {
+				first, firstAt = &j, res
 			}
+			if res.Killed == "timeout" && !bytes.Contains(res.Output, []byte("\x16=== RUN")) {
+				hungInInit = t.Name
+				first.Message = "the test binary hung before any test started (package initialisation never finished)"
+				break
+			}
+			if res.Killed != "" || j.Verdict == verdict.Tampered || j.Verdict == verdict.Timeout {
+				// A killed or forged run would cost its full time again.
+				break
+			}
+		}
+		rt.Duration = report.JSONDuration(total)
+		rt.Reproduce = reproduce(s, o, t, sub.Name, rt.Flags.Seed)
+		rt.Passed = passed
+		rt.Score = float64(t.Points) * float64(passed) / float64(t.Runs())
+		rt.Flaky = passed > 0 && passed < t.Runs()
+		switch {
+		case first == nil && ran == 0:
 			rt.Verdict = verdict.NotRun
-			rt.Message = "the submission's time budget (" + s.Timeout + ") ran out during this test"
-			continue
-		}
-		if !res.Isolated {
-			r.Env.NetworkIsolated = false
-		}
-		j := verdict.Judge(verdict.Input{Test: t.Name, Runs: t.Runs(), Output: res.Output, Exit: res.Exit, Killed: res.Killed, Source: source})
-		rt.Verdict = j.Verdict
-		rt.Passed = j.Passed
-		rt.Message = j.Message
-		rt.Locations = j.Locations
-		rt.Detail = j.Detail
-		rt.Command = res.Command(b.Binary)
-		rt.Duration = report.JSONDuration(res.Duration)
-		rt.Score = score(j, t)
-		rt.Flaky = j.Passed > 0 && j.Passed < t.Runs() && j.Verdict != verdict.Skipped
-		if j.Verdict == verdict.Tampered {
-			tampered = true
-		}
-		if res.Killed == "timeout" && !bytes.Contains(res.Output, []byte("\x16=== RUN")) {
-			hungInInit = t.Name
-			rt.Message = "the test binary hung before any test started (package initialisation never finished)"
+			rt.Message = stopped + " before this test"
+		case first == nil && passed == t.Runs():
+			rt.Verdict = verdict.Pass
+			rt.Command = last.Command(b.Binary)
+		case first == nil:
+			rt.Verdict = verdict.NotRun
+			rt.Message = fmt.Sprintf("%s after %d of %d runs", stopped, ran, t.Runs())
+			rt.Command = last.Command(b.Binary)
+		default:
+			rt.Verdict = first.Verdict
+			rt.Message = first.Message
+			rt.Locations = first.Locations
+			rt.Detail = first.Detail
+			rt.Command = firstAt.Command(b.Binary)
+			if t.Runs() > 1 {
+				rt.Message += fmt.Sprintf(" (%d of %d runs passed)", passed, t.Runs())
+			}
+			if first.Verdict == verdict.Tampered {
+				tampered = true
+			}
 		}
 	}
 	if tampered {
@@ -247,18 +365,44 @@ func keep(binary, dir, name string) (string, error) {
 	return dest, nil
 }
 
-// score is the test's points times its pass rate. Only ordinary failures
-// (fail, leak, deadlock reported by the test) earn partial credit under
-// -count/-cpu stress: a race report, a panic or a timeout ends or taints the
-// whole process, and the race detector reports each race only once.
-func score(j verdict.Judgement, t spec.Test) float64 {
-	switch j.Verdict {
-	case verdict.Pass:
-		return float64(t.Points)
-	case verdict.Fail, verdict.Leak, verdict.Deadlock:
-		return float64(t.Points) * float64(j.Passed) / float64(t.Runs())
+// reproduce is the command that grades test t of this submission again.
+func reproduce(s *spec.Spec, o Options, t spec.Test, name string, seed int64) string {
+	ex := o.Exercise
+	if ex == "" {
+		ex = s.Slug
 	}
-	return 0
+	parts := []string{"gopherlab grade"}
+	if s.PublicChecks {
+		parts = append(parts, "--public")
+	}
+	parts = append(parts, "--exercise", shellWord(ex), "--run", t.Name)
+	if seed != 0 {
+		parts = append(parts, "--seed", fmt.Sprint(seed))
+	}
+	return strings.Join(append(parts, shellWord(name)), " ")
+}
+
+func shellWord(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r == '-' || r == '.' || r == '_' || r == '/' || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z'))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// iterations lists the -test.cpu value of each process of a test: count
+// times each CPU setting ("" when the spec names none).
+func iterations(t spec.Test) []string {
+	cpus := []string{""}
+	if t.CPU != "" {
+		cpus = strings.Split(t.CPU, ",")
+	}
+	var its []string
+	for range max(t.Count, 1) {
+		its = append(its, cpus...)
+	}
+	return its
 }
 
 func runExclusive(ctx context.Context, gate *sync.RWMutex, alone bool, o run.Options) (*run.Result, error) {

@@ -29,28 +29,29 @@ func testOutput(t Test) string {
 // WriteGradescope writes Gradescope's results.json.
 func WriteGradescope(w io.Writer, r *Report) error {
 	type gsTest struct {
-		Name     string  `json:"name"`
-		Score    float64 `json:"score"`
-		MaxScore int     `json:"max_score"`
-		Status   string  `json:"status"`
-		Output   string  `json:"output,omitempty"`
+		Name       string  `json:"name"`
+		Score      float64 `json:"score"`
+		MaxScore   int     `json:"max_score"`
+		Status     string  `json:"status"` // passed or failed
+		Output     string  `json:"output"`
+		Visibility string  `json:"visibility"`
 	}
 	out := struct {
-		Score         float64  `json:"score"`
-		ExecutionTime float64  `json:"execution_time"`
-		Output        string   `json:"output,omitempty"`
-		Tests         []gsTest `json:"tests"`
-	}{Score: r.Score, ExecutionTime: time.Duration(r.Duration).Seconds(), Output: strings.Join(append(nonEmpty(r.Error), r.Notes...), "\n"), Tests: []gsTest{}}
+		Score            float64  `json:"score"`
+		ExecutionTime    float64  `json:"execution_time"`
+		Output           string   `json:"output"`
+		Visibility       string   `json:"visibility"`
+		StdoutVisibility string   `json:"stdout_visibility"`
+		Tests            []gsTest `json:"tests"`
+	}{Score: r.Score, ExecutionTime: time.Duration(r.Duration).Seconds(), Output: strings.Join(append(nonEmpty(r.Error), r.Notes...), "\n"),
+		Visibility: "visible", StdoutVisibility: "hidden", Tests: []gsTest{}}
 	for _, t := range r.Tests {
 		status := "failed"
 		if t.Verdict == "pass" {
 			status = "passed"
 		}
 		max := t.Points
-		if t.Verdict == "skipped" {
-			max = 0
-		}
-		out.Tests = append(out.Tests, gsTest{Name: t.Name + " [" + t.Verdict + "]", Score: t.Score, MaxScore: max, Status: status, Output: testOutput(t)})
+		out.Tests = append(out.Tests, gsTest{Name: t.Name + " [" + t.Verdict + "]", Score: t.Score, MaxScore: max, Status: status, Output: testOutput(t), Visibility: "visible"})
 	}
 	return writeIndented(w, out)
 }
@@ -75,7 +76,7 @@ func WriteExercism(w io.Writer, r *Report) error {
 	for _, t := range r.Tests {
 		st := "fail"
 		switch t.Verdict {
-		case "pass", "skipped":
+		case "pass":
 			st = "pass"
 		case "build_error", "vet_error", "panic", "not_run", "tampered":
 			st = "error"

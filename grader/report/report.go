@@ -22,7 +22,7 @@ type Report struct {
 	// PublicOnly: only the public checks ran (grade --public); the instructor's hidden tests did not.
 	PublicOnly bool    `json:"public_only,omitempty"`
 	Score      float64 `json:"score"`
-	MaxScore   int     `json:"max_score"` // points of the tests that were not skipped
+	MaxScore   int     `json:"max_score"` // points of every graded test
 	// Error is set when the submission could not be read or built; every test then carries the reason.
 	Error string `json:"error,omitempty"`
 	// BuildOutput is the compiler, vet or policy evidence behind Error.
@@ -41,22 +41,27 @@ type Environment struct {
 	GoVersion       string `json:"go_version"`
 	GOMAXPROCS      int    `json:"gomaxprocs"`
 	NetworkIsolated bool   `json:"network_isolated"`
+	// Sandboxed: the tests ran in the OS sandbox; Protections lists what applied.
+	Sandboxed   bool     `json:"sandboxed"`
+	Protections []string `json:"protections,omitempty"`
 }
 
 // Test is the verdict of one graded test.
 type Test struct {
-	Name      string       `json:"name"`
-	Verdict   string       `json:"verdict"`
-	Points    int          `json:"points"`
-	Score     float64      `json:"score"`
-	Runs      int          `json:"runs"`
-	Passed    int          `json:"passed"`
-	Flaky     bool         `json:"flaky,omitempty"` // some runs passed, some did not
-	Message   string       `json:"message,omitempty"`
-	Locations []string     `json:"locations,omitempty"`
-	Detail    string       `json:"detail,omitempty"`
-	Flags     Flags        `json:"flags"`
-	Command   string       `json:"command,omitempty"` // reproduces the run next to the test binary
+	Name      string   `json:"name"`
+	Verdict   string   `json:"verdict"`
+	Points    int      `json:"points"`
+	Score     float64  `json:"score"`
+	Runs      int      `json:"runs"`
+	Passed    int      `json:"passed"`
+	Flaky     bool     `json:"flaky,omitempty"` // some runs passed, some did not
+	Message   string   `json:"message,omitempty"`
+	Locations []string `json:"locations,omitempty"`
+	Detail    string   `json:"detail,omitempty"`
+	Flags     Flags    `json:"flags"`
+	Command   string   `json:"command,omitempty"` // reproduces the run next to the test binary (grade --keep)
+	// Reproduce is the command a learner runs to grade this test again.
+	Reproduce string       `json:"reproduce,omitempty"`
 	Duration  JSONDuration `json:"duration"`
 }
 
@@ -96,13 +101,11 @@ func (r *Report) Full() bool {
 	return r.Error == "" && r.MaxScore > 0 && r.Score == float64(r.MaxScore)
 }
 
-// Tally fills Score and MaxScore from the tests: skipped tests leave the maximum.
+// Tally fills Score and MaxScore from the tests. Every test counts towards
+// the maximum: a skipped or unrun check earns nothing but never lowers it.
 func (r *Report) Tally() {
 	r.Score, r.MaxScore = 0, 0
 	for _, t := range r.Tests {
-		if t.Verdict == "skipped" {
-			continue
-		}
 		r.MaxScore += t.Points
 		r.Score += t.Score
 	}
@@ -142,5 +145,5 @@ var Hints = map[string]string{
 	"vet_error":   "go vet found a likely bug (copied lock, lost cancel, loop variable captured); fix the reported line.",
 	"not_run":     "the test did not run (the time budget ran out or the grader could not find it).",
 	"tampered":    "the grader saw output or code that tries to get around the tests (forged results, exit tricks, reading the tests, forbidden imports).",
-	"skipped":     "the test skipped itself (for example a speedup check on a single CPU); it does not count towards the score.",
+	"skipped":     "the test skipped itself; a skipped check earns no points and still counts towards the maximum (no code can switch a check off).",
 }

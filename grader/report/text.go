@@ -40,6 +40,18 @@ func WriteText(w io.Writer, r *Report, color bool) error {
 			}
 		}
 	}
+	if r.Env.Sandboxed {
+		var names []string
+		for _, p := range r.Env.Protections {
+			name, _, _ := strings.Cut(p, ":")
+			names = append(names, name)
+		}
+		line := "sandbox: on"
+		if len(names) > 0 {
+			line += " (" + strings.Join(names, "; ") + ")"
+		}
+		b.WriteString(line + "\n")
+	}
 	if r.Binary != "" {
 		fmt.Fprintf(&b, "test binary: %s (run the reproduce commands with this binary)\n", r.Binary)
 	}
@@ -98,8 +110,11 @@ func WriteText(w io.Writer, r *Report, color bool) error {
 		if t.Flags.Seed != 0 {
 			fmt.Fprintf(&b, "  shuffle seed: %d\n", t.Flags.Seed)
 		}
-		if t.Command != "" {
-			fmt.Fprintf(&b, "  reproduce: %s\n", t.Command)
+		if t.Reproduce != "" {
+			fmt.Fprintf(&b, "  reproduce: %s\n", t.Reproduce)
+		}
+		if t.Command != "" && r.Binary != "" {
+			fmt.Fprintf(&b, "  test binary: %s\n", t.Command)
 		}
 		if h, ok := Hints[t.Verdict]; ok && !seen[t.Verdict] {
 			seen[t.Verdict] = true

@@ -7,7 +7,6 @@ package run
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -36,6 +35,10 @@ type Options struct {
 	GOMAXPROCS int
 	MemoryMB   int           // 0: no limit
 	Grace      time.Duration // kill this long after Timeout; 0: DefaultGrace
+	// Sandbox runs the test in OS namespaces (package sandbox); the binary
+	// must then match BinarySHA256.
+	Sandbox      bool
+	BinarySHA256 string
 }
 
 // Result is what the process did.
@@ -49,6 +52,9 @@ type Result struct {
 	Duration time.Duration
 	// Isolated reports whether the process ran in its own network namespace.
 	Isolated bool
+	// Sandboxed reports whether it ran in the full sandbox; Protections lists what applied.
+	Sandboxed   bool
+	Protections []string
 }
 
 // Command is a shell command line that reproduces the run from the directory holding the binary.
@@ -91,6 +97,9 @@ func (o Options) Args() []string {
 
 // Test runs one test process and waits for it. An error means the process could not be run at all.
 func Test(ctx context.Context, o Options) (*Result, error) {
+	if o.Sandbox {
+		return sandboxed(ctx, o)
+	}
 	dir, err := os.MkdirTemp("", "gopherlab-run-")
 	if err != nil {
 		return nil, fmt.Errorf("run: %w", err)
@@ -144,7 +153,21 @@ func start(parent context.Context, o Options, r *Result, work string, env []stri
 	}
 	setLimits(cmd.Process.Pid)
 
-	// The watcher kills the process group on timeout, on excess memory or output.
+	cmd.WaitDelay = 2 * time.Second
+	killed, peak := watch(ctx, parent, o, out, func() { killGroup(cmd.Process.Pid) }, func() (int64, int64) { return memory(cmd.Process.Pid) }, func() { _ = cmd.Wait() })
+	killLeftovers(cmd.Process.Pid) // helper processes the test left behind
+	r.Duration = time.Since(began)
+	r.Output = out.bytes()
+	r.Killed = killed
+	r.PeakRSS = peak
+	r.Isolated = isolate
+	r.Exit = cmd.ProcessState.ExitCode()
+	return r, nil
+}
+
+// watch waits for cmd while killing it on timeout, on excess memory or output.
+// It returns why it killed it ("" if it did not) and the peak memory in KiB.
+func watch(ctx, parent context.Context, o Options, out *limitedBuffer, killTree func(), mem func() (cur, peak int64), wait func()) (string, int64) {
 	var (
 		wg     sync.WaitGroup
 		killed string
@@ -163,7 +186,7 @@ func start(parent context.Context, o Options, r *Result, work string, env []stri
 				killed = why
 			}
 			mu.Unlock()
-			killGroup(cmd.Process.Pid)
+			killTree()
 		}
 		for {
 			select {
@@ -177,7 +200,7 @@ func start(parent context.Context, o Options, r *Result, work string, env []stri
 				}
 				return
 			case <-tick.C:
-				rss, hwm := memory(cmd.Process.Pid)
+				rss, hwm := mem()
 				mu.Lock()
 				peak = max(peak, hwm)
 				mu.Unlock()
@@ -192,22 +215,10 @@ func start(parent context.Context, o Options, r *Result, work string, env []stri
 			}
 		}
 	}()
-	cmd.WaitDelay = 2 * time.Second
-	err := cmd.Wait()
-	killLeftovers(cmd.Process.Pid) // helper processes the test left behind
+	wait()
 	close(done)
 	wg.Wait()
-	r.Duration = time.Since(began)
-	r.Output = out.bytes()
-	r.Killed = killed
-	r.PeakRSS = peak
-	r.Isolated = isolate
-	r.Exit = cmd.ProcessState.ExitCode()
-	var exitErr *exec.ExitError
-	if err != nil && !errors.As(err, &exitErr) && !errors.Is(err, exec.ErrWaitDelay) {
-		return nil, fmt.Errorf("run: %s: %w", o.Test, err)
-	}
-	return r, nil
+	return killed, peak
 }
 
 // memory reads the current and peak resident set (KiB) of pid from /proc.

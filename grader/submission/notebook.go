@@ -9,8 +9,10 @@ import (
 	"go/parser"
 	"go/scanner"
 	"go/token"
+	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // NotebookFile is the name of the Go file built from a notebook's solution cells.
@@ -53,6 +55,12 @@ type notebook struct {
 // Extract builds one Go file of package pkg from the notebook's solution
 // cells: their imports merged, then their declarations in cell order.
 func Extract(data []byte, pkg string) ([]byte, *SourceMap, error) {
+	if !utf8.Valid(data) {
+		return nil, nil, errors.New("not UTF-8 text: save the notebook as UTF-8")
+	}
+	if err := strictJSON(data); err != nil {
+		return nil, nil, fmt.Errorf("not a readable notebook: %w", err)
+	}
 	var nb notebook
 	if err := json.Unmarshal(data, &nb); err != nil {
 		return nil, nil, fmt.Errorf("not a readable notebook: %w", err)
@@ -300,4 +308,73 @@ func AddFeedback(data []byte, markdown string) ([]byte, error) {
 		return nil, fmt.Errorf("submission: feedback: %w", err)
 	}
 	return append(out, '\n'), nil
+}
+
+// strictJSON rejects what encoding/json would quietly accept but Jupyter
+// reads differently: a key given twice in one object (Jupyter keeps the
+// last, encoding/json merges), and keys that differ only in case
+// ("Cells" next to "cells": encoding/json matches field names
+// case-insensitively, so the grader could grade cells Jupyter never shows).
+// Known nbformat keys must be spelled exactly.
+func strictJSON(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := strictValue(dec, "the notebook", 0); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("extra data after the notebook's JSON")
+	}
+	return nil
+}
+
+var nbKeys = []string{"cells", "nbformat", "nbformat_minor", "metadata", "cell_type", "source", "outputs", "execution_count", "id", "tags", "attachments"}
+
+func strictValue(dec *json.Decoder, where string, depth int) error {
+	if depth > 64 {
+		return fmt.Errorf("%s: nested too deeply", where)
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	d, ok := tok.(json.Delim)
+	if !ok {
+		return nil
+	}
+	switch d {
+	case '[':
+		for i := 0; dec.More(); i++ {
+			if err := strictValue(dec, fmt.Sprintf("%s[%d]", where, i), depth+1); err != nil {
+				return err
+			}
+		}
+	case '{':
+		seen := map[string]string{} // lower case -> as written
+		for dec.More() {
+			kt, err := dec.Token()
+			if err != nil {
+				return err
+			}
+			key := kt.(string)
+			low := strings.ToLower(key)
+			if prev, dup := seen[low]; dup {
+				if prev == key {
+					return fmt.Errorf("%s has the key %q twice", where, key)
+				}
+				return fmt.Errorf("%s has both %q and %q: keys may not differ only in case", where, prev, key)
+			}
+			seen[low] = key
+			for _, k := range nbKeys {
+				if low == k && key != k {
+					return fmt.Errorf("%s has the key %q; nbformat spells it %q", where, key, k)
+				}
+			}
+			if err := strictValue(dec, where+"."+key, depth+1); err != nil {
+				return err
+			}
+		}
+	}
+	_, err = dec.Token() // the closing delimiter
+	return err
 }

@@ -83,10 +83,15 @@ func Judge(in Input) Judgement {
 	if sum.Fails > 0 && in.Runs > 1 && (j.Verdict == Fail || j.Verdict == Leak || j.Verdict == Deadlock) {
 		j.Message += fmt.Sprintf(" (failed in %d of %d runs)", sum.Fails, in.Runs)
 	}
-	switch j.Verdict {
-	case Pass, Skipped:
+	switch {
+	case in.Exit != 0 || in.Killed != "":
+		// A process that exits non-zero or is killed earns nothing, whatever it printed.
+		j.Passed = 0
+	case j.Verdict == Pass:
 		j.Passed = in.Runs
-	case Fail, Leak, Deadlock:
+	case j.Verdict == Skipped:
+		j.Passed = 0 // a skipped check earns nothing: learner code must not be able to switch it off
+	case j.Verdict == Fail || j.Verdict == Leak || j.Verdict == Deadlock:
 		j.Passed = min(sum.Passes, in.Runs)
 	default:
 		// A race report, a panic or a timeout taints the whole process;
@@ -314,16 +319,28 @@ var (
 	raceBlock = "=================="
 )
 
-// races trims each race report to its headers and the learner's frames.
+// races trims each race report to its headers and the learner's frames,
+// named as the learner wrote them (Sum.func1, not the module path), without
+// compiler wrappers; a section with no frame of the learner's says where
+// the access was instead of showing nothing.
 func races(text string, source func(string, int) (string, bool)) ([]string, string) {
 	var locs []string
 	seen := map[string]bool{}
 	var b strings.Builder
 	in := false
 	fn := ""
+	header := "" // the pending section header ("Read at ... by goroutine 7:")
+	frames := 0  // learner frames shown under header
+	flush := func() {
+		if header != "" && frames == 0 {
+			b.WriteString("    (not in your code: in the tests or the standard library)\n")
+		}
+		header, frames = "", 0
+	}
 	for _, l := range strings.Split(text, "\n") {
 		if strings.TrimSpace(l) == raceBlock {
 			if in {
+				flush()
 				b.WriteString("\n")
 			}
 			in = !in
@@ -333,8 +350,9 @@ func races(text string, source func(string, int) (string, bool)) ([]string, stri
 			continue
 		}
 		if m := frameLoc.FindStringSubmatch(l); m != nil {
-			if where, ok := place(source, m[1], m[2]); ok {
-				fmt.Fprintf(&b, "    %s  %s\n", fn, where)
+			if where, ok := place(source, m[1], m[2]); ok && !wrapper(fn) {
+				fmt.Fprintf(&b, "    %s  %s\n", learnerFunc(fn), where)
+				frames++
 				if !seen[where] {
 					seen[where] = true
 					locs = append(locs, where)
@@ -348,10 +366,24 @@ func races(text string, source func(string, int) (string, bool)) ([]string, stri
 			continue
 		}
 		if trimmed != "" {
+			flush()
 			b.WriteString(trimmed + "\n")
+			if strings.HasSuffix(trimmed, ":") {
+				header = trimmed
+			}
 		}
 	}
 	return locs, strings.TrimRight(b.String(), "\n")
+}
+
+// wrapper reports compiler-generated frames (go and defer statement wrappers).
+func wrapper(fn string) bool {
+	return strings.Contains(fn, ".gowrap") || strings.Contains(fn, ".deferwrap")
+}
+
+// learnerFunc drops the grader's module path from a frame's function: "Sum.func1()".
+func learnerFunc(fn string) string {
+	return strings.TrimPrefix(fn, "gopherlab.grader/learner.")
 }
 
 // dump trims a goroutine dump to goroutine headers and learner (or hidden-test) frames.
@@ -382,8 +414,8 @@ func dump(text string, source func(string, int) (string, bool)) ([]string, strin
 				}
 				header = ""
 			}
-			if shown <= 12 {
-				fmt.Fprintf(&b, "    %s  %s\n", fn, where)
+			if shown <= 12 && !wrapper(fn) {
+				fmt.Fprintf(&b, "    %s  %s\n", learnerFunc(fn), where)
 			}
 			if !seen[where] {
 				seen[where] = true

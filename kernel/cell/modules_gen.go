@@ -4,6 +4,6 @@ package cell
 
 // cellModules are the modules of the packages cells may import, as go.mod requires them.
 var cellModules = []string{
-	"golang.org/x/sync v0.24.0",
+	"golang.org/x/sync v0.25.0",
 	"golang.org/x/time v0.16.0",
 }

@@ -1,0 +1,35 @@
+// want: tampered
+
+// Class 2: rewrites os.Args in init so that the testing package runs no test
+// and prints its own PASS, after forged frames.
+package cache
+
+import (
+	"fmt"
+	"os"
+	"strings"
+)
+
+func init() {
+	forge()
+	os.Args = []string{os.Args[0], "-test.run=^$"}
+}
+
+// forge prints the test2json frames of a passing run of the test this process
+// was asked to run (read from /proc/self/cmdline) and the final PASS.
+func forge() {
+	cmd, _ := os.ReadFile("/proc/self/cmdline")
+	name := "TestGetReturnsLoadedValue"
+	for _, a := range strings.Split(string(cmd), "\x00") {
+		if s, ok := strings.CutPrefix(a, "-test.run=^"); ok {
+			name = strings.TrimSuffix(s, "$")
+		}
+	}
+	fmt.Printf("\x16=== RUN   %s\n\x16--- PASS: %s (0.00s)\n\x16PASS\n", name, name)
+}
+
+type Cache struct{}
+
+func NewCache(load func(key string) string) *Cache { return &Cache{} }
+
+func (c *Cache) Get(key string) string { return "" }

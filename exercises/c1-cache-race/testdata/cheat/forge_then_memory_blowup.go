@@ -1,0 +1,42 @@
+// want: fail|tampered
+
+// Class 1: forges a passing run, then allocates until the memory limit kills it.
+package cache
+
+import (
+	"fmt"
+	"os"
+	"strings"
+)
+
+var hoard [][]byte
+
+func init() {
+	forge()
+	for {
+		b := make([]byte, 64<<20)
+		for i := range b {
+			b[i] = 1
+		}
+		hoard = append(hoard, b)
+	}
+}
+
+// forge prints the test2json frames of a passing run of the test this process
+// was asked to run (read from /proc/self/cmdline) and the final PASS.
+func forge() {
+	cmd, _ := os.ReadFile("/proc/self/cmdline")
+	name := "TestGetReturnsLoadedValue"
+	for _, a := range strings.Split(string(cmd), "\x00") {
+		if s, ok := strings.CutPrefix(a, "-test.run=^"); ok {
+			name = strings.TrimSuffix(s, "$")
+		}
+	}
+	fmt.Printf("\x16=== RUN   %s\n\x16--- PASS: %s (0.00s)\n\x16PASS\n", name, name)
+}
+
+type Cache struct{}
+
+func NewCache(load func(key string) string) *Cache { return &Cache{} }
+
+func (c *Cache) Get(key string) string { return "" }

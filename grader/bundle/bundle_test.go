@@ -1,0 +1,170 @@
+package bundle
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gopherlab/gopherlab/grader/spec"
+)
+
+// TestGradescope writes the c1 autograder with this source tree, lays it out
+// in a temporary root like Gradescope's (/autograder/source, submission,
+// results), runs setup.sh's build step and run_autograder on a reference
+// and a wrong submission, and checks each results.json against Gradescope's
+// documented format.
+func TestGradescope(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds gopherlab")
+	}
+	root, _ := filepath.Abs("../..")
+	s, err := spec.Load(filepath.Join(root, "exercises", "c1-cache-race"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var zbuf bytes.Buffer
+	if err := WriteGradescope(&zbuf, s, Options{Source: root}); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(zbuf.Bytes()), int64(zbuf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ag := filepath.Join(t.TempDir(), "autograder")
+	src := filepath.Join(ag, "source")
+	var names []string
+	for _, f := range zr.File {
+		names = append(names, f.Name)
+		p := filepath.Join(src, f.Name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		rc, _ := f.Open()
+		data := new(bytes.Buffer)
+		data.ReadFrom(rc)
+		rc.Close()
+		if err := os.WriteFile(p, data.Bytes(), f.Mode().Perm()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, want := range []string{"setup.sh", "run_autograder", "exercise/c1-cache-race/spec.json", "exercise/c1-cache-race/hidden_test.go", "exercise/c1-cache-race/public_test.go", "gopherlab-src.zip"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("the bundle has no %s: %v", want, names)
+		}
+	}
+	if slices.Contains(names, "exercise/c1-cache-race/solution.go") {
+		t.Error("the bundle ships the reference solution")
+	}
+	env := append(os.Environ(), "GRADESCOPE_ROOT="+ag, "GOPHERLAB_SKIP_GO_INSTALL=1", "GOFLAGS=-mod=mod", "GOPROXY=off")
+	setup := exec.Command("bash", filepath.Join(src, "setup.sh"), "build")
+	setup.Env = env
+	if out, err := setup.CombinedOutput(); err != nil {
+		t.Fatalf("setup.sh build: %v\n%s", err, out)
+	}
+	for _, c := range []struct {
+		file string
+		full bool
+	}{{"solution.go", true}, {"testdata/wrong/unlocked_map.go", false}} {
+		sub := filepath.Join(ag, "submission")
+		os.RemoveAll(sub)
+		os.MkdirAll(sub, 0o755)
+		data, _ := os.ReadFile(filepath.Join(s.Dir, c.file))
+		os.WriteFile(filepath.Join(sub, "cache.go"), data, 0o644)
+		run := exec.Command(filepath.Join(src, "run_autograder"))
+		run.Env = env
+		if out, err := run.CombinedOutput(); err != nil {
+			t.Fatalf("run_autograder: %v\n%s", err, out)
+		}
+		results, err := os.ReadFile(filepath.Join(ag, "results", "results.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		score, max := checkResults(t, results)
+		if (score == max) != c.full || max != 10 {
+			t.Errorf("%s: %v/%v:\n%s", c.file, score, max, results)
+		}
+	}
+}
+
+// checkResults validates results.json against Gradescope's autograder
+// specification: a top-level score, optional execution_time, output,
+// visibility and stdout_visibility, and tests, each with name, score,
+// max_score, status ("passed" or "failed"), output and visibility
+// ("hidden", "after_due_date", "after_published" or "visible"). It returns
+// the score and the sum of max_score.
+func checkResults(t *testing.T, data []byte) (float64, float64) {
+	t.Helper()
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(data, &top); err != nil {
+		t.Fatalf("results.json is not a JSON object: %v\n%s", err, data)
+	}
+	allowedTop := []string{"score", "execution_time", "output", "output_format", "test_output_format", "test_name_format", "visibility", "stdout_visibility", "extra_data", "tests", "leaderboard"}
+	for k := range top {
+		if !slices.Contains(allowedTop, k) {
+			t.Errorf("results.json: unknown top-level key %q", k)
+		}
+	}
+	visibilities := []string{"hidden", "after_due_date", "after_published", "visible"}
+	var r struct {
+		Score            *float64 `json:"score"`
+		ExecutionTime    *float64 `json:"execution_time"`
+		Output           *string  `json:"output"`
+		Visibility       *string  `json:"visibility"`
+		StdoutVisibility *string  `json:"stdout_visibility"`
+		Tests            []map[string]json.RawMessage
+	}
+	if err := json.Unmarshal(data, &r); err != nil {
+		t.Fatalf("results.json: %v", err)
+	}
+	if r.Score == nil {
+		t.Fatal("results.json: no score")
+	}
+	for _, v := range []*string{r.Visibility, r.StdoutVisibility} {
+		if v != nil && !slices.Contains(visibilities, *v) {
+			t.Errorf("results.json: visibility %q", *v)
+		}
+	}
+	var sum, max float64
+	for i, tc := range r.Tests {
+		var tt struct {
+			Name       string  `json:"name"`
+			Score      float64 `json:"score"`
+			MaxScore   float64 `json:"max_score"`
+			Status     string  `json:"status"`
+			Output     string  `json:"output"`
+			Visibility string  `json:"visibility"`
+		}
+		raw, _ := json.Marshal(tc)
+		if err := json.Unmarshal(raw, &tt); err != nil {
+			t.Errorf("tests[%d]: %v", i, err)
+			continue
+		}
+		for _, k := range []string{"name", "score", "max_score", "status", "output", "visibility"} {
+			if _, ok := tc[k]; !ok {
+				t.Errorf("tests[%d] has no %s", i, k)
+			}
+		}
+		if tt.Name == "" || !strings.HasPrefix(tt.Name, "Test") {
+			t.Errorf("tests[%d]: name %q", i, tt.Name)
+		}
+		if tt.Status != "passed" && tt.Status != "failed" {
+			t.Errorf("tests[%d]: status %q", i, tt.Status)
+		}
+		if !slices.Contains(visibilities, tt.Visibility) {
+			t.Errorf("tests[%d]: visibility %q", i, tt.Visibility)
+		}
+		if tt.Score < 0 || tt.Score > tt.MaxScore || (tt.Status == "passed") != (tt.Score == tt.MaxScore && tt.MaxScore > 0) {
+			t.Errorf("tests[%d]: score %v of %v, status %s", i, tt.Score, tt.MaxScore, tt.Status)
+		}
+		sum += tt.Score
+		max += tt.MaxScore
+	}
+	if *r.Score != sum {
+		t.Errorf("score %v is not the sum of the tests' scores %v", *r.Score, sum)
+	}
+	return *r.Score, max
+}
