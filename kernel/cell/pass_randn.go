@@ -17,6 +17,18 @@ import (
 // Inside a generic function (a type parameter argument) the call stays,
 // and yaegi refuses it.
 var passRandN = pass{"randN", func(e *emitter, root ast.Node) {
+	replaceGenericStdCall(e, root, "math/rand/v2", "N", func(typeArg types.Type) ast.Expr {
+		ts := e.typeString(typeArg)
+		rand := e.importAlias("math/rand/v2", "rand")
+		return parseExpr("func(n " + ts + ") " + ts + " { if n <= 0 { panic(\"invalid argument to N\") }; return " + ts + "(" + rand + ".Uint64N(uint64(n))) }")
+	})
+}}
+
+// replaceGenericStdCall replaces every one-argument call of the generic
+// function pkg.name, instantiated with a type argument that is not a type
+// parameter, by a call of the function literal that lit writes for that
+// type argument (passes errorsAsType and randN).
+func replaceGenericStdCall(e *emitter, root ast.Node, pkg, name string, lit func(typeArg types.Type) ast.Expr) {
 	astutil.Apply(root, nil, func(c *astutil.Cursor) bool {
 		call, ok := c.Node().(*ast.CallExpr)
 		if !ok || len(call.Args) != 1 {
@@ -27,20 +39,17 @@ var passRandN = pass{"randN", func(e *emitter, root ast.Node) {
 			return true
 		}
 		f, ok := e.c.info.Uses[sel.Sel].(*types.Func)
-		if !ok || f.Pkg() == nil || f.Pkg().Path() != "math/rand/v2" || f.Name() != "N" {
+		if !ok || f.Pkg() == nil || f.Pkg().Path() != pkg || f.Name() != name {
 			return true
 		}
 		inst, ok := e.c.info.Instances[sel.Sel]
 		if !ok || inst.TypeArgs.Len() != 1 || hasTypeParam(inst.TypeArgs.At(0)) {
 			return true
 		}
-		ts := e.typeString(inst.TypeArgs.At(0))
-		rand := e.importAlias("math/rand/v2", "rand")
-		lit := parseExpr("func(n " + ts + ") " + ts + " { if n <= 0 { panic(\"invalid argument to N\") }; return " + ts + "(" + rand + ".Uint64N(uint64(n))) }")
-		c.Replace(&ast.CallExpr{Fun: lit, Lparen: call.Lparen, Args: call.Args, Rparen: call.Rparen})
+		c.Replace(&ast.CallExpr{Fun: lit(inst.TypeArgs.At(0)), Lparen: call.Lparen, Args: call.Args, Rparen: call.Rparen})
 		return true
 	})
-}}
+}
 
 // genericFunc returns the function of a call without its type arguments:
 // f for f[T] and f[K, V] (pass typeArgs writes them out).
