@@ -42,6 +42,10 @@ type Program struct {
 	Goroutines bool
 	// Action is a GOROOT test's action line ("run", "run -gcflags=-l").
 	Action string
+	// StressRounds, if not 0, is how many stress rounds the program asks
+	// for (ours: a line "stress-rounds: N" in the archive's comment, for a
+	// program that is a stress test of its own).
+	StressRounds int
 }
 
 // ID names a program across corpora: "goroot/ken/chan.go".
@@ -224,6 +228,9 @@ func LoadOurs(dir string) ([]*Program, error) {
 			return nil, err
 		}
 		p := &Program{Corpus: Ours, Name: strings.TrimSuffix(filepath.Base(f), ".txtar"), Path: f}
+		if m := stressRoundsLine.FindSubmatch(ar.Comment); m != nil {
+			p.StressRounds, _ = strconv.Atoi(string(m[1]))
+		}
 		hasWant := false
 		for _, af := range ar.Files {
 			switch af.Name {
@@ -245,6 +252,8 @@ func LoadOurs(dir string) ([]*Program, error) {
 	}
 	return progs, nil
 }
+
+var stressRoundsLine = regexp.MustCompile(`(?m)^stress-rounds: (\d+)`)
 
 var exitLine = regexp.MustCompile(`(?:^|\n)exit status (\d+)\n$`)
 
