@@ -32,8 +32,9 @@ const repo = ".."
 // as time.Sleep(10 * time.Millisecond) or stdout, err := cmd.StdoutPipe(),
 // is an idiom, not a line of a solution.
 //
-// The result maps each secret line to the directories (exercises/<slug> or
-// notebooks/checkpoints/<slug>) whose instructor files hold it.
+// The result maps each secret line to where it comes from: the directory
+// (exercises/<slug> or notebooks/checkpoints/<slug>) whose instructor files
+// hold it, then "#solution" or "#test".
 func secretLines(t *testing.T, src string) map[string][]string {
 	t.Helper()
 	secret := map[string][]string{}
@@ -54,6 +55,10 @@ func secretLines(t *testing.T, src string) map[string][]string {
 				}
 			}
 			for _, f := range files {
+				kind := "#test"
+				if slices.Contains(sol, f) {
+					kind = "#solution"
+				}
 				path := filepath.Join(dir, f)
 				data, err := os.ReadFile(path)
 				if os.IsNotExist(err) {
@@ -63,7 +68,7 @@ func secretLines(t *testing.T, src string) map[string][]string {
 					t.Fatal(err)
 				}
 				api := declarationLines(t, path, data)
-				rel := parent + "/" + filepath.Base(dir)
+				rel := parent + "/" + filepath.Base(dir) + kind
 				for i, line := range strings.Split(string(data), "\n") {
 					if l := strings.TrimSpace(line); !api[i+1] && isSecret(l) && !given[l] && !slices.Contains(secret[l], rel) {
 						secret[l] = append(secret[l], rel)
@@ -107,11 +112,17 @@ func givenLines(t *testing.T, dir string, solution []string) map[string]bool {
 	return given
 }
 
-// stubs returns the sources of the cells tagged "solution" in the notebooks
-// of an exercise directory.
+// stubs returns the code a learner is given to fill in: the cells tagged
+// "solution" in the notebooks of an exercise directory, and for a checkpoint
+// (notebooks/checkpoints/<slug>) the lesson cell just above "%grade <slug>".
 func stubs(t *testing.T, dir string) []string {
 	t.Helper()
 	nbs, _ := filepath.Glob(filepath.Join(dir, "*.ipynb"))
+	slug := filepath.Base(dir)
+	checkpoint := filepath.Base(filepath.Dir(dir)) == "checkpoints"
+	if checkpoint {
+		nbs, _ = filepath.Glob(filepath.Join(filepath.Dir(filepath.Dir(dir)), "*.ipynb"))
+	}
 	var out []string
 	for _, p := range nbs {
 		data, err := os.ReadFile(p)
@@ -129,9 +140,12 @@ func stubs(t *testing.T, dir string) []string {
 		if err := json.Unmarshal(data, &nb); err != nil {
 			t.Fatalf("%s: %v", p, err)
 		}
-		for _, c := range nb.Cells {
-			if slices.Contains(c.Metadata.Tags, "solution") {
+		for i, c := range nb.Cells {
+			switch {
+			case !checkpoint && slices.Contains(c.Metadata.Tags, "solution"):
 				out = append(out, sourceText(c.Source))
+			case checkpoint && i > 0 && strings.TrimSpace(sourceText(c.Source)) == "%grade "+slug:
+				out = append(out, sourceText(nb.Cells[i-1].Source))
 			}
 		}
 	}
@@ -321,11 +335,11 @@ func releasedLines(t *testing.T, path string) []string {
 	return lines
 }
 
-// leaks lists "released-file: line (from dir)" for every secret line found
-// in the release at out. An exercise's or checkpoint's released files are
-// checked against its own instructor files; the lesson notebooks, which
-// teach the techniques the exercises use, against every checkpoint (whose
-// answers a lesson must not print).
+// leaks lists "released-file: line (from dir#kind)" for every secret line
+// found in the release at out. An exercise's or checkpoint's released files
+// are checked against its own solution and hidden tests; the lesson
+// notebooks against every checkpoint's solution: a lesson must not print a
+// checkpoint's answer (it may well use the same test idioms).
 func leaks(t *testing.T, out string, secret map[string][]string) []string {
 	t.Helper()
 	var found []string
@@ -336,13 +350,15 @@ func leaks(t *testing.T, out string, secret map[string][]string) []string {
 		rel, _ := filepath.Rel(out, path)
 		rel = filepath.ToSlash(rel)
 		parts := strings.Split(rel, "/")
-		owner := func(from string) bool { return strings.HasPrefix(from, "notebooks/checkpoints/") }
+		owner := func(from string) bool {
+			return strings.HasPrefix(from, "notebooks/checkpoints/") && strings.HasSuffix(from, "#solution")
+		}
 		if parts[0] == "exercises" && len(parts) > 2 {
-			own := "exercises/" + parts[1]
-			owner = func(from string) bool { return from == own }
+			own := "exercises/" + parts[1] + "#"
+			owner = func(from string) bool { return strings.HasPrefix(from, own) }
 		} else if len(parts) > 3 && parts[1] == "checkpoints" {
-			own := "notebooks/checkpoints/" + parts[2]
-			owner = func(from string) bool { return from == own }
+			own := "notebooks/checkpoints/" + parts[2] + "#"
+			owner = func(from string) bool { return strings.HasPrefix(from, own) }
 		}
 		for _, l := range releasedLines(t, path) {
 			for _, from := range secret[l] {

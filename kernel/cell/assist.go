@@ -220,25 +220,16 @@ func (s *Session) Inspect(src string, cursor int) (text string, ok bool) {
 		}
 		en += size
 	}
-	if st == en {
-		return "", false
-	}
 	info, cur, pkg, files := s.looseCheck(src)
 	if info == nil {
 		return "", false
 	}
-	// The identifier at [st, en) of the cell.
-	var obj types.Object
-	for id, o := range info.Uses {
-		if s.inCell(cur, id, src, st) {
-			obj = o
-		}
-	}
+	obj := s.objectAt(info, cur, src, st, en)
 	if obj == nil {
-		for id, o := range info.Defs {
-			if o != nil && s.inCell(cur, id, src, st) {
-				obj = o
-			}
+		// Inside a call's parentheses (fmt.Println(|), as Jupyter users ask
+		// for a signature with Shift-Tab: the function called.
+		if cst, cen, ok := callBefore(src, off); ok {
+			obj = s.objectAt(info, cur, src, cst, cen)
 		}
 	}
 	if obj == nil {
@@ -257,6 +248,68 @@ func (s *Session) Inspect(src string, cursor int) (text string, ok bool) {
 		b.WriteString(strings.TrimSpace(d))
 	}
 	return b.String(), true
+}
+
+// objectAt returns the object of the identifier at [st, en) of the cell,
+// or nil.
+func (s *Session) objectAt(info *types.Info, cur *cellFile, src string, st, en int) types.Object {
+	if st == en {
+		return nil
+	}
+	var obj types.Object
+	for id, o := range info.Uses {
+		if s.inCell(cur, id, src, st) {
+			obj = o
+		}
+	}
+	if obj == nil {
+		for id, o := range info.Defs {
+			if o != nil && s.inCell(cur, id, src, st) {
+				obj = o
+			}
+		}
+	}
+	return obj
+}
+
+// callBefore returns the span of the name of the function whose call's
+// parentheses hold byte offset off of src (the innermost open one), as in
+// fmt.Println(a, |: "Println". String and rune literals are skipped.
+func callBefore(src string, off int) (st, en int, ok bool) {
+	depth := 0
+	for i := off - 1; i >= 0; i-- {
+		switch c := src[i]; c {
+		case ')', ']', '}':
+			depth++
+		case '[', '{':
+			depth--
+			if depth < 0 {
+				return 0, 0, false // inside a composite literal or an index, not a call
+			}
+		case '"', '`', '\'':
+			for i--; i >= 0 && (src[i] != c || c != '`' && i > 0 && src[i-1] == '\\'); i-- {
+			}
+		case '(':
+			if depth > 0 {
+				depth--
+				continue
+			}
+			en = i
+			for en > 0 && (src[en-1] == ' ' || src[en-1] == '\t') {
+				en--
+			}
+			st = en
+			for st > 0 {
+				r, size := utf8.DecodeLastRuneInString(src[:st])
+				if !isIdentByte(r) {
+					break
+				}
+				st -= size
+			}
+			return st, en, st < en
+		}
+	}
+	return 0, 0, false
 }
 
 // inCell reports whether id is the identifier of the cell (n == 0) that

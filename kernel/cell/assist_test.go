@@ -33,6 +33,9 @@ func TestComplete(t *testing.T) {
 		{"errg|", []string{"errgroup"}, "errg"},
 	}
 	for _, tt := range tests {
+		if strings.Contains(tt.src, "fmt.") {
+			tt.src = "import \"fmt\"\n" + tt.src
+		}
 		cursor := strings.Index(tt.src, "|")
 		src := strings.Replace(tt.src, "|", "", 1)
 		rc := utf8.RuneCountInString(src[:cursor])
@@ -62,8 +65,18 @@ func TestInspect(t *testing.T) {
 		{"strings.ToU|pper(\"x\")", []string{"func strings.ToUpper(s string) string", "ToUpper returns s with all Unicode letters mapped to their upper case."}},
 		{"var wg sync.WaitGroup\nwg.Wa|it()", []string{"func (*sync.WaitGroup).Wait()", "Wait blocks"}},
 		{"bump|(1)", []string{"func bump(n int) int", "bump adds one to the counter."}},
+		// Anywhere inside a call's parentheses: the function called.
+		{"fmt.Println(|", []string{"func fmt.Println(a ...any) (n int, err error)"}},
+		{"fmt.Println(|)", []string{"func fmt.Println(a ...any) (n int, err error)"}},
+		{"fmt.Println(\"a (b\", 1, |", []string{"func fmt.Println(a ...any) (n int, err error)"}},
+		{"strings.Repeat(strings.ToUpper(\"x\"), |", []string{"func strings.Repeat(s string, count int) string"}},
+		{"bump(bump(1) +| 2)", []string{"func bump(n int) int"}},
+		{"bump(\n\t1,|\n)", []string{"func bump(n int) int"}},
 	}
 	for _, tt := range tests {
+		if strings.Contains(tt.src, "fmt.") {
+			tt.src = "import \"fmt\"\n" + tt.src
+		}
 		cursor := strings.Index(tt.src, "|")
 		src := strings.Replace(tt.src, "|", "", 1)
 		got, ok := s.Inspect(src, utf8.RuneCountInString(src[:cursor]))

@@ -50,6 +50,43 @@
 // plus Select, Select1..Select4, SelectCase, Unwrap, IsOne and Recovered,
 // compiled helpers that this package provides itself.
 //
+// # The go statement (agreed with kernel/session's goroutine tracking)
+//
+// Every go statement in a cell, at any depth (functions, methods, function
+// literals, loops), becomes (pass goPanic):
+//
+//	{ _gl_f1 := f; var _gl_a2 T1 = x                // 1. the function and its arguments, evaluated
+//	                                                 //    in the parent, in order, as Go does
+//	  _gl_t3 := cellrt.Spawn("cell 3, line 4")       // 2. in the parent, after them, before the goroutine exists
+//	  go func() {
+//	  	defer cellrt.Done(_gl_t3)                      // 5. last, after the panic report
+//	  	defer func() { ...cellrt.GoPanic("cell 3, line 4", r)... }() // 4. a panic is reported, the goroutine ends
+//	  	cellrt.Enter(_gl_t3)                           // 3. first, in the goroutine
+//	  	_gl_f1(_gl_a2)
+//	  }() }
+//
+// (a function literal keeps its body and gets the same three statements
+// first). So: Spawn is called exactly once per go statement executed, in
+// the goroutine that executes it, and returns a token; the new goroutine
+// calls Enter(token) before any code of the cell and Done(token) after
+// everything else, also when it panics (the panic is reported to GoPanic,
+// then Done runs, then the goroutine ends; the process lives). A goroutine
+// that blocks for good never calls Done. "cell 3, line 4" is where the go
+// statement is. The statement's function value and arguments are evaluated
+// in the parent before Spawn, so a panic there happens in the parent, as
+// in Go.
+//
+// Goroutines that compiled code starts (sync.WaitGroup.Go, errgroup's Go
+// and TryGo, singleflight's DoChan, time.AfterFunc, context.AfterFunc) do
+// not go through Spawn, Enter and Done: the function passed gets only the
+// panic report (pass goFunc), with the cell and line of the call. A host
+// that tracks them finds them otherwise (the goroutine labels they inherit
+// from the goroutine that started them).
+//
+// Loops: a loop whose body holds a go statement runs its body in a function
+// of its own per iteration (pass loopFrame), so each goroutine sees its own
+// iteration's variables; the go statement's rewrite is the same inside.
+//
 // # Cells and the session
 //
 // A cell may mix imports, declarations and statements in any order.
@@ -126,6 +163,10 @@
 //	                interpreted stand-ins from generic.go.txt, given to yaegi
 //	                when first used
 //	goPanic         goroutines report panics with their cell and line
+//	goFunc          functions that compiled code runs in goroutines of its
+//	                own (wg.Go, errgroup's g.Go, time.AfterFunc, ...)
+//	                report panics as goPanic does, instead of killing the
+//	                process
 //	osExit          os.Exit becomes cellrt.Exit
 //	loopFrame       a loop whose body starts goroutines, makes function
 //	                literals or takes addresses runs its body in a function

@@ -166,3 +166,87 @@ var passOsExit = pass{"osExit", func(e *emitter, root ast.Node) {
 		return true
 	})
 }}
+
+// Pass goFunc: a panic in a function that compiled code runs in a goroutine
+// of its own (wg.Go, errgroup's g.Go, time.AfterFunc, ...) kills the whole
+// process in yaegi v0.16.1, as one in a go statement would (pass goPanic).
+// The function passed gets the same deferred, interpreted recover that
+// reports the panic to cellrt.GoPanic with the cell and line of the call:
+//
+//	wg.Go(func() { body })  ->  wg.Go(func() { defer func() { ...GoPanic("cell 3, line 4", r)... }(); body })
+//	wg.Go(work)             ->  wg.Go(func(_gl_f func()) func() { return func() { defer ...; _gl_f() } }(work))
+//
+// The goroutines themselves are compiled code's: the rewrite does not call
+// cellrt.Spawn, Enter or Done for them (the session finds them by the
+// goroutine labels they inherit).
+var passGoFunc = pass{"goFunc", func(e *emitter, root ast.Node) {
+	ast.Inspect(root, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || len(call.Args) == 0 || !runsInGoroutine(e.calledFunc(call)) {
+			return true
+		}
+		last := len(call.Args) - 1
+		arg := call.Args[last]
+		if lit, ok := ast.Unparen(arg).(*ast.FuncLit); ok {
+			lit.Body.List = append([]ast.Stmt{e.recoverDefer(call.Pos())}, lit.Body.List...)
+			return true
+		}
+		tv, ok := e.c.info.Types[arg]
+		if !ok {
+			return true
+		}
+		sig, ok := tv.Type.Underlying().(*types.Signature)
+		if !ok || sig.Params().Len() > 0 || hasTypeParam(sig) {
+			return true
+		}
+		f := e.newName("f")
+		inner := &ast.CallExpr{Fun: ast.NewIdent(f)}
+		var last2 ast.Stmt = &ast.ExprStmt{X: inner}
+		if sig.Results().Len() > 0 {
+			last2 = &ast.ReturnStmt{Results: []ast.Expr{inner}}
+		}
+		ft := e.typeExpr(tv.Type)
+		wrapped := &ast.FuncLit{Type: parseExpr(e.typeString(tv.Type)).(*ast.FuncType), Body: &ast.BlockStmt{List: []ast.Stmt{e.recoverDefer(call.Pos()), last2}}}
+		call.Args[last] = &ast.CallExpr{
+			Fun: &ast.FuncLit{
+				Type: &ast.FuncType{Params: &ast.FieldList{List: []*ast.Field{{Names: []*ast.Ident{ast.NewIdent(f)}, Type: ft}}}, Results: &ast.FieldList{List: []*ast.Field{{Type: e.typeExpr(tv.Type)}}}},
+				Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ReturnStmt{Results: []ast.Expr{wrapped}}}},
+			},
+			Args: []ast.Expr{arg},
+		}
+		return true
+	})
+}}
+
+// calledFunc returns the function or method a call calls, if it is one.
+func (e *emitter) calledFunc(call *ast.CallExpr) *types.Func {
+	var id *ast.Ident
+	switch f := ast.Unparen(call.Fun).(type) {
+	case *ast.Ident:
+		id = f
+	case *ast.SelectorExpr:
+		id = f.Sel
+	default:
+		return nil
+	}
+	fn, _ := e.c.info.Uses[id].(*types.Func)
+	return fn
+}
+
+// runsInGoroutine reports whether a compiled function runs its last
+// argument, a function, in a new goroutine.
+func runsInGoroutine(f *types.Func) bool {
+	if f == nil {
+		return false
+	}
+	switch f.FullName() {
+	case "(*sync.WaitGroup).Go",
+		"(*golang.org/x/sync/errgroup.Group).Go",
+		"(*golang.org/x/sync/errgroup.Group).TryGo",
+		"(*golang.org/x/sync/singleflight.Group).DoChan",
+		"time.AfterFunc",
+		"context.AfterFunc":
+		return true
+	}
+	return false
+}

@@ -31,6 +31,12 @@ import (
 //
 // Channels and sent values are evaluated once, in source order, as Go does;
 // break in a case still leaves the switch as it left the select.
+//
+// `select {}` becomes the call alone, `cellrt.Select(nil, false)`, which
+// blocks for good in compiled code (yaegi skips a switch without cases, init
+// statement and all, so `select {}` would return at once). The session's
+// deadlock watcher sees a goroutine blocked there, and an interrupt ends a
+// cell that waits there.
 var passSelect = pass{"select", func(e *emitter, root ast.Node) {
 	astutil.Apply(root, nil, func(c *astutil.Cursor) bool {
 		sel, ok := c.Node().(*ast.SelectStmt)
@@ -46,6 +52,9 @@ var passSelect = pass{"select", func(e *emitter, root ast.Node) {
 
 func (e *emitter) rewriteSelect(sel *ast.SelectStmt) ast.Stmt {
 	rt := e.importAlias(RuntimePath, "cellrt")
+	if len(sel.Body.List) == 0 {
+		return &ast.ExprStmt{X: &ast.CallExpr{Fun: parseExpr(rt + ".Select"), Args: []ast.Expr{ast.NewIdent("nil"), ast.NewIdent("false")}}}
+	}
 	chosen, val, ok := e.newName("c"), e.newName("v"), e.newName("ok")
 	var elts []ast.Expr
 	var clauses []ast.Stmt

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"reflect"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -116,18 +115,24 @@ func showValue(v reflect.Value) string {
 	return fmt.Sprint(v.Interface())
 }
 
+// TestSmoke runs three cells that share state through the front end: a
+// function that reads a variable of its cell, the variable changed by a later
+// cell, and a package the cell did not import (strings: imported for it).
 func TestSmoke(t *testing.T) {
 	r := newRunner(t, true)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	cells := []string{
-		"import \"fmt\"\nx := 1\nfunc f() int { return x * 10 }\nfmt.Println(f())",
-		"x = 2\nf()",
-		"y := strings.ToUpper(\"hi\")\ny",
+	tests := []struct{ cell, res, out string }{
+		{"import \"fmt\"\nx := 1\nfunc f() int { return x * 10 }\nfmt.Println(f())", "", "10\n"},
+		{"x = 2\nf()", "20", ""},
+		{"y := strings.ToUpper(\"hi\")\ny", "HI", ""},
 	}
-	for _, c := range cells {
-		res, err := r.run(ctx, c)
-		t.Logf("cell: %q -> res=%q err=%v out=%q", c, res, err, r.out.String())
+	for _, tt := range tests {
+		before := len(r.out.String())
+		res, err := r.run(ctx, tt.cell)
+		out := r.out.String()[before:]
+		if err != nil || res != tt.res || out != tt.out {
+			t.Errorf("cell %q: result %q, output %q, error %v; want %q, %q", tt.cell, res, out, err, tt.res, tt.out)
+		}
 	}
-	_ = strings.ToUpper
 }

@@ -52,8 +52,6 @@ func TestLiveOutput(t *testing.T) {
 import (
 	"bufio"
 	"fmt"
-	"go/parser"
-	"go/token"
 	"os"
 )
 
@@ -125,8 +123,6 @@ func TestInterrupt(t *testing.T) {
 
 import (
 	"fmt"
-	"go/parser"
-	"go/token"
 	"os/exec"
 )
 
@@ -451,8 +447,6 @@ func TestChildrenEndWithProgram(t *testing.T) {
 
 import (
 	"fmt"
-	"go/parser"
-	"go/token"
 	"os/exec"
 )
 

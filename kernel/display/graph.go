@@ -370,17 +370,14 @@ func (g *Graph) draw(standalone bool) string {
 		w.el("line", title, "x1", x1, "y1", y1, "x2", x2, "y2", y2-6, "stroke", "currentColor", "stroke-width", 1.5)
 		arrowHead(&w, x1, y1, x2, y2)
 		if e.label != "" {
-			mx, my := (x1+x2)/2, (y1+y2)/2
-			anchor := "start"
-			if x2 < x1 {
-				anchor = "end"
-			}
-			dx := 6.0
-			if anchor == "end" {
-				dx = -6
-			}
-			if x1 == x2 {
-				dx, anchor = 6, "start"
+			// A third of the way from the source: edges that meet at one
+			// node keep their labels apart.
+			mx, my := x1+(x2-x1)/3, y1+(y2-y1)/3
+			// On the outer side of the line: left of an edge that goes
+			// right, right of one that goes left or straight down.
+			anchor, dx := "start", 6.0
+			if x2 > x1 {
+				anchor, dx = "end", -6
 			}
 			w.text(mx+dx, my+4, e.label, "fill", "currentColor", "font-size", 11, "text-anchor", anchor, "font-style", "italic")
 		}

@@ -6,48 +6,48 @@ import (
 	"strings"
 )
 
-// A WaitFor is a small directed graph (a wait-for graph) drawn as a picture: goroutines, locks
+// A WaitForGraph is a small directed graph of who waits for whom, drawn as a picture: goroutines, locks
 // and channels as nodes, "waits for" and "held by" as arrows. Nodes sit on a
 // circle in the order given. Edges that lie on a cycle are drawn in red and
 // the caption names the cycle: for a wait-for graph, a cycle is a deadlock.
-// A *WaitFor that is a cell's result is drawn; Show draws it in the middle of
+// A *WaitForGraph that is a cell's result is drawn; Show draws it in the middle of
 // a cell.
 //
-//	display.Show(&display.WaitFor{
+//	display.Show(&display.WaitForGraph{
 //		Title: "two goroutines, two locks",
-//		Nodes: []display.Node{{ID: "g1", Kind: "goroutine"}, {ID: "a", Kind: "lock"}, ...},
-//		Edges: []display.Edge{{From: "g1", To: "a", Label: "waits for"}, ...},
+//		Nodes: []display.WaitNode{{ID: "g1", Kind: "goroutine"}, {ID: "a", Kind: "lock"}, ...},
+//		Edges: []display.WaitEdge{{From: "g1", To: "a", Label: "waits for"}, ...},
 //	})
-type WaitFor struct {
+type WaitForGraph struct {
 	Title string
-	Nodes []Node
-	Edges []Edge
+	Nodes []WaitNode
+	Edges []WaitEdge
 }
 
-// A Node is one box of a WaitFor.
-type Node struct {
+// A WaitNode is one box of a WaitForGraph.
+type WaitNode struct {
 	ID    string // what edges refer to
 	Label string // the text in the box; ID if empty
 	Kind  string // "goroutine" (rounded box), "lock" (square box), "channel" (pipe); anything else is a plain box
 }
 
-// An Edge is an arrow between two nodes, by ID.
-type Edge struct {
+// An WaitEdge is an arrow between two nodes, by ID.
+type WaitEdge struct {
 	From, To string
 	Label    string
 }
 
 // Show displays the graph.
-func (g *WaitFor) Show() { Show(g) }
+func (g *WaitForGraph) Show() { Show(g) }
 
 // SVG is the graph as a standalone SVG picture.
-func (g *WaitFor) SVG() string { return g.draw(true) }
+func (g *WaitForGraph) SVG() string { return g.draw(true) }
 
 // HTML is the graph as inline SVG that takes the page's text colour.
-func (g *WaitFor) HTML() string { return g.draw(false) }
+func (g *WaitForGraph) HTML() string { return g.draw(false) }
 
 // String is the text form: one line per edge, then the cycles.
-func (g *WaitFor) String() string {
+func (g *WaitForGraph) String() string {
 	var b strings.Builder
 	if g.Title != "" {
 		b.WriteString(g.Title + "\n")
@@ -65,7 +65,7 @@ func (g *WaitFor) String() string {
 	return b.String()
 }
 
-func (g *WaitFor) label(id string) string {
+func (g *WaitForGraph) label(id string) string {
 	for _, n := range g.Nodes {
 		if n.ID == id && n.Label != "" {
 			return n.Label
@@ -74,7 +74,7 @@ func (g *WaitFor) label(id string) string {
 	return id
 }
 
-func (g *WaitFor) cycleText(c []string) string {
+func (g *WaitForGraph) cycleText(c []string) string {
 	names := make([]string, 0, len(c)+1)
 	for _, id := range c {
 		names = append(names, g.label(id))
@@ -84,7 +84,7 @@ func (g *WaitFor) cycleText(c []string) string {
 
 // Cycle returns the IDs of the nodes of one cycle, in edge order, starting
 // from the earliest node given; nil if the graph has none.
-func (g *WaitFor) Cycle() []string {
+func (g *WaitForGraph) Cycle() []string {
 	next := map[string][]string{}
 	for _, e := range g.Edges {
 		next[e.From] = append(next[e.From], e.To)
@@ -130,7 +130,7 @@ func (g *WaitFor) Cycle() []string {
 
 // onCycle reports which edges join two nodes of the same strongly
 // connected component, that is, lie on some cycle.
-func (g *WaitFor) onCycle() []bool {
+func (g *WaitForGraph) onCycle() []bool {
 	reach := func(from string) map[string]bool {
 		seen := map[string]bool{from: true}
 		stack := []string{from}
@@ -154,16 +154,16 @@ func (g *WaitFor) onCycle() []bool {
 }
 
 const (
-	grW      = 640.0
-	grNodeH  = 34.0
-	grRadius = 150.0
-	grRed    = "#c0392b"
+	wfW      = 640.0
+	wfNodeH  = 34.0
+	wfRadius = 150.0
+	wfRed    = "#c0392b"
 )
 
-func (g *WaitFor) draw(standalone bool) string {
+func (g *WaitForGraph) draw(standalone bool) string {
 	var w svgWriter
 	if len(g.Nodes) == 0 {
-		w.open(grW, 40, standalone)
+		w.open(wfW, 40, standalone)
 		w.text(10, 24, "empty graph: no nodes", "fill", "currentColor")
 		return w.close()
 	}
@@ -171,14 +171,14 @@ func (g *WaitFor) draw(standalone bool) string {
 	if g.Title != "" {
 		top += 24
 	}
-	cx, cy := grW/2, top+grRadius+grNodeH/2+6
-	rx := grRadius * 1.55
+	cx, cy := wfW/2, top+wfRadius+wfNodeH/2+6
+	rx := wfRadius * 1.55
 	if len(g.Nodes) <= 2 {
-		cy = top + grNodeH + 30
+		cy = top + wfNodeH + 30
 	}
-	height := cy + grRadius + grNodeH/2 + 18
+	height := cy + wfRadius + wfNodeH/2 + 18
 	if len(g.Nodes) <= 2 {
-		height = cy + grNodeH + 30
+		height = cy + wfNodeH + 30
 	}
 	cycle := g.Cycle()
 	if len(cycle) > 0 {
@@ -188,7 +188,7 @@ func (g *WaitFor) draw(standalone bool) string {
 	boxes := map[string]box{}
 	for i, n := range g.Nodes {
 		a := -math.Pi/2 + 2*math.Pi*float64(i)/float64(len(g.Nodes))
-		x, y := cx+rx*math.Cos(a), cy+grRadius*math.Sin(a)
+		x, y := cx+rx*math.Cos(a), cy+wfRadius*math.Sin(a)
 		if len(g.Nodes) <= 2 {
 			y = cy
 		}
@@ -197,11 +197,11 @@ func (g *WaitFor) draw(standalone bool) string {
 			label = n.ID
 		}
 		bw := min(textWidth(label, 12)+20, 230)
-		boxes[n.ID] = box{x - bw/2, y - grNodeH/2, bw, grNodeH}
+		boxes[n.ID] = box{x - bw/2, y - wfNodeH/2, bw, wfNodeH}
 	}
 
-	w.open(grW, height, standalone)
-	w.b.WriteString(`<defs><marker id="gl-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="context-stroke"/></marker></defs>` + "\n")
+	w.open(wfW, height, standalone)
+	w.b.WriteString(`<defs><marker id="wf-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="context-stroke"/></marker></defs>` + "\n")
 	if g.Title != "" {
 		w.text(10, 24, g.Title, "fill", "currentColor", "font-size", 14, "font-weight", "bold")
 	}
@@ -231,7 +231,7 @@ func (g *WaitFor) draw(standalone bool) string {
 		}
 		colour := "currentColor"
 		if red[i] {
-			colour = grRed
+			colour = wfRed
 		}
 		x1, y1 := clip(from, to.x+to.w/2, to.y+to.h/2)
 		x2, y2 := clip(to, from.x+from.w/2, from.y+from.h/2)
@@ -239,7 +239,7 @@ func (g *WaitFor) draw(standalone bool) string {
 		if e.Label != "" {
 			title = g.label(e.From) + " " + e.Label + " " + g.label(e.To)
 		}
-		w.el("line", title, "x1", x1, "y1", y1, "x2", x2, "y2", y2, "stroke", colour, "stroke-width", 1.6, "marker-end", "url(#gl-arrow)")
+		w.el("line", title, "x1", x1, "y1", y1, "x2", x2, "y2", y2, "stroke", colour, "stroke-width", 1.6, "marker-end", "url(#wf-arrow)")
 		if e.Label != "" {
 			mx, my := (x1+x2)/2, (y1+y2)/2
 			w.text(mx, my-4, e.Label, "fill", colour, "font-size", 11, "text-anchor", "middle")
@@ -265,7 +265,7 @@ func (g *WaitFor) draw(standalone bool) string {
 		w.label(b.x+b.w/2, b.y+b.h/2+4, label, b.w-12, "fill", "#fff", "text-anchor", "middle")
 	}
 	if len(cycle) > 0 {
-		w.text(10, height-10, "cycle (a deadlock): "+g.cycleText(cycle), "fill", grRed, "font-size", 12)
+		w.text(10, height-10, "cycle (a deadlock): "+g.cycleText(cycle), "fill", wfRed, "font-size", 12)
 	}
 	return w.close()
 }

@@ -36,7 +36,7 @@ func TestFromInterpretedCells(t *testing.T) {
 		"NewTimeline": display.NewTimeline, "NewProgress": display.NewProgress, "NewCounter": display.NewCounter,
 		"NewBarChart": display.NewBarChart, "NewLineChart": display.NewLineChart, "NewHistogram": display.NewHistogram,
 		"NewHandle": display.NewHandle, "Show": display.Show, "Table": display.Table, "HTML": display.HTML,
-		"Bundle": display.Bundle,
+		"Bundle": display.Bundle, "NewGraph": display.NewGraph,
 	} {
 		syms[name] = reflect.ValueOf(v)
 	}
@@ -90,7 +90,12 @@ func TestFromInterpretedCells(t *testing.T) {
 		l := display.NewLineChart("l", "x", "y")
 		l.SetLogX(true)
 		l.Add("", 1, 2)
-		display.Show(l)`,
+		display.Show(l)
+		g := display.NewGraph("g")
+		g.Edge("a", "b", "")
+		g.NodeIn("main", "c", "send")
+		g.Unordered("a", "c", "race")
+		display.Show(g)`,
 		`type row struct {
 			Name string
 			n    int
@@ -122,6 +127,7 @@ func TestFromInterpretedCells(t *testing.T) {
 		"display_data: t",
 		"display_data: h: 1 values, min 1, median 1, p90 1, p99 1, max 1 ms",
 		"display_data: l",
+		"display_data: g: 3 nodes, 1 edge",
 		"display_data: Name  n",
 		"display_data: {Name:c n:3}",
 		"display_data: one",

@@ -116,7 +116,13 @@ func attach(ctx context.Context, conn wire.Connection, cmd *exec.Cmd, log *syncB
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		rctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
-		_, err := k.Request(rctx, k.Client.Shell, "kernel_info_request", map[string]any{})
+		reply, err := k.Request(rctx, k.Client.Shell, "kernel_info_request", map[string]any{})
+		if err == nil {
+			// IOPub is connected once its status messages arrive: a
+			// subscription made just now misses what the kernel publishes
+			// before it takes effect.
+			_, err = k.Outputs(rctx, reply.ParentHeader().MsgID)
+		}
 		cancel()
 		if err == nil {
 			return k, nil
@@ -395,6 +401,39 @@ func (k *Kernel) Wait(ctx context.Context, m *wire.Message, ch chan *wire.Messag
 	outs, err := k.Outputs(ctx, m.Header.MsgID)
 	r.Outputs = outs
 	return r, err
+}
+
+// Started waits until the kernel has published the execute_input of
+// request m: it has taken the cell to run, and an interrupt from then on
+// stops it (the worker keeps an interrupt that overtakes its cell). Tests
+// poll this instead of sleeping "to let the cell start".
+func (k *Kernel) Started(ctx context.Context, m *wire.Message) error {
+	id := m.Header.MsgID
+	k.mu.Lock()
+	for _, x := range k.pending[id] {
+		if x.Header.MsgType == "execute_input" {
+			k.mu.Unlock()
+			return nil
+		}
+	}
+	k.mu.Unlock()
+	for {
+		select {
+		case x, ok := <-k.iopub:
+			if !ok {
+				return errors.New("kerneltest: iopub closed")
+			}
+			parent := x.ParentHeader().MsgID
+			k.mu.Lock()
+			k.pending[parent] = append(k.pending[parent], x) // for Outputs
+			k.mu.Unlock()
+			if parent == id && x.Header.MsgType == "execute_input" {
+				return nil
+			}
+		case <-ctx.Done():
+			return fmt.Errorf("kerneltest: waiting for execute_input: %w", ctx.Err())
+		}
+	}
 }
 
 // Interrupt sends an interrupt_request on the control channel.

@@ -18,12 +18,35 @@ import (
 //
 // Each benchmark reports its figure as a custom metric (ms or MB), beside
 // the usual ns/op.
+//
+// Before and after, in the same run: GOPHERLAB_BENCH_BASELINE=/path/to/an/older/gopherlab
+// runs each benchmark twice, as binary=baseline and binary=current.
+
+// benchBin is the binary the running benchmark measures.
+var benchBin string
+
+// binaries runs f for the binary under test, and first for the baseline
+// binary when GOPHERLAB_BENCH_BASELINE names one.
+func binaries(b *testing.B, f func(b *testing.B)) {
+	base := os.Getenv("GOPHERLAB_BENCH_BASELINE")
+	if base == "" {
+		benchBin = bin
+		f(b)
+		return
+	}
+	for _, c := range []struct{ name, exe string }{{"baseline", base}, {"current", bin}} {
+		b.Run("binary="+c.name, func(b *testing.B) {
+			benchBin = c.exe
+			f(b)
+		})
+	}
+}
 
 func startBench(b *testing.B) *kerneltest.Kernel {
 	b.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	k, err := kerneltest.Start(ctx, bin, b.TempDir())
+	k, err := kerneltest.Start(ctx, benchBin, b.TempDir())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -35,12 +58,14 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 
 // BenchmarkStart: from starting the kernel process to its first
 // kernel_info_reply.
-func BenchmarkStart(b *testing.B) {
+func BenchmarkStart(b *testing.B) { binaries(b, benchStart) }
+
+func benchStart(b *testing.B) {
 	var total time.Duration
 	for i := 0; i < b.N; i++ {
 		t0 := time.Now()
 		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-		k, err := kerneltest.Start(ctx, bin, b.TempDir())
+		k, err := kerneltest.Start(ctx, benchBin, b.TempDir())
 		cancel()
 		if err != nil {
 			b.Fatal(err)
@@ -54,14 +79,18 @@ func BenchmarkStart(b *testing.B) {
 }
 
 // BenchmarkRoundTrip: execute `1+1` and wait for its idle status.
-func BenchmarkRoundTrip(b *testing.B) { benchRoundTrip(b, startBench(b)) }
+func BenchmarkRoundTrip(b *testing.B) {
+	binaries(b, func(b *testing.B) { benchRoundTrip(b, startBench(b)) })
+}
 
 // BenchmarkRoundTripFrontEndOff: the same with yaegi alone, to measure what
 // the cell front end costs.
-func BenchmarkRoundTripFrontEndOff(b *testing.B) {
+func BenchmarkRoundTripFrontEndOff(b *testing.B) { binaries(b, benchRoundTripFrontEndOff) }
+
+func benchRoundTripFrontEndOff(b *testing.B) {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	k, err := kerneltest.Start(ctx, bin, b.TempDir(), "GOPHERLAB_FRONTEND=off")
+	k, err := kerneltest.Start(ctx, benchBin, b.TempDir(), "GOPHERLAB_FRONTEND=off")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -92,7 +121,9 @@ func benchRoundTrip(b *testing.B, k *kerneltest.Kernel) {
 
 // BenchmarkPrint10000Lines: a cell that prints 10,000 lines, until idle,
 // with every line delivered.
-func BenchmarkPrint10000Lines(b *testing.B) {
+func BenchmarkPrint10000Lines(b *testing.B) { binaries(b, benchPrint10000Lines) }
+
+func benchPrint10000Lines(b *testing.B) {
 	k := startBench(b)
 	ctx := context.Background()
 	if _, err := k.Execute(ctx, `import "fmt"`); err != nil {
@@ -135,7 +166,9 @@ func benchInterrupt(b *testing.B, cell string) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		time.Sleep(20 * time.Millisecond) // the cell is running
+		if err := k.Started(ctx, m); err != nil {
+			b.Fatal(err)
+		}
 		b.StartTimer()
 		t0 := time.Now()
 		if err := k.Interrupt(ctx); err != nil {
@@ -158,15 +191,21 @@ func benchInterrupt(b *testing.B, cell string) {
 }
 
 // BenchmarkInterruptSpin: interrupt `for {}` until its reply.
-func BenchmarkInterruptSpin(b *testing.B) { benchInterrupt(b, "for {\n}") }
+func BenchmarkInterruptSpin(b *testing.B) {
+	binaries(b, func(b *testing.B) { benchInterrupt(b, "for {\n}") })
+}
 
 // BenchmarkInterruptReceive: interrupt `<-make(chan int)` until its reply.
-func BenchmarkInterruptReceive(b *testing.B) { benchInterrupt(b, "<-make(chan int)") }
+func BenchmarkInterruptReceive(b *testing.B) {
+	binaries(b, func(b *testing.B) { benchInterrupt(b, "<-make(chan int)") })
+}
 
 // BenchmarkIdleRSS: resident memory of the kernel and its worker at idle.
 // RSS counts the pages of the binary, which the two processes share, twice;
 // PSS shares them out.
-func BenchmarkIdleRSS(b *testing.B) {
+func BenchmarkIdleRSS(b *testing.B) { binaries(b, benchIdleRSS) }
+
+func benchIdleRSS(b *testing.B) {
 	k := startBench(b)
 	if _, err := k.Execute(context.Background(), "1+1"); err != nil {
 		b.Fatal(err)
@@ -218,7 +257,9 @@ func children(pid int) []int {
 
 // BenchmarkKernelInfo: a request the kernel answers without the worker, to
 // tell the transport's share of the round trip from the worker's.
-func BenchmarkKernelInfo(b *testing.B) {
+func BenchmarkKernelInfo(b *testing.B) { binaries(b, benchKernelInfo) }
+
+func benchKernelInfo(b *testing.B) {
 	k := startBench(b)
 	ctx := context.Background()
 	times := make([]time.Duration, 0, b.N)

@@ -162,7 +162,7 @@ func TestFailuresDoNotKillTheKernel(t *testing.T) {
 			}
 			var r kerneltest.Result
 			if c.first("interrupt") == "true" {
-				r = interruptAfter(t, k, c.cell, 300*time.Millisecond)
+				r = interruptAfter(t, k, c.cell, 0)
 			} else {
 				r = execute(t, k, c.cell)
 			}
@@ -202,16 +202,24 @@ func TestFailuresDoNotKillTheKernel(t *testing.T) {
 	}
 }
 
-// interruptAfter starts code, interrupts it after d, and returns its result.
+// interruptAfter starts code, waits until the kernel has taken it (polled,
+// not slept: an interrupt that overtakes the cell is kept), then d more
+// when the case says how long the cell runs before it is interrupted, and
+// interrupts it.
 func interruptAfter(t *testing.T, k *kerneltest.Kernel, code string, d time.Duration) kerneltest.Result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	m, ch, err := k.StartExecute(code)
 	if err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(d) // let the cell start running: the point is to interrupt it mid-way
+	if err := k.Started(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	if d > 0 {
+		time.Sleep(d) // the case's own timing: goroutines that block after a while
+	}
 	if err := k.Interrupt(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -192,10 +192,13 @@ func TestShutdownWhileRunning(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := k.StartExecute("for {\n}"); err != nil {
+	m, _, err := k.StartExecute("for {\n}")
+	if err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(100 * time.Millisecond) // the cell is running
+	if err := k.Started(ctx, m); err != nil {
+		t.Fatal(err)
+	}
 	exited := make(chan error, 1)
 	go func() { exited <- k.Close() }()
 	select {
@@ -219,7 +222,9 @@ func TestSIGINTInterrupts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(100 * time.Millisecond) // the cell is running
+	if err := k.Started(ctx, m); err != nil {
+		t.Fatal(err)
+	}
 	if err := k.Cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}

@@ -40,6 +40,8 @@ type tracker struct {
 	running int         // the running cell's execution count, 0 when idle
 	last    int         // the last cell that ran
 	horizon time.Time   // no timer a cell made fires after this
+	before  int         // goroutines alive when the running cell began
+	id      uint64      // this tracker's number in the process, for the cell label
 	tickers []weak.Pointer[time.Ticker]
 	signals bool // a cell asked for OS signals: one may come at any time
 
@@ -59,8 +61,29 @@ type tracked struct {
 // goroutine's token.
 const labelKey = "gopherlab"
 
+// cellKey is the name of the goroutine label that holds the cell a
+// goroutine belongs to. The goroutine that evaluates a cell carries it, and
+// so does every tracked goroutine; the goroutines they start without a go
+// statement of their own (sync.WaitGroup.Go, errgroup.Group.Go, net/http's
+// connections: compiled code) inherit it, which is how the session finds
+// them (untracked). time.AfterFunc's callbacks are given it.
+const cellKey = "gopherlab-cell"
+
+// cellLabels returns the labels of a goroutine of cell n of the session
+// whose tracker is t.
+func (t *tracker) cellLabels(n int) context.Context {
+	return pprof.WithLabels(context.Background(), pprof.Labels(cellKey, t.cellTag(n)))
+}
+
+// cellTag is the value of the cell label of cell n: "session/cell", so that
+// the sessions of one process (in tests) keep their goroutines apart.
+func (t *tracker) cellTag(n int) string { return strconv.FormatUint(t.id, 10) + "/" + strconv.Itoa(n) }
+
+// trackers numbers the trackers of the process.
+var trackers atomic.Uint64
+
 func newTracker() *tracker {
-	return &tracker{byToken: map[uint64]*tracked{}, perCell: map[int]int{}}
+	return &tracker{byToken: map[uint64]*tracked{}, perCell: map[int]int{}, id: trackers.Add(1)}
 }
 
 // symbols returns the cellrt hooks that feed the tracker.
@@ -97,9 +120,16 @@ func (t *tracker) spawn(where string) uint64 {
 	return g.token
 }
 
-// enter is the first statement of a tracked goroutine: it labels it.
+// enter is the first statement of a tracked goroutine: it labels it with
+// its token and its cell.
 func (t *tracker) enter(token uint64) {
-	pprof.SetGoroutineLabels(pprof.WithLabels(context.Background(), pprof.Labels(labelKey, strconv.FormatUint(token, 10))))
+	t.mu.Lock()
+	cell := 0
+	if g := t.byToken[token]; g != nil {
+		cell = g.cell
+	}
+	t.mu.Unlock()
+	pprof.SetGoroutineLabels(pprof.WithLabels(context.Background(), pprof.Labels(labelKey, strconv.FormatUint(token, 10), cellKey, t.cellTag(cell))))
 }
 
 // done is the last deferred call of a tracked goroutine.
@@ -121,19 +151,73 @@ func (t *tracker) countOthersLocked() {
 	t.others.Store(int64(len(t.byToken) - t.perCell[t.running]))
 }
 
-// begin and end bracket a cell.
+// begin and end bracket a cell, in the goroutine that runs it: begin gives
+// that goroutine the cell's label, which the evaluation (and whatever it
+// starts) inherits, and end takes it back.
 func (t *tracker) begin(n int) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.running = n
+	t.before = runtime.NumGoroutine()
 	t.countOthersLocked()
+	pprof.SetGoroutineLabels(t.cellLabels(n))
 }
 
 func (t *tracker) end() {
+	pprof.SetGoroutineLabels(context.Background())
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.last, t.running = t.running, 0
 	t.countOthersLocked()
+}
+
+// cell returns the running cell, or the last one when idle.
+func (t *tracker) cell() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.running != 0 {
+		return t.running
+	}
+	return t.last
+}
+
+// untracked returns the goroutines of cell n (of every cell when n is 0)
+// that no go statement of a cell started: those that compiled code started
+// for it, which carry its label. The tracked goroutines, the cells'
+// evaluations and the worker's own are left out.
+func (s *Session) untracked(n int) []gstack {
+	alive := map[uint64]bool{}
+	for _, g := range s.track.alive(0) {
+		alive[g.token] = true
+	}
+	mine := strconv.FormatUint(s.track.id, 10) + "/"
+	var out []gstack
+	for _, g := range parseStacks(allStacks(64 << 20)) {
+		switch {
+		case !strings.HasPrefix(g.cellTag, mine) || n != 0 && g.cell != n:
+		case g.isEval() || g.infrastructure():
+		case g.token != 0 && alive[g.token] && g.startedByCell(): // tracked
+		default:
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// startedBy names the function that started an untracked goroutine, short:
+// "sync.(*WaitGroup).Go", "errgroup.(*Group).Go", "time.AfterFunc".
+func (g *gstack) startedBy() string {
+	switch {
+	case g.creator == "time.goFunc":
+		return "time.AfterFunc"
+	case g.startedByCell():
+		return "a go statement"
+	}
+	c := g.creator
+	if i := strings.LastIndexByte(c, '/'); i >= 0 {
+		c = c[i+1:]
+	}
+	return c
 }
 
 // cellOf returns the cell of the calling goroutine when it is a tracked
@@ -227,9 +311,13 @@ func (s *Session) timerOverrides() interp.Exports {
 			}),
 		},
 		"time/time": {
-			"After":     reflect.ValueOf(func(d time.Duration) <-chan time.Time { in(d); return time.After(d) }),
-			"NewTimer":  reflect.ValueOf(func(d time.Duration) *time.Timer { in(d); return time.NewTimer(d) }),
-			"AfterFunc": reflect.ValueOf(func(d time.Duration, f func()) *time.Timer { in(d); return time.AfterFunc(d, f) }),
+			"After":    reflect.ValueOf(func(d time.Duration) <-chan time.Time { in(d); return time.After(d) }),
+			"NewTimer": reflect.ValueOf(func(d time.Duration) *time.Timer { in(d); return time.NewTimer(d) }),
+			"AfterFunc": reflect.ValueOf(func(d time.Duration, f func()) *time.Timer {
+				in(d)
+				labels := t.cellLabels(t.cell()) // the callback's goroutine belongs to this cell
+				return time.AfterFunc(d, func() { pprof.SetGoroutineLabels(labels); f() })
+			}),
 			"NewTicker": reflect.ValueOf(func(d time.Duration) *time.Ticker { tk := time.NewTicker(d); t.ticker(tk); return tk }),
 			"Tick": reflect.ValueOf(func(d time.Duration) <-chan time.Time {
 				if d <= 0 {
@@ -266,9 +354,21 @@ func (s *Session) timerOverrides() interp.Exports {
 // 50 ms to end.
 func (s *Session) Leftover(n int) string {
 	var left []tracked
+	var others []gstack // started for the cell by compiled code
 	for deadline := time.Now().Add(50 * time.Millisecond); ; {
 		left = s.track.alive(n)
-		if len(left) == 0 {
+		others = nil
+		// When as many goroutines are alive as before the cell plus its
+		// tracked ones, it started no other (a trivial cell costs no stack
+		// dump); otherwise, some may be its untracked ones, or goroutines of
+		// earlier cells ended and hide them: look.
+		s.track.mu.Lock()
+		before := s.track.before
+		s.track.mu.Unlock()
+		if runtime.NumGoroutine() != before+len(left) {
+			others = s.untracked(n)
+		}
+		if len(left)+len(others) == 0 {
 			return ""
 		}
 		if time.Now().After(deadline) {
@@ -278,24 +378,31 @@ func (s *Session) Leftover(n int) string {
 	}
 	var wheres []string
 	count := map[string]int{}
-	for _, g := range left {
-		if count[g.where] == 0 {
-			wheres = append(wheres, g.where)
+	add := func(where string) {
+		if count[where] == 0 {
+			wheres = append(wheres, where)
 		}
-		count[g.where]++
+		count[where]++
 	}
+	for _, g := range left {
+		add(g.where)
+	}
+	for _, g := range others {
+		add(fmt.Sprintf("cell %d by %s", n, g.startedBy()))
+	}
+	total := len(left) + len(others)
 	noun := "goroutines"
-	if len(left) == 1 {
+	if total == 1 {
 		noun = "goroutine"
 	}
 	if len(wheres) == 1 {
-		return fmt.Sprintf("%d %s still running, started in %s", len(left), noun, wheres[0])
+		return fmt.Sprintf("%d %s still running, started in %s", total, noun, wheres[0])
 	}
 	parts := make([]string, len(wheres))
 	for i, w := range wheres {
 		parts[i] = fmt.Sprintf("%s (%d)", w, count[w])
 	}
-	return fmt.Sprintf("%d %s still running, started in %s and %s", len(left), noun, strings.Join(parts[:len(parts)-1], ", "), parts[len(parts)-1])
+	return fmt.Sprintf("%d %s still running, started in %s and %s", total, noun, strings.Join(parts[:len(parts)-1], ", "), parts[len(parts)-1])
 }
 
 // Goroutine is a goroutine that a cell started, for %goroutines.
@@ -325,6 +432,10 @@ func (s *Session) Goroutines() []Goroutine {
 		}
 		out = append(out, Goroutine{ID: g.id, Cell: tr.cell, Started: tr.where, State: st})
 	}
+	for _, g := range s.untracked(0) {
+		out = append(out, Goroutine{ID: g.id, Cell: g.cell, Started: fmt.Sprintf("cell %d, by %s", g.cell, g.startedBy()), State: g.state().label})
+	}
+	slices.SortStableFunc(out, func(a, b Goroutine) int { return a.Cell - b.Cell })
 	return out
 }
 
@@ -500,6 +611,40 @@ func (s *Session) Stopped() bool {
 		}
 	}
 	return true
+}
+
+// AbandonBlocked is for a cell that was interrupted and whose evaluation
+// does not return: when every such evaluation is parked (on a mutex, a
+// RWMutex, a Cond, a semaphore, a channel operation inside compiled code,
+// which no cancellation reaches), it leaves them so for good, the session
+// goes on, and lost says what was given up, one line each. ok is false when
+// one is running (compiled code that computes): the worker must restart.
+func (s *Session) AbandonBlocked() (lost []string, ok bool) {
+	s.mu.Lock()
+	abandoned := s.abandoned
+	s.mu.Unlock()
+	var stuck []gstack
+	for _, g := range parseStacks(allStacks(64 << 20)) {
+		if !g.isEval() || abandoned[g.id] {
+			continue
+		}
+		if g.reason == "running" || g.reason == "runnable" {
+			return nil, false
+		}
+		stuck = append(stuck, g)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.abandoned == nil {
+		s.abandoned = map[uint64]bool{}
+	}
+	for _, g := range stuck {
+		s.abandoned[g.id] = true
+		lost = append(lost, fmt.Sprintf("The cell's goroutine %d stays %s in %s: compiled code cannot be interrupted. "+
+			"It runs no more of the cell, but what it waits for is lost: a lock it gets later stays locked, a value it receives later is gone.",
+			g.id, g.state().label, firstFunc(g.funcs)))
+	}
+	return lost, true
 }
 
 // abandonBlocked waits up to 100 ms for the evaluations of a cell that the

@@ -23,6 +23,7 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -60,10 +61,12 @@ type Session struct {
 	stdout *os.File
 	stderr *os.File
 	errOut *routeWriter // standard error, routed to the cell a goroutine belongs to
+	frames *frameWriter // the interpreter's standard error, which keeps a panic's frames
 	track  *tracker     // the goroutines the cells started, and their timers
 
 	mu         sync.Mutex
 	stop       chan struct{}      // closed when the running cell is interrupted
+	wake       chan struct{}      // closed by wakeSleepers: every time.Sleep of every cell ends
 	running    bool               // a cell is running
 	panics     []goPanic          // goroutine panics while it runs
 	deadlock   *Error             // the deadlock that ended it
@@ -86,12 +89,13 @@ func New(opts Options) (*Session, error) {
 	if err := checkLabels(); err != nil {
 		return nil, err
 	}
-	s := &Session{stdout: opts.Stdout, stderr: opts.Stderr, raw: opts.Raw, stop: make(chan struct{}), track: newTracker(), fe: cell.NewSession(cell.Options{Tables: symbols.Symbols})}
+	s := &Session{stdout: opts.Stdout, stderr: opts.Stderr, raw: opts.Raw, stop: make(chan struct{}), wake: make(chan struct{}), track: newTracker(), fe: cell.NewSession(cell.Options{Tables: symbols.Symbols})}
 	s.errOut = &routeWriter{f: opts.Stderr, track: s.track, mark: opts.Mark}
+	s.frames = &frameWriter{w: s.errOut, fe: s.fe}
 	s.in = interp.New(interp.Options{
 		Stdin:        opts.Stdin,
 		Stdout:       &routeWriter{f: opts.Stdout, track: s.track, mark: opts.Mark},
-		Stderr:       &frameWriter{w: s.errOut, fe: s.fe},
+		Stderr:       s.frames,
 		Unrestricted: true,
 		GoPath:       os.DevNull, // never look for package sources on disk
 	})
@@ -174,13 +178,14 @@ func (s *Session) sleep(d time.Duration) {
 		return
 	}
 	s.mu.Lock()
-	stop := s.stop
+	stop, wake := s.stop, s.wake
 	s.mu.Unlock()
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
 	case <-stop:
+	case <-wake:
 	}
 }
 
@@ -211,6 +216,7 @@ func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error
 	s.running, s.panics, s.deadlock, s.exited, s.cancelCell = true, nil, nil, nil, cancel
 	s.mu.Unlock()
 	s.track.begin(n)
+	s.frames.take() // frames of panics that were recovered, or of earlier cells
 	defer func() {
 		s.track.end()
 		s.mu.Lock()
@@ -248,7 +254,7 @@ func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error
 	if len(panics) > 0 {
 		p := panics[0]
 		msg := fmt.Sprint(p.value)
-		return Result{}, &Error{Name: "panic", Value: msg, Traceback: []string{"panic: " + msg, "", "goroutine started at " + p.where}}
+		return Result{}, &Error{Name: "panic", Value: msg, Traceback: slices.Concat([]string{"panic: " + msg}, s.frames.take(), []string{"", "goroutine started at " + p.where})}
 	}
 	if err != nil {
 		return Result{}, s.cellError(n, u, err)
@@ -316,12 +322,13 @@ func (s *Session) cellError(n int, u *cell.Unit, err error) *Error {
 		return deadlock
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return &Error{Name: "Interrupted", Value: "the cell was interrupted", Traceback: []string{"Interrupted: the cell was interrupted"}}
+		const stopped = "the cell stopped; the session's state is kept"
+		return &Error{Name: "Interrupted", Value: stopped, Traceback: []string{"Interrupted: " + stopped}}
 	}
 	var p interp.Panic
 	if errors.As(err, &p) {
 		msg := fmt.Sprint(panics.Go(cell.Recovered(p.Value)))
-		return &Error{Name: "panic", Value: msg, Traceback: append([]string{"panic: " + msg}, stackLines(u, p.Stack)...)}
+		return &Error{Name: "panic", Value: msg, Traceback: slices.Concat([]string{"panic: " + msg}, s.frames.take(), stackLines(u, p.Stack))}
 	}
 	msg := inCell(n, u, err.Error())
 	return &Error{Name: "Error", Value: msg, Traceback: strings.Split(msg, "\n")}

@@ -18,6 +18,8 @@ type gstack struct {
 	funcs   []string // function names, innermost first: "sync.(*Mutex).Lock"
 	creator string   // the function of the "created by" line
 	token   uint64   // the tracker's label, 0 for none
+	cell    int      // the cell whose code started it, directly or not, from the cell label; 0 for none
+	cellTag string   // the cell label: "session/cell"
 }
 
 // allStacks returns the stacks of every goroutine, or nil when they do not
@@ -47,7 +49,10 @@ func parseStacks(dump []byte) []gstack {
 			continue
 		}
 		g := gstack{id: id}
-		g.reason, g.token = parseHeader(rest)
+		g.reason, g.token, g.cellTag = parseHeader(rest)
+		if _, n, ok := strings.Cut(g.cellTag, "/"); ok {
+			g.cell, _ = strconv.Atoi(n)
+		}
 		for _, l := range lines[1:] {
 			if strings.HasPrefix(l, "\t") || strings.HasPrefix(l, "...") {
 				continue
@@ -179,22 +184,26 @@ func (g *gstack) waitingIn() (op, where string) {
 }
 
 // parseHeader reads the rest of a goroutine's first line after its id:
-// `[chan receive, 5 minutes labels:{"gopherlab": "12"}]:`.
-func parseHeader(rest string) (reason string, token uint64) {
+// `[chan receive, 5 minutes labels:{"gopherlab": "12", "gopherlab-cell": "1/3"}]:`.
+func parseHeader(rest string) (reason string, token uint64, cellTag string) {
 	i, j := strings.IndexByte(rest, '['), strings.LastIndexByte(rest, ']')
 	if i < 0 || j < i {
-		return "", 0
+		return "", 0, ""
 	}
 	inside := rest[i+1 : j]
 	if k := strings.Index(inside, " labels:{"); k >= 0 {
-		if _, v, ok := strings.Cut(inside[k:], `"`+labelKey+`": "`); ok {
+		labels := inside[k:]
+		if _, v, ok := strings.Cut(labels, `"`+labelKey+`": "`); ok {
 			v, _, _ = strings.Cut(v, `"`)
 			token, _ = strconv.ParseUint(v, 10, 64)
+		}
+		if _, v, ok := strings.Cut(labels, `"`+cellKey+`": "`); ok {
+			cellTag, _, _ = strings.Cut(v, `"`)
 		}
 		inside = inside[:k]
 	}
 	reason, _, _ = strings.Cut(inside, ", ") // drop ", 5 minutes" and ", locked to thread"
-	return reason, token
+	return reason, token, cellTag
 }
 
 // startedByCell reports whether a go statement in interpreted code started
@@ -220,7 +229,7 @@ func current() (id, token uint64) {
 	head, _ = strings.CutPrefix(head, "goroutine ")
 	idText, rest, _ := strings.Cut(head, " ")
 	id, _ = strconv.ParseUint(idText, 10, 64)
-	_, token = parseHeader(rest)
+	_, token, _ = parseHeader(rest)
 	return id, token
 }
 

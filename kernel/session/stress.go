@@ -23,6 +23,13 @@ type StressResult struct {
 // it; any other failure of a cell is a wrong round. Each round must finish
 // within perRound. Concurrency bugs are intermittent: this is how the
 // corpus proves a program right, not by one run.
+//
+// go run ends a program's goroutines when main returns; a session keeps
+// them, and the cells' variables are the session's. So that a goroutine a
+// round left behind (asleep in time.Sleep, say) does not act on the next
+// round's variables, Stress ends every time.Sleep between rounds and waits
+// (up to perRound) until every goroutine the rounds started is blocked or
+// gone.
 func Stress(ctx context.Context, cells []string, want string, rounds int, perRound time.Duration) (StressResult, error) {
 	dir, err := os.MkdirTemp("", "gopherlab-stress-")
 	if err != nil {
@@ -68,6 +75,7 @@ func Stress(ctx context.Context, cells []string, want string, rounds int, perRou
 			}
 		}
 		cancel()
+		s.settle(perRound)
 		b, err := os.ReadFile(stdout.Name())
 		if err != nil {
 			return res, fmt.Errorf("session: stress: %w", err)
@@ -95,4 +103,30 @@ func lastLines(s string, n int) string {
 		lines = append([]string{"..."}, lines[len(lines)-n:]...)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// settle wakes the goroutines that cells left asleep and waits, up to
+// limit, until none that a cell started is running or asleep.
+func (s *Session) settle(limit time.Duration) {
+	for deadline := time.Now().Add(limit); len(s.track.alive(0)) > 0 && time.Now().Before(deadline); {
+		s.wakeSleepers()
+		busy := false
+		for _, g := range s.Goroutines() {
+			if !strings.HasPrefix(g.State, "blocked") && !strings.HasPrefix(g.State, "waiting") {
+				busy = true
+			}
+		}
+		if !busy {
+			return
+		}
+		time.Sleep(5 * time.Millisecond) // polling goroutine states: nothing to wait on
+	}
+}
+
+// wakeSleepers ends every time.Sleep in progress, whichever cell started it.
+func (s *Session) wakeSleepers() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	close(s.wake)
+	s.wake = make(chan struct{})
 }

@@ -3,11 +3,13 @@ package session
 import (
 	"context"
 	"flag"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -23,8 +25,10 @@ var (
 
 // TestStress runs every program of the conformance corpus
 // (kernel/cell/testdata/conformance) that starts goroutines -stress.rounds
-// times in a row in one session; a program passes only if every round
-// prints what `go run` printed. The long run (the loop-variable programs,
+// times in a row in one session (50 by default; fewer for a program whose
+// corpus comment says "stress-rounds: N", unless the flag is given); a
+// program passes only if every round prints what `go run` printed. The
+// long run (the loop-variable programs,
 // 10,000 rounds) is
 //
 //	go test ./kernel/session -run TestStress -stress.run 'loopvar|mutex_counter' -stress.rounds 10000 -timeout 0 -v
@@ -49,7 +53,11 @@ func TestStress(t *testing.T) {
 			if p.KnownFailure != "" {
 				t.Skip("known failure: " + p.KnownFailure)
 			}
-			res, err := Stress(context.Background(), p.Cells, p.Want, *stressRounds, 30*time.Second)
+			rounds := *stressRounds
+			if p.Rounds > 0 && !roundsSet() {
+				rounds = min(rounds, p.Rounds)
+			}
+			res, err := Stress(context.Background(), p.Cells, p.Want, rounds, 30*time.Second)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -63,12 +71,24 @@ func TestStress(t *testing.T) {
 	t.Logf("stress: %d rounds, %d wrong", total, wrong)
 }
 
+// roundsSet reports whether -stress.rounds was given: then every program
+// runs that many rounds.
+func roundsSet() bool {
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "stress.rounds" })
+	return set
+}
+
 // StressProgram is a corpus program that starts goroutines.
 type StressProgram struct {
 	Name         string
 	Cells        []string
 	Want         string
 	KnownFailure string // the reason, if the corpus marks it known-failure
+	// Rounds, if not 0, caps the rounds of the default run: the corpus
+	// says "stress-rounds: N" for a program whose one round is already a
+	// stress test of its own (and takes seconds in the interpreter).
+	Rounds int
 }
 
 // StressCorpus reads the programs of a conformance corpus directory that
@@ -101,6 +121,12 @@ func StressCorpus(dir string) ([]StressProgram, error) {
 		for _, l := range strings.Split(string(ar.Comment), "\n") {
 			if r, ok := strings.CutPrefix(l, "known-failure: "); ok {
 				p.KnownFailure = r
+			}
+			if r, ok := strings.CutPrefix(l, "stress-rounds: "); ok {
+				n, _, _ := strings.Cut(r, " ")
+				if p.Rounds, err = strconv.Atoi(n); err != nil {
+					return nil, fmt.Errorf("%s: stress-rounds: %w", file, err)
+				}
 			}
 		}
 		progs = append(progs, p)

@@ -250,17 +250,29 @@ func (w *Worker) execute(ctx context.Context, req *workerproto.Execute) error {
 	}()
 
 	res, reset, err := w.runCell(cellCtx, req.ExecCount, req.Code)
-	if !reset {
+	if err == nil && !reset && cellCtx.Err() != nil {
+		// The cell returned after the interrupt: it did not finish its
+		// work, whatever returned (a wait that an interrupt ends).
+		err = kernelerr.New("Interrupted", "the cell stopped; the session's state is kept")
+	}
+	var cellErr *kernelerr.Error
+	// A deadlock's error lists the goroutines itself: no leak line above it.
+	deadlock := errors.As(err, &cellErr) && cellErr.Name == "fatal error"
+	if !reset && !deadlock {
 		w.reportLeftover(req.ExecCount)
 	}
 	if err != nil {
-		var cellErr *kernelerr.Error
-		if !errors.As(err, &cellErr) {
+		if cellErr == nil {
 			cellErr = &kernelerr.Error{Name: "Error", Value: err.Error(), Traceback: []string{err.Error()}}
 		}
 		reply := &workerproto.ExecuteReply{ID: req.ID, Error: cellErr}
 		if cellCtx.Err() != nil {
-			if dump, stuck := w.waitForStop(stuckAfter); stuck {
+			lost, dump, stuck := w.waitForStop(stuckAfter)
+			if len(lost) > 0 {
+				value := "the cell stopped; the session's state is kept, but its goroutine stays blocked"
+				reply.Error = &kernelerr.Error{Name: "Interrupted", Value: value, Traceback: append([]string{"Interrupted: " + value, ""}, lost...)}
+			}
+			if stuck {
 				value := fmt.Sprintf("the cell did not stop within %v of the interrupt; the worker restarts", stuckAfter)
 				reply.Restart = true
 				reply.Error = &kernelerr.Error{Name: cellErr.Name, Value: value,
@@ -284,21 +296,33 @@ func (w *Worker) execute(ctx context.Context, req *workerproto.Execute) error {
 	return w.send(reply)
 }
 
-// waitForStop waits until no goroutine is still evaluating a cell, or until
-// limit. It returns the goroutine dump when the cell is stuck.
-func (w *Worker) waitForStop(limit time.Duration) (dump string, stuck bool) {
-	deadline := time.Now().Add(limit)
+// waitForStop waits until no goroutine is still evaluating the cell. When
+// the ones that are have been parked for a while (in compiled code, which
+// no interrupt reaches), it leaves them blocked and returns what was lost;
+// when one still runs at limit, it returns the goroutine dump: the cell is
+// stuck.
+func (w *Worker) waitForStop(limit time.Duration) (lost []string, dump string, stuck bool) {
+	start := time.Now()
 	for wait := time.Millisecond; ; wait = min(2*wait, 50*time.Millisecond) {
 		if w.sess.Stopped() {
-			return "", false
+			return nil, "", false
 		}
-		if time.Now().After(deadline) {
+		if time.Since(start) > parkedFor {
+			if lost, ok := w.sess.AbandonBlocked(); ok {
+				return lost, "", false
+			}
+		}
+		if time.Since(start) > limit {
 			buf := make([]byte, 1<<20)
-			return string(buf[:runtime.Stack(buf, true)]), true
+			return nil, string(buf[:runtime.Stack(buf, true)]), true
 		}
 		time.Sleep(wait)
 	}
 }
+
+// parkedFor is how long an interrupted cell's evaluation may stay parked
+// before the worker gives up on it and keeps the session.
+const parkedFor = 200 * time.Millisecond
 
 // reportLeftover shows, under the cell's output, a muted line about the
 // goroutines cell n left running.

@@ -1,6 +1,7 @@
 package largestfile
 
 import (
+	"cmp"
 	"io/fs"
 	"path/filepath"
 	"sync"
@@ -9,38 +10,36 @@ import (
 // LargestFile returns the path and size of the largest regular file under
 // root, calling size on the files with a pool of workers goroutines.
 func LargestFile(root string, workers int, size func(path string) (int64, error)) (string, int64, error) {
-	paths := make(chan string)
-	var mu sync.Mutex
-	var bestPath string
-	var bestSize int64
-	var firstErr error
-	var wg sync.WaitGroup
+	files := make(chan string)
+	var (
+		mu      sync.Mutex
+		top     string
+		topSize int64
+		sizeErr error
+		wg      sync.WaitGroup
+	)
 	for range workers {
 		wg.Go(func() {
-			for path := range paths {
-				n, err := size(path)
+			for f := range files {
+				n, err := size(f)
 				mu.Lock()
-				if err != nil && firstErr == nil {
-					firstErr = err
-				}
-				if err == nil && (n > bestSize || bestPath == "") {
-					bestPath, bestSize = path, n
+				switch {
+				case err != nil:
+					sizeErr = cmp.Or(sizeErr, err) // keep the first
+				case top == "" || n > topSize:
+					top, topSize = f, n
 				}
 				mu.Unlock()
 			}
 		})
 	}
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() {
-			return err
+	walkErr := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+		if err == nil && e.Type().IsRegular() {
+			files <- p
 		}
-		paths <- path
-		return nil
+		return err
 	})
-	close(paths)
+	close(files)
 	wg.Wait()
-	if err == nil {
-		err = firstErr
-	}
-	return bestPath, bestSize, err
+	return top, topSize, cmp.Or(walkErr, sizeErr)
 }

@@ -2,9 +2,9 @@ package firstanswer
 
 // FirstAnswer returns the answer of the fastest replica.
 func FirstAnswer(replicas ...func() string) string {
-	answers := make(chan string, len(replicas)) // room for every answer: no sender blocks
-	for _, ask := range replicas {
-		go func() { answers <- ask() }()
+	results := make(chan string, len(replicas)) // every sender finds room: none blocks
+	for _, replica := range replicas {
+		go func() { results <- replica() }()
 	}
-	return <-answers
+	return <-results
 }

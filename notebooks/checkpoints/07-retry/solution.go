@@ -8,21 +8,21 @@ import (
 // Retry calls op until it succeeds or attempts run out, waiting base, 2*base,
 // 4*base... between attempts, and gives up early when ctx ends.
 func Retry(ctx context.Context, attempts int, base time.Duration, op func() error) error {
-	var err error
-	wait := base
-	for i := range attempts {
-		if err = op(); err == nil {
-			return nil
+	delay := base
+	var last error
+	for n := 1; n <= attempts; n++ {
+		last = op()
+		if last == nil || n == attempts {
+			break // success, or no attempt left: no wait
 		}
-		if i == attempts-1 {
-			break
-		}
+		timer := time.NewTimer(delay)
 		select {
-		case <-time.After(wait):
 		case <-ctx.Done():
+			timer.Stop()
 			return ctx.Err()
+		case <-timer.C:
 		}
-		wait *= 2
+		delay *= 2
 	}
-	return err
+	return last
 }
