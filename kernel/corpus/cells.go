@@ -144,8 +144,8 @@ func SplitCells(src string) ([]string, error) {
 		}
 		for name := range u.uses {
 			j, ok := def[name]
-			if !ok {
-				continue
+			if !ok || j == i {
+				continue // not top-level, or its own name (a type's methods come after it)
 			}
 			needs[i] = append(needs[i], j)
 			if u.recv != name {

@@ -70,11 +70,14 @@ func ServeChild() int {
 }
 
 // childSettings makes the child's process what the kernel's worker is (see
-// worker.Run): goroutine labels in stack dumps, which the session reads,
+// worker.Run and main.go): its arguments, goroutine labels in stack dumps, which the session reads,
 // and the worker's stack limit, so that runaway recursion ends as it would
 // in a notebook. Memory is bounded (childMemory) so that a runaway program
 // ends its child, not the machine.
 func childSettings() error {
+	// Cells see the process's arguments: make them the worker's
+	// ("gopherlab worker"), whatever re-executed this child.
+	os.Args = []string{os.Args[0], "worker"}
 	godebug := session.LabelsSetting
 	if old := os.Getenv("GODEBUG"); old != "" {
 		godebug = old + "," + godebug

@@ -42,6 +42,10 @@ type Program struct {
 	Goroutines bool
 	// Action is a GOROOT test's action line ("run", "run -gcflags=-l").
 	Action string
+	// StressRounds, if not 0, is how many stress rounds the program asks
+	// for (ours: a line "stress-rounds: N" in the archive's comment, for a
+	// program that is a stress test of its own).
+	StressRounds int
 }
 
 // ID names a program across corpora: "goroot/ken/chan.go".
@@ -197,6 +201,8 @@ func LoadYaegi(dir, record string) ([]*Program, error) {
 			want.Want = Want{Unknown: "not in " + filepath.Base(record) + " (run the bench command with -record)"}
 		case want.hash != sourceHash(src):
 			want.Want = Want{Unknown: "changed since " + filepath.Base(record) + " was recorded (run the bench command with -record)"}
+		case timestamp.MatchString(want.Output):
+			want.Want = Want{Unknown: "go run prints the time of day (log's standard flags)"}
 		}
 		p := &Program{Corpus: Yaegi, Name: name, Path: f, Source: string(src), Want: want.Want}
 		p.Goroutines = startsGoroutines(p.Source)
@@ -204,6 +210,8 @@ func LoadYaegi(dir, record string) ([]*Program, error) {
 	}
 	return progs, nil
 }
+
+var timestamp = regexp.MustCompile(`\d{4}/\d\d/\d\d \d\d:\d\d:\d\d`)
 
 var outputComment = regexp.MustCompile(`(?m)^// Output:\s*$`)
 
@@ -224,6 +232,9 @@ func LoadOurs(dir string) ([]*Program, error) {
 			return nil, err
 		}
 		p := &Program{Corpus: Ours, Name: strings.TrimSuffix(filepath.Base(f), ".txtar"), Path: f}
+		if m := stressRoundsLine.FindSubmatch(ar.Comment); m != nil {
+			p.StressRounds, _ = strconv.Atoi(string(m[1]))
+		}
 		hasWant := false
 		for _, af := range ar.Files {
 			switch af.Name {
@@ -245,6 +256,8 @@ func LoadOurs(dir string) ([]*Program, error) {
 	}
 	return progs, nil
 }
+
+var stressRoundsLine = regexp.MustCompile(`(?m)^stress-rounds: (\d+)`)
 
 var exitLine = regexp.MustCompile(`(?:^|\n)exit status (\d+)\n$`)
 

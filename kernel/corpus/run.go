@@ -85,7 +85,8 @@ func ReadKnown(file string) (Known, error) {
 
 // WriteKnown rewrites known.txt with the entries for the runs that ran
 // replaced by what they did this time (ran: job ID -> whether it ran). An
-// entry whose note starts with "flaky" stays when its run passed.
+// entry whose note starts with "flaky" stays when its run passed, and
+// stays flaky when it failed.
 func WriteKnown(file string, old, now Known, ran map[string]bool) error {
 	merged := Known{}
 	for id, kf := range old {
@@ -94,6 +95,9 @@ func WriteKnown(file string, old, now Known, ran map[string]bool) error {
 		}
 	}
 	for id, kf := range now {
+		if o, ok := old[id]; ok && strings.HasPrefix(o.Note, "flaky") && !strings.HasPrefix(kf.Note, "flaky") {
+			kf.Note = "flaky: " + kf.Note
+		}
 		merged[id] = kf
 	}
 	ids := make([]string, 0, len(merged))

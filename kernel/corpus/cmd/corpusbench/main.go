@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -49,7 +50,8 @@ func run(ctx context.Context, args []string) error {
 	kinds := fs.Int("kinds", 40, "failure kinds to list (0: all)")
 	record := fs.Bool("record", false, "run yaegi's programs with go run and record what they do (those not recorded yet, or changed), then stop")
 	recordAll := fs.Bool("record-all", false, "with -record: run every program again")
-	verbose := fs.Bool("v", false, "print every run that does not pass")
+	verbose := fs.Bool("v", false, "print every run that does not pass, with its output")
+	only := fs.String("run", "", "only the programs whose ID (corpus/name) matches this regexp")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -73,6 +75,10 @@ func run(ctx context.Context, args []string) error {
 		})
 	}
 	ex, err := corpus.ReadExclusions(root + "/kernel/corpus/exclude.txt")
+	if err != nil {
+		return err
+	}
+	match, err := regexp.Compile(*only)
 	if err != nil {
 		return err
 	}
@@ -110,6 +116,9 @@ func run(ctx context.Context, args []string) error {
 				return fmt.Errorf("no mode %q", m)
 			}
 			for _, p := range progs {
+				if !match.MatchString(p.ID()) {
+					continue
+				}
 				if (m == corpus.Notebook || m == corpus.Stress || m == corpus.FullLoop) && c != corpus.Ours {
 					continue
 				}
@@ -148,6 +157,9 @@ func run(ctx context.Context, args []string) error {
 		wg.Go(func() {
 			for i := range next {
 				v, err := runner.RunJob(ctx, ex, jobs[i])
+				if err != nil && ctx.Err() != nil {
+					continue // interrupted: not a verdict
+				}
 				if err != nil {
 					v = corpus.Verdict{Class: corpus.Loud, Why: err.Error(), Kind: "runner: " + err.Error()}
 				}
@@ -156,7 +168,7 @@ func run(ctx context.Context, args []string) error {
 				mu.Lock()
 				done++
 				if *verbose && v.Class != corpus.Pass && v.Class != corpus.Excluded {
-					fmt.Fprintf(os.Stderr, "%s (%s): %s: %s\n", jobs[i].ID(), jobs[i].Front(), v.Class, v.Why)
+					fmt.Fprintf(os.Stderr, "%s (%s): %s: %s\n%s\n", jobs[i].ID(), jobs[i].Front(), v.Class, v.Why, v.Detail)
 				}
 				if done%100 == 0 {
 					fmt.Fprintf(os.Stderr, "%d of %d runs, %v\n", done, len(jobs), time.Since(start).Round(time.Second))
@@ -176,6 +188,9 @@ feed:
 	close(next)
 	wg.Wait()
 	if ctx.Err() != nil {
+		// Interrupted: the table of the runs that ended, said to be partial.
+		fmt.Printf("corpusbench: INTERRUPTED: the table counts the %d of %d runs that ended\n\n", done, len(jobs))
+		table.Print(os.Stdout, *kinds)
 		return ctx.Err()
 	}
 	// The rule: the front end never breaks what yaegi alone runs right.
