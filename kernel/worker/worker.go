@@ -88,6 +88,9 @@ func Run(ctx context.Context, p Pipes) error {
 	if err := os.Setenv("GODEBUG", godebug); err != nil {
 		return fmt.Errorf("worker: GODEBUG: %w", err)
 	}
+	// Cells read os.Args as a program run with no arguments does ("go run
+	// x.go" has one), not the worker's own command line.
+	os.Args = os.Args[:1]
 	w := &Worker{pipes: p, events: workerproto.NewWriter(p.Events)}
 	w.stdin = &stdin{w: w, replies: make(chan string, 1)}
 	sess, err := session.New(session.Options{Stdin: w.stdin, Stdout: p.Stdout, Stderr: p.Stderr,

@@ -380,3 +380,14 @@ func TestInterruptCompiledWaits(t *testing.T) {
 		t.Fatalf("the session was lost: %#v", r)
 	}
 }
+
+// A cell sees the command line of a program run with no arguments, as under
+// go run, not the worker's ("gopherlab worker ...").
+func TestCellsSeeNoArguments(t *testing.T) {
+	p := startWorker(t)
+	p.send(&workerproto.Execute{ID: 1, Code: "len(os.Args)", ExecCount: 1})
+	r, ok := p.reply().(*workerproto.ExecuteReply)
+	if !ok || r.Error != nil || r.Text != "1" {
+		t.Fatalf("len(os.Args) in a cell: reply %#v", r)
+	}
+}
