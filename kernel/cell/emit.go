@@ -170,6 +170,10 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 		decls = append(decls, d)
 	}
 	body := c.cur.body.Body
+	for _, d := range decls {
+		refuseInexact(e, d)
+	}
+	refuseInexact(e, body)
 	for _, p := range passes {
 		if s.disabled[p.name] {
 			continue

@@ -144,6 +144,13 @@ func hasTypeParam(t types.Type) bool {
 			for i := range t.NumFields() {
 				walk(t.Field(i).Type())
 			}
+		case *types.Interface:
+			for i := range t.NumMethods() {
+				walk(t.Method(i).Type())
+			}
+			for i := range t.NumEmbeddeds() {
+				walk(t.EmbeddedType(i))
+			}
 		}
 	}
 	walk(t)
