@@ -75,9 +75,9 @@ func ServeChild() int {
 // in a notebook. Memory is bounded (childMemory) so that a runaway program
 // ends its child, not the machine.
 func childSettings() error {
-	// Cells see the process's arguments: make them the worker's
-	// ("gopherlab worker"), whatever re-executed this child.
-	os.Args = []string{os.Args[0], "worker"}
+	// Cells see the process's arguments: make them what worker.Run leaves
+	// them (one, as under go run), whatever re-executed this child.
+	os.Args = os.Args[:1]
 	godebug := session.LabelsSetting
 	if old := os.Getenv("GODEBUG"); old != "" {
 		godebug = old + "," + godebug
