@@ -255,11 +255,13 @@ func importName(is *ast.ImportSpec) string {
 	}
 	parts := strings.Split(path, "/")
 	name := parts[len(parts)-1]
-	if len(parts) > 1 && regexp.MustCompile(`^v[0-9]+$`).MatchString(name) {
+	if len(parts) > 1 && majorVersion.MatchString(name) {
 		name = parts[len(parts)-2]
 	}
 	return name
 }
+
+var majorVersion = regexp.MustCompile(`^v[0-9]+$`)
 
 // sideEffect says that a unit runs for its effects: an init function or
 // blank variables.
@@ -477,7 +479,7 @@ type cellPositions struct {
 	buf  []byte
 }
 
-var cellsPos = regexp.MustCompile(`(?:\./|[\w.-]+(?:/[\w.-]+)*/)?cells\.go:(\d+)(?::\d+)?`)
+var cellsPos = regexp.MustCompile(`(?:\./|[\w.-]+(?:/[\w.-]+)*/)?\bcells\.go:(\d+)(?::\d+)?`)
 
 func (c *cellPositions) Write(p []byte) (int, error) {
 	c.buf = append(c.buf, p...)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -95,12 +96,41 @@ func render(g *gradedFile) []byte {
 func TestCellPositions(t *testing.T) {
 	var out bytes.Buffer
 	c := &cellPositions{w: &out, from: []cellLine{{}, {}, {21, 4}, {21, 5}}}
-	for _, s := range []string{"cells.go:3:14: undefined: slow", "Square\n  | ./cells.go:4:2: x\n", "gopherlab.grader/learner/cells.go:4 +0x9a\n", "cells.go:1:1 cells.go:9 submission: cells.go"} {
+	for _, s := range []string{"cells.go:3:14: undefined: slow", "Square\n  | ./cells.go:4:2: x\n", "gopherlab.grader/learner/cells.go:4 +0x9a\n", "cells.go:1:1 cells.go:9 mycells.go:3 submission: cells.go"} {
 		c.Write([]byte(s))
 	}
 	c.Flush()
-	want := "cell 21, line 4: undefined: slowSquare\n  | cell 21, line 5: x\ncell 21, line 5 +0x9a\ncells.go:1:1 cells.go:9 submission: cells.go"
+	want := "cell 21, line 4: undefined: slowSquare\n  | cell 21, line 5: x\ncell 21, line 5 +0x9a\ncells.go:1:1 cells.go:9 mycells.go:3 submission: cells.go"
 	if out.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", out.String(), want)
+	}
+}
+
+// TestCheckFiles: the public checks read public_test.go and the given
+// files, never hidden_test.go or a solution file; instructor grading reads
+// every test file.
+func TestCheckFiles(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"public_test.go", "hidden_test.go", "solution.go", "answer.go", "given.go", "spec.json"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("package cp\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		public bool
+		want   string
+	}{{true, "given.go public_test.go"}, {false, "given.go hidden_test.go public_test.go"}} {
+		files, err := checkFiles(dir, []string{"answer.go"}, c.public)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for name := range files {
+			got = append(got, name)
+		}
+		slices.Sort(got)
+		if strings.Join(got, " ") != c.want {
+			t.Errorf("public=%v: read %v, want %s", c.public, got, c.want)
+		}
 	}
 }
