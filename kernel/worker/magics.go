@@ -25,7 +25,7 @@ func (w *Worker) runCell(ctx context.Context, n int, code string) (res session.R
 		switch st.Kind {
 		case "go":
 			if res, err = w.sess.Execute(ctx, n, st.Code); err == nil {
-				w.ran = append(w.ran, st.Code)
+				w.ran = append(w.ran, ranCell{n, st.Code})
 			}
 		case "shell":
 			err = magic.Shell(ctx, st.Args, stdout, stderr)

@@ -63,7 +63,7 @@ type Worker struct {
 	sess   *session.Session
 	stdin  *stdin
 	seq    atomic.Uint64 // last sync marker written
-	ran    []string      // the Go code of the cells that ran, for %grade
+	ran    []ranCell     // the Go code of the cells that ran, for %grade
 
 	mu       sync.Mutex
 	cancel   context.CancelFunc // cancels the running cell, nil when idle
