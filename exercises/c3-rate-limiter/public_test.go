@@ -7,6 +7,8 @@ import (
 	"time"
 )
 
+// TestBurstThenSpacing is a public check: it ships to learners, and %grade runs it.
+// The instructor's hidden tests check the rest.
 func TestBurstThenSpacing(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		b := NewTokenBucket(5, 3) // 3 at once, then one every 200ms

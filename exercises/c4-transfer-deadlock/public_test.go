@@ -29,6 +29,8 @@ func setAudit(t *testing.T, f func(from, to *Account)) {
 	})
 }
 
+// TestTransferBasic is a public check: it ships to learners, and %grade runs it.
+// The instructor's hidden tests check the rest.
 func TestTransferBasic(t *testing.T) {
 	var audits atomic.Int64
 	setAudit(t, func(from, to *Account) { audits.Add(1) })

@@ -9,6 +9,9 @@ import (
 	"time"
 )
 
+// TestOrderAndStatus is a public check: it ships to learners, and %grade runs it.
+// The instructor's hidden tests check the rest.
+//
 // TestOrderAndStatus runs against a real local HTTP server.
 func TestOrderAndStatus(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

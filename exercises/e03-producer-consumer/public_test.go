@@ -57,9 +57,9 @@ func checkExactlyOnce(t *testing.T, pr *probe, got map[int]int, producers, perPr
 	if len(got) != producers*perProducer {
 		t.Errorf("result has %d items, want %d", len(got), producers*perProducer)
 	}
-	for p := range producers {
-		for k := range perProducer {
-			item := p*1000 + k
+	for prod := range producers {
+		for seq := range perProducer {
+			item := prod*1000 + seq
 			if n := pr.calls[item]; n != 1 {
 				t.Errorf("item %d was consumed %d times, want exactly once", item, n)
 				return
@@ -72,6 +72,8 @@ func checkExactlyOnce(t *testing.T, pr *probe, got map[int]int, producers, perPr
 	}
 }
 
+// TestEveryItemOnce is a public check: it ships to learners, and %grade runs it.
+// The instructor's hidden tests check the rest.
 func TestEveryItemOnce(t *testing.T) {
 	for _, c := range []struct{ producers, consumers, per, buf int }{
 		{1, 1, 10, 1}, {3, 2, 50, 4}, {2, 5, 20, 0}, {4, 4, 25, 100}, {5, 1, 10, 2},

@@ -28,6 +28,8 @@ func scramble(x int) {
 	time.Sleep(time.Duration((x*7919)%13) * 50 * time.Microsecond)
 }
 
+// TestOrderPreserved is a public check: it ships to learners, and %grade runs it.
+// The instructor's hidden tests check the rest.
 func TestOrderPreserved(t *testing.T) {
 	for _, workers := range []int{1, 3, 8, 200} {
 		got := ParallelMap(ints(100), workers, func(x int) int {

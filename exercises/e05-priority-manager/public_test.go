@@ -37,6 +37,9 @@ func shutdown(t *testing.T, m *Manager) {
 	}
 }
 
+// TestPriorityOrder is a public check: it ships to learners, and %grade runs it.
+// The instructor's hidden tests check the rest.
+//
 // TestPriorityOrder: with the only worker busy, tasks queued with priorities
 // 1, 5, 3, 5 run as 5, 5 (in submission order), 3, 1.
 func TestPriorityOrder(t *testing.T) {

@@ -91,6 +91,8 @@ func stats(vals ...float64) Stats {
 	return s
 }
 
+// TestTumblingWindows is a public check: it ships to learners, and %grade runs it.
+// The instructor's hidden tests check the rest.
 func TestTumblingWindows(t *testing.T) {
 	ms := time.Millisecond
 	events := []timed{

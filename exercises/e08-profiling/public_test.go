@@ -12,6 +12,8 @@ func numbers(n int) []int {
 	return xs
 }
 
+// TestSameResult is a public check: it ships to learners, and %grade runs it.
+// The instructor's hidden tests check the rest.
 func TestSameResult(t *testing.T) {
 	for _, n := range []int{0, 1, 7, 1000, 100_003} {
 		xs := numbers(n)

@@ -19,6 +19,8 @@ func sleepTask(d time.Duration, v int) Task {
 	}
 }
 
+// TestRunAllValues is a public check: it ships to learners, and %grade runs it.
+// The instructor's hidden tests check the rest.
 func TestRunAllValues(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		tasks := []Task{sleepTask(30*time.Millisecond, 1), sleepTask(10*time.Millisecond, 2), sleepTask(20*time.Millisecond, 3)}

@@ -16,6 +16,8 @@ func closePool(t *testing.T, p *Pool) {
 	}
 }
 
+// TestStartsWithMin is a public check: it ships to learners, and %grade runs it.
+// The instructor's hidden tests check the rest.
 func TestStartsWithMin(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		p := NewPool(PoolConfig{Min: 2, Max: 5, IdleTimeout: time.Second, QueueSize: 10})
