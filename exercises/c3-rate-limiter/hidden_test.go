@@ -11,26 +11,6 @@ import (
 	"time"
 )
 
-func TestBurstThenSpacing(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		b := NewTokenBucket(5, 3) // 3 at once, then one every 200ms
-		defer b.Stop()
-		start := time.Now()
-		var got []time.Duration
-		for range 8 {
-			if err := b.Wait(t.Context()); err != nil {
-				t.Fatalf("Wait: %v", err)
-			}
-			got = append(got, time.Since(start))
-		}
-		ms := time.Millisecond
-		want := []time.Duration{0, 0, 0, 200 * ms, 400 * ms, 600 * ms, 800 * ms, 1000 * ms}
-		if !slices.Equal(got, want) {
-			t.Errorf("rate 5/s, burst 3: Wait returned at %v, want %v", got, want)
-		}
-	})
-}
-
 func TestRefillsWhileIdle(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		b := NewTokenBucket(10, 2)

