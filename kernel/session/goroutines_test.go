@@ -98,3 +98,20 @@ func BenchmarkGoStatements(b *testing.B) {
 		})
 	}
 }
+
+// A goroutine that os.Exit stopped for good (00-tour's os.Exit cell) is
+// blocked, not waiting: a later cell's deadlock is still reported, not
+// left to hang.
+func TestDeadlockAfterExit(t *testing.T) {
+	s, _, _ := newTestSession(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if _, err := s.Execute(ctx, 1, "os.Exit(3)"); err == nil {
+		t.Fatal("os.Exit(3): no error")
+	}
+	_, err := s.Execute(ctx, 2, "var mu sync.Mutex\nvar wg sync.WaitGroup\nwg.Add(1)\ngo func() {\n\tmu.Lock()\n\twg.Done()\n}()\nmu.Lock()\nwg.Wait()")
+	var cellErr *Error
+	if !errors.As(err, &cellErr) || cellErr.Value != deadlockMsg {
+		t.Fatalf("cell 2: %v, want the deadlock", err)
+	}
+}

@@ -78,6 +78,7 @@ const (
 	workerPkg     = "github.com/gopherlab/gopherlab/kernel/worker."
 	workerStdin   = "github.com/gopherlab/gopherlab/kernel/worker.(*stdin)"
 	sessionSleep  = "github.com/gopherlab/gopherlab/kernel/session.(*Session).sleep"
+	sessionExit   = "github.com/gopherlab/gopherlab/kernel/session.(*Session).exit"
 	sessionWatch  = "github.com/gopherlab/gopherlab/kernel/session.(*Session).watch"
 	cellSelect    = "github.com/gopherlab/gopherlab/kernel/cell.selectCases"
 	osSignal      = "os/signal."
@@ -122,6 +123,11 @@ func (g *gstack) state() gstate {
 			return gstate{label: "sleeping"}
 		case strings.HasPrefix(f, workerStdin):
 			return gstate{label: "in I/O (reading standard input)"}
+		case strings.HasPrefix(f, sessionExit):
+			// Stopped for good by os.Exit: nothing can wake it, so it
+			// must not keep the deadlock detector from seeing a later
+			// cell's deadlock.
+			return gstate{label: "stopped by os.Exit", blocked: true}
 		}
 	}
 	switch g.reason {
