@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/gopherlab/gopherlab/kernel/wire"
@@ -29,6 +30,23 @@ func Build(dir string) (string, error) {
 		return "", fmt.Errorf("kerneltest: build: %v\n%s", err, out)
 	}
 	return bin, nil
+}
+
+// RunWithBinary is the body of a TestMain that needs the gopherlab binary:
+// it builds the binary into a temporary directory, sets *bin, runs the
+// tests and removes the directory. TestMain passes the result to os.Exit.
+func RunWithBinary(m *testing.M, bin *string) int {
+	dir, err := os.MkdirTemp("", "gopherlab-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	if *bin, err = Build(dir); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return m.Run()
 }
 
 // Kernel is a running kernel process with a client connected to it.

@@ -18,19 +18,7 @@ import (
 var bin string // the gopherlab binary built for these tests
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "gopherlab-worker-test")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	bin, err = kerneltest.Build(dir)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	os.Exit(kerneltest.RunWithBinary(m, &bin))
 }
 
 // proc is a `gopherlab worker` process, driven over its real pipes as the
