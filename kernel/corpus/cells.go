@@ -8,6 +8,8 @@ import (
 	"go/token"
 	"slices"
 	"strings"
+
+	"github.com/gopherlab/gopherlab/kernel/cell"
 )
 
 // The modes: how a program becomes cells.
@@ -103,8 +105,8 @@ func SplitCells(src string) ([]string, error) {
 			u.text = text(d, d.Doc)
 			switch {
 			case d.Recv != nil && len(d.Recv.List) > 0:
-				u.recv = recvType(d.Recv.List[0].Type)
-				u.defines = []string{u.recv + "." + d.Name.Name}
+				u.defines = cell.DeclNames(d) // "T.M"
+				u.recv, _, _ = strings.Cut(u.defines[0], ".")
 			case d.Name.Name == "init":
 				u.order = 2
 			case d.Name.Name == "main":
@@ -212,26 +214,6 @@ func SplitCells(src string) ([]string, error) {
 		cells = append(cells, strings.Join(parts, "\n\n"))
 	}
 	return cells, nil
-}
-
-// recvType is the name of a method's receiver type.
-func recvType(e ast.Expr) string {
-	for {
-		switch t := e.(type) {
-		case *ast.StarExpr:
-			e = t.X
-		case *ast.ParenExpr:
-			e = t.X
-		case *ast.IndexExpr:
-			e = t.X
-		case *ast.IndexListExpr:
-			e = t.X
-		case *ast.Ident:
-			return t.Name
-		default:
-			return ""
-		}
-	}
 }
 
 // stronglyConnected returns the strongly connected components of a graph
