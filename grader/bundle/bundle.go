@@ -146,7 +146,11 @@ func setupScript(s *spec.Spec, o Options) string {
 # Gradescope runs this once, as root, when it builds the autograder image.
 # Paths can be overridden for a test run outside Gradescope:
 #   GRADESCOPE_ROOT (default /autograder), GOPHERLAB_GO_ROOT (default /usr/local/go),
-#   GOPHERLAB_SKIP_GO_INSTALL=1 to use the go already on PATH.
+#   GOPHERLAB_SKIP_GO_INSTALL=1 to use the go already on PATH,
+#   GO_TARBALL_URL: where Go comes from, http(s):// or file:// (default
+#     https://dl.google.com/go/goVERSION.linux-ARCH.tar.gz, the file go.dev/dl links to),
+#   GO_TARBALL_SHA256: its SHA-256 (default: the one Go publishes beside it, URL.sha256).
+# The tarball is checked against the SHA-256 before anything is unpacked.
 set -euo pipefail
 AG=${GRADESCOPE_ROOT:-/autograder}
 SRC=$AG/source
@@ -159,11 +163,48 @@ install_go() {
 		command -v go >/dev/null || { echo "setup.sh: no go on PATH" >&2; exit 1; }
 		return
 	fi
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl ca-certificates gcc libc6-dev unzip >/dev/null
-	curl -fsSL "https://go.dev/dl/go${GO_VERSION}.linux-amd64.tar.gz" -o /tmp/go.tgz
+	local need=() tool
+	for tool in curl:curl gcc:gcc unzip:unzip sha256sum:coreutils; do
+		command -v "${tool%%:*}" >/dev/null || need+=("${tool#*:}")
+	done
+	[ -e /usr/include/stdlib.h ] || need+=(libc6-dev)
+	if [ ${#need[@]} -gt 0 ]; then
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" ca-certificates >/dev/null
+	fi
+	local arch
+	case "$(uname -m)" in
+	x86_64) arch=amd64 ;;
+	aarch64 | arm64) arch=arm64 ;;
+	*) echo "setup.sh: no Go tarball for $(uname -m)" >&2; exit 1 ;;
+	esac
+	local url=${GO_TARBALL_URL:-https://dl.google.com/go/go${GO_VERSION}.linux-${arch}.tar.gz}
+	local want=${GO_TARBALL_SHA256:-}
+	local tmp
+	tmp=$(mktemp -d)
+	curl -fsSL --retry 3 "$url" -o "$tmp/go.tgz" || { echo "setup.sh: cannot download Go from $url" >&2; exit 1; }
+	if [ -z "$want" ]; then
+		want=$(curl -fsSL --retry 3 "$url.sha256") || { echo "setup.sh: cannot download the SHA-256 of Go from $url.sha256" >&2; exit 1; }
+	fi
+	want=$(printf '%s' "$want" | tr -d '[:space:]' | tr 'A-F' 'a-f')
+	if ! printf '%s' "$want" | grep -Eq '^[0-9a-f]{64}$'; then
+		echo "setup.sh: not a SHA-256 for $url: '$want'" >&2
+		exit 1
+	fi
+	local got
+	got=$(sha256sum "$tmp/go.tgz" | cut -d' ' -f1)
+	if [ "$got" != "$want" ]; then
+		echo "setup.sh: Go from $url has SHA-256 $got, want $want: not installing it" >&2
+		rm -rf "$tmp"
+		exit 1
+	fi
+	mkdir -p "$tmp/x"
+	tar -C "$tmp/x" -xzf "$tmp/go.tgz"
+	[ -x "$tmp/x/go/bin/go" ] || { echo "setup.sh: $url holds no go/bin/go" >&2; exit 1; }
 	rm -rf "$GOROOT_DIR" && mkdir -p "$(dirname "$GOROOT_DIR")"
-	tar -C "$(dirname "$GOROOT_DIR")" -xzf /tmp/go.tgz
+	mv "$tmp/x/go" "$GOROOT_DIR"
+	rm -rf "$tmp"
 	export PATH=$GOROOT_DIR/bin:$PATH
+	echo "setup.sh: installed $(go version) in $GOROOT_DIR (SHA-256 $got)"
 }
 
 build_gopherlab() {

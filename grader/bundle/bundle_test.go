@@ -3,10 +3,16 @@ package bundle
 import (
 	"archive/zip"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -16,9 +22,13 @@ import (
 
 // TestGradescope writes the c1 autograder with this source tree, lays it out
 // in a temporary root like Gradescope's (/autograder/source, submission,
-// results), runs setup.sh's build step and run_autograder on a reference
-// and a wrong submission, and checks each results.json against Gradescope's
-// documented format.
+// results), runs setup.sh whole (Go downloaded from a local HTTP server
+// that serves a release-style tarball of this machine's Go with its
+// .sha256 beside it, checked, unpacked, then gopherlab built with it, with
+// no other Go on PATH) and run_autograder on a reference and a wrong
+// submission, and checks each results.json against Gradescope's documented
+// format. A tarball whose SHA-256 is not the published one is refused and
+// nothing is installed.
 func TestGradescope(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds gopherlab")
@@ -59,11 +69,43 @@ func TestGradescope(t *testing.T) {
 	if slices.Contains(names, "exercise/c1-cache-race/solution.go") {
 		t.Error("the bundle ships the reference solution")
 	}
-	env := append(os.Environ(), "GRADESCOPE_ROOT="+ag, "GOPHERLAB_SKIP_GO_INSTALL=1", "GOFLAGS=-mod=mod", "GOPROXY=off")
-	setup := exec.Command("bash", filepath.Join(src, "setup.sh"), "build")
+	// Go, served the way go.dev serves it: the tarball and URL.sha256.
+	dl := t.TempDir()
+	sum := goTarball(t, filepath.Join(dl, "go.tgz"))
+	if err := os.WriteFile(filepath.Join(dl, "go.tgz.sha256"), []byte(sum), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dl, "bad.tgz"), []byte("not go"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.FileServer(http.Dir(dl)))
+	defer srv.Close()
+	goroot := filepath.Join(filepath.Dir(ag), "usr", "local", "go")
+	env := append(withoutGo(os.Environ()), "GRADESCOPE_ROOT="+ag, "GOPHERLAB_GO_ROOT="+goroot,
+		"GO_TARBALL_URL="+srv.URL+"/go.tgz", "GOFLAGS=-mod=mod", "GOPROXY=off", "TMPDIR="+t.TempDir())
+	for _, bad := range []struct{ name, url, sum, want string }{
+		{"wrong tarball", srv.URL + "/go.tgz", strings.Repeat("0", 64), "not installing it"},
+		{"wrong published sum", srv.URL + "/bad.tgz", sum, "not installing it"},
+		{"no published sum", srv.URL + "/bad.tgz", "", "cannot download the SHA-256"},
+	} {
+		setup := exec.Command("bash", filepath.Join(src, "setup.sh"), "go")
+		setup.Env = append(env, "GO_TARBALL_URL="+bad.url, "GO_TARBALL_SHA256="+bad.sum)
+		out, err := setup.CombinedOutput()
+		if err == nil || !strings.Contains(string(out), bad.want) {
+			t.Errorf("setup.sh go with a %s: %v, want a failure saying %q:\n%s", bad.name, err, bad.want, out)
+		}
+		if _, err := os.Stat(goroot); err == nil {
+			t.Fatalf("setup.sh go with a %s installed Go anyway", bad.name)
+		}
+	}
+	setup := exec.Command("bash", filepath.Join(src, "setup.sh"))
 	setup.Env = env
-	if out, err := setup.CombinedOutput(); err != nil {
-		t.Fatalf("setup.sh build: %v\n%s", err, out)
+	out, err := setup.CombinedOutput()
+	if err != nil {
+		t.Fatalf("setup.sh: %v\n%s", err, out)
+	}
+	if want := "installed go version " + runtime.Version(); !strings.Contains(string(out), want) || !strings.Contains(string(out), sum) {
+		t.Fatalf("setup.sh did not say %q with SHA-256 %s:\n%s", want, sum, out)
 	}
 	for _, c := range []struct {
 		file string
@@ -88,6 +130,58 @@ func TestGradescope(t *testing.T) {
 			t.Errorf("%s: %v/%v:\n%s", c.file, score, max, results)
 		}
 	}
+}
+
+// goTarball packs this machine's Go like a release tarball (everything
+// under go/ but the test corpus) and returns its SHA-256.
+func goTarball(t *testing.T, out string) string {
+	t.Helper()
+	goroot := runtime.GOROOT()
+	if b, err := exec.Command("go", "env", "GOROOT").Output(); err == nil {
+		goroot = strings.TrimSpace(string(b))
+	}
+	args := []string{"-C", goroot, "--transform", "s,^,go/,", "-I", "gzip -1", "-cf", out}
+	for _, name := range []string{"VERSION", "go.env", "LICENSE", "bin", "pkg", "src", "lib", "misc"} {
+		if _, err := os.Stat(filepath.Join(goroot, name)); err == nil {
+			args = append(args, name)
+		}
+	}
+	if b, err := exec.Command("tar", args...).CombinedOutput(); err != nil {
+		t.Fatalf("tar of %s: %v\n%s", goroot, err, b)
+	}
+	f, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// withoutGo is env with no Go toolchain on PATH and no GOROOT, so only the
+// Go setup.sh installs can build.
+func withoutGo(env []string) []string {
+	var kept []string
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		switch k {
+		case "GOROOT", "GOTOOLCHAIN":
+			continue
+		case "PATH":
+			var dirs []string
+			for _, d := range filepath.SplitList(v) {
+				if fi, err := os.Stat(filepath.Join(d, "go")); err != nil || fi.IsDir() {
+					dirs = append(dirs, d)
+				}
+			}
+			kv = "PATH=" + strings.Join(dirs, string(filepath.ListSeparator))
+		}
+		kept = append(kept, kv)
+	}
+	return kept
 }
 
 // checkResults validates results.json against Gradescope's autograder
