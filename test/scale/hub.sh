@@ -14,6 +14,15 @@
 # (peak kernel+worker PSS), failures. Fails when a learner fails at the
 # smallest N, when the release is not copied and trusted, when a learner's
 # cgroup has not the limit, or when %grade does not run the public checks.
+#
+# Every answer a learner gets is checked for who gave it (each learner's
+# server names its Unix user in X-Gopherlab-User): one request answered by
+# another learner's server, at any N, fails the test. To make that check
+# bite, the servers share a port range only 8 ports larger than the class (so
+# ports are reused from spawn to spawn), and for two learners a stranger
+# (another test user's process, test/scale/squatter.py) takes the port the
+# spawner has just chosen, before their server can bind it: the spawner must
+# see that the listener is not its server and start again on another port.
 # It stops the hub (which stops the proxy and every server), kills any
 # process left to its test users, and deletes the users and cgroups.
 set -euo pipefail
@@ -57,6 +66,9 @@ cleanup() {
 		kill -KILL "$hub_pid" 2>/dev/null
 	fi
 	[ -n "${proxy_pid:-}" ] && kill -TERM "$proxy_pid" 2>/dev/null
+	if [ -f "$work/squatters.pids" ]; then
+		for pid in $(cat "$work/squatters.pids"); do kill -KILL "$pid" 2>/dev/null; done
+	fi
 	for u in "${users[@]}"; do
 		# Anything still running as a test user was started by this test.
 		for pid in $(pgrep -u "$u" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
@@ -130,7 +142,31 @@ for i in $(seq 1 "$max_n"); do
 	users+=("$u")
 done
 
+if [ ! -d /run/systemd/system ]; then
+	# Without systemd as PID 1 and without a writable /sys/fs/cgroup (here: not
+	# root), the recipe must refuse to start rather than run learners unlimited.
+	say "the recipe refuses to start where it cannot limit learners (jupyterhub as ${users[0]}, not root)"
+	mkdir -p "$work/nolimits"
+	chown "${users[0]}" "$work/nolimits"
+	if out=$(cd "$work/nolimits" && GOPHERLAB_CGROUP="$cgroup-nolimits" GOPHERLAB_HUB_PORT=$(freeport) \
+		timeout 120 runuser -u "${users[0]}" -- jupyterhub -f "$repo/deploy/jupyterhub/jupyterhub_config.py" 2>&1); then
+		die "jupyterhub started as ${users[0]} with no way to limit learners: $out"
+	fi
+	grep -q "Learners would run without memory and CPU limits" <<<"$out" ||
+		die "jupyterhub as ${users[0]} did not say why it cannot limit learners: $(tail -n 5 <<<"$out")"
+	say "refused: $(grep -o 'cannot make per-learner cgroups[^;]*' <<<"$out")"
+fi
+
 hub_port=$(freeport)
+# Learners' servers get ports from a range just larger than the class, outside
+# the kernel's ephemeral range, at a random place (other hubs may run here).
+port_lo=$((20000 + RANDOM % 9000))
+port_range="$port_lo-$((port_lo + max_n + 8))"
+stranger=${users[$((max_n - 1))]}
+squat_list=()
+for i in 1 3; do [ "$i" -lt $((max_n - 1)) ] && squat_list+=("${users[$i]}"); done
+squat="${squat_list[*]}"
+[ -n "$squat" ] || say "WARNING: too few learners for the stranger check (it needs N >= 3)"
 cat >"$work/jupyterhub_config.py" <<EOF
 # The class recipe, with test-only changes: a dummy authenticator and
 # private ports, paths and database.
@@ -148,6 +184,36 @@ c.JupyterHub.pid_file = "$work/jupyterhub.pid"
 c.JupyterHub.cleanup_servers = True
 c.JupyterHub.cleanup_proxy = True
 c.Spawner.cmd = ["/usr/bin/jupyterhub-singleuser"]
+
+# Test only: the first port chosen for each of these learners is taken by a
+# stranger before their server can bind it (see the top of hub.sh).
+import os, pwd, subprocess
+squat_users, squatted = set("$squat".split()), set()
+stranger = pwd.getpwnam("$stranger")
+
+
+def become_stranger():
+    os.setgid(stranger.pw_gid)
+    os.setuid(stranger.pw_uid)
+
+
+class SquattedSpawner(c.JupyterHub.spawner_class):
+    def choose_port(self):
+        port = super().choose_port()
+        if self.user.name in squat_users and self.user.name not in squatted:
+            squatted.add(self.user.name)
+            proc = subprocess.Popen(["/usr/bin/python3", "$here/squatter.py", str(port), stranger.pw_name],
+                                    stdout=subprocess.PIPE, preexec_fn=become_stranger, start_new_session=True)
+            with open("$work/squatters.pids", "a") as f:
+                f.write(f"{proc.pid}\n")
+            if proc.stdout.readline().strip() != b"listening":
+                raise RuntimeError(f"hub.sh: the stranger could not listen on port {port}")
+            self.log.info("hub.sh: stranger %s listens on port %d, just chosen for %s",
+                          stranger.pw_name, port, self.user.name)
+        return port
+
+
+c.JupyterHub.spawner_class = SquattedSpawner
 EOF
 
 say "starting jupyterhub on 127.0.0.1:$hub_port"
@@ -156,7 +222,7 @@ say "starting jupyterhub on 127.0.0.1:$hub_port"
 	export GOPHERLAB_RELEASE="$work/release" GOPHERLAB_GOROOT="$goroot" GOPHERLAB_GOMODCACHE="$work/gomodcache" \
 		GOPHERLAB_GOCACHE="$work/gocache" GOPHERLAB_MEM_LIMIT=2G GOPHERLAB_CPU_LIMIT=1.0 \
 		GOPHERLAB_CGROUP="$cgroup" GOPHERLAB_JUPYTER_PATH="$work/prefix/share/jupyter" \
-		GOPHERLAB_HUB_IP=127.0.0.1 GOPHERLAB_HUB_PORT="$hub_port"
+		GOPHERLAB_HUB_IP=127.0.0.1 GOPHERLAB_HUB_PORT="$hub_port" GOPHERLAB_PORT_RANGE="$port_range"
 	unset JUPYTER_DATA_DIR
 	# Debian's configurable-http-proxy loads its modules from /usr/share/nodejs,
 	# which a Node from elsewhere (nodesource) does not search by itself.
@@ -172,7 +238,7 @@ for i in $(seq 600); do
 	sleep 0.1
 done
 proxy_pid=$(cat "$work/proxy.pid" 2>/dev/null || true)
-say "hub up (pid $hub_pid, proxy pid ${proxy_pid:-?})"
+say "hub up (pid $hub_pid, proxy pid ${proxy_pid:-?}); learners' ports $port_range; a stranger ($stranger) squats the first port of: $squat"
 
 results=()
 for n in "${ns[@]}"; do
@@ -190,22 +256,39 @@ table_ok=yes
 import json, sys
 rows = [json.load(open(p)) for p in sys.argv[1:]]
 print()
-print("| N | cells/s | p50 latency | p95 latency | MB per learner (peak kernel+worker PSS, mean / max) | all learners peak MB | spawn p50/max | hub+proxy CPU s | load avg start/end | failures | unfinished in budget |")
-print("|---|---|---|---|---|---|---|---|---|---|---|")
+print("| N | cells/s | p50 latency | p95 latency | MB per learner (peak kernel+worker PSS, mean / max) | all learners peak MB | spawn p50/max | hub+proxy CPU s | load avg start/end | failures | misrouted / answers checked | unfinished in budget |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|")
 for r in rows:
     print(f"| {r['n']} | {r['cells_per_s']:.2f} | {r['p50_s']:.2f} s | {r['p95_s']:.2f} s | {r['mb_per_learner']:.0f} / {r['mb_per_learner_max']:.0f} | "
           f"{r['mb_all_peak']:.0f} | {r['spawn_p50_s']:.1f} / {r['spawn_max_s']:.1f} s | {r['hub_cpu_s']:.1f} | "
-          f"{r['loadavg_start']:.0f} / {r['loadavg_end']:.0f} | {r['failures']} | {r['unfinished']}/{r['n']} "
+          f"{r['loadavg_start']:.0f} / {r['loadavg_end']:.0f} | {r['failures']} | {r['misrouted']} / {r['answers_checked']} | {r['unfinished']}/{r['n']} "
           f"({r['cells']}/{r['cells_expected']} cells in {r['budget_s']:.0f} s) |")
 for r in rows:
     for who, f in r["failed_learners"].items():
         print(f"N={r['n']} {who}: {f[:3]}")
+for r in rows:
+    for who, m in r["misrouted_learners"].items():
+        print(f"N={r['n']} {who}: {m}")
+bad = [r["n"] for r in rows if r["misrouted"]]
+if bad:
+    sys.exit(f"SECURITY: requests answered by another learner's server (or a stranger) at N={bad}")
+if any(r["answers_checked"] == 0 for r in rows):
+    sys.exit("no answer was checked for who gave it")
 first = rows[0]
 if first["failures"]:
     sys.exit(f"learners failed at N={first['n']}")
 if first["completed"] == 0:
     sys.exit(f"no learner finished the lesson at N={first['n']} within {first['budget_s']:.0f} s")
 PY
+
+say "checks on the stranger's ports"
+for u in $squat; do
+	grep -q "stranger $stranger listens on port [0-9]*, just chosen for $u" "$work/hub.log" ||
+		die "no stranger took $u's first port (the squat did not happen)"
+	grep -q "given to $u's server is held by another process" "$work/hub.log" ||
+		die "the spawner did not notice that a stranger held $u's port"
+done
+say "the spawner saw the stranger on the first port of: $squat, and started them elsewhere"
 
 say "checks on a learner's home, cgroup and %grade"
 u=${users[0]}
@@ -248,5 +331,5 @@ PY
 say "%grade c1-cache-race ran the public checks in $u's session"
 
 say "whole run $(($(date +%s) - t0))s"
-[ "$table_ok" = yes ] || die "learners failed at the smallest N (see the table)"
+[ "$table_ok" = yes ] || die "misrouted requests, or learners failed at the smallest N (see the table)"
 say "passed"

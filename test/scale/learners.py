@@ -12,6 +12,14 @@ the hub and its proxy.
         --notebook gopherlab/notebooks/01-goroutines.ipynb --cells FILE.ipynb \
         --think 1.5,4 --hub-pids 12,34 --json out.json
 
+Every answer is checked for who gave it. A learner's Jupyter server names
+the Unix user it runs as in each response (X-Gopherlab-User, from
+deploy/jupyterhub/jupyter_server_config.py): an answer to /user/NAME/... must
+come from NAME's server, and one to /hub/... from the hub (no such header).
+An answer from another learner's server, or a success from anything but the
+learner's own server, is a misrouted request: counted apart ("misrouted"),
+and hub.sh fails on any at any N.
+
 Prints one line per learner and a summary; writes the numbers as JSON.
 Exit status 0 even when cells failed: hub.sh decides.
 """
@@ -96,6 +104,13 @@ class Sampler:
                 pass
 
 
+IDENTITY = "X-Gopherlab-User"
+
+
+class Misrouted(Exception):
+    """A request reached a server that is not the learner's own."""
+
+
 class Learner:
     def __init__(self, args, name, cells):
         self.args = args
@@ -106,6 +121,26 @@ class Learner:
         self.latencies = []
         self.failures = []
         self.spawn_seconds = None
+        self.misrouted = []
+        self.answers = 0  # responses whose answering server was checked
+
+    def check_answer(self, what, url, code, headers):
+        """Fail loudly unless the right server gave this answer."""
+        who = headers.get(IDENTITY) if headers is not None else None
+        self.answers += 1
+        if f"/user/{self.name}/" in url:
+            if who == self.name:
+                return
+            if who is not None or 100 < code < 300:  # 101: a websocket
+                by = f"{who}'s server" if who else "a process that is not their server"
+                msg = f"MISROUTED: {what} for {self.name} answered HTTP {code} by {by}"
+                self.misrouted.append(msg)
+                raise Misrouted(msg)
+            raise RuntimeError(f"{what}: HTTP {code} and not from {self.name}'s server (no {IDENTITY})")
+        if who is not None:  # a /hub/ URL answered by a learner's server
+            msg = f"MISROUTED: {what} (a hub URL) answered HTTP {code} by {who}'s server"
+            self.misrouted.append(msg)
+            raise Misrouted(msg)
 
     async def api(self, method, url, body=None, token=None, ok=(200, 201, 202, 204)):
         headers = {"Content-Type": "application/json"}
@@ -113,8 +148,11 @@ class Learner:
             headers["Authorization"] = "token " + (token or self.token)
         req = HTTPRequest(url, method=method, headers=headers,
                           body=None if body is None else json.dumps(body),
-                          allow_nonstandard_methods=True, request_timeout=120)
+                          allow_nonstandard_methods=True, request_timeout=120,
+                          follow_redirects=False)  # every answer is checked for who gave it
         resp = await self.http.fetch(req, raise_error=False)
+        if resp.code != 599:  # 599: no answer at all (connection refused, timeout)
+            self.check_answer(f"{method} {url[url.index('/', 8):]}", url, resp.code, resp.headers)
         if resp.code not in ok:
             raise RuntimeError(f"{method} {url}: HTTP {resp.code} {resp.body[:300]!r}")
         return json.loads(resp.body) if resp.body else None
@@ -162,6 +200,7 @@ class Learner:
         url = base.replace("http", "ws", 1) + f"/api/kernels/{kid}/channels?session_id={session}"
         ws = await websocket_connect(HTTPRequest(url, headers={"Authorization": "token " + self.token},
                                                  request_timeout=120))
+        self.check_answer("websocket /api/kernels/.../channels", url, 101, ws.headers)
         try:
             await self.request(ws, session, "kernel_info_request", {}, "shell")
             self.last_output = ""
@@ -280,6 +319,7 @@ async def main():
 
     lat = [x for l in learners for x in l.latencies]
     failures = {l.name: l.failures for l in learners if l.failures}
+    misrouted = {l.name: l.misrouted for l in learners if l.misrouted}
     mb = [sampler.peak_kb[u] / 1024 for u in users if sampler.peak_kb[u]]
     spawn = [l.spawn_seconds for l in learners if l.spawn_seconds is not None]
     result = {
@@ -306,11 +346,15 @@ async def main():
         "completed": sum(1 for l in learners if len(l.latencies) == len(cells) and not l.failures),
         "budget_s": args.budget,
         "failed_learners": failures,
+        "misrouted": sum(len(v) for v in misrouted.values()),
+        "misrouted_learners": misrouted,
+        "answers_checked": sum(l.answers for l in learners),
     }
     for l in learners:
         late = " (out of time)" if l.name in unfinished else ""
         print(f"  {l.name}: {len(l.latencies)}/{len(cells)} cells{late}, spawn {l.spawn_seconds or float('nan'):.1f}s, "
-              f"peak {sampler.peak_kb[l.name] / 1024:.0f} MB, failures: {l.failures or 'none'}")
+              f"peak {sampler.peak_kb[l.name] / 1024:.0f} MB, {l.answers} answers checked for who gave them, "
+              f"failures: {l.failures or 'none'}")
     with open(args.json, "w") as f:
         json.dump(result, f, indent=1)
 
