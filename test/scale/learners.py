@@ -192,6 +192,16 @@ class Learner:
             if self.token:
                 try:
                     await self.api("DELETE", f"{hub}/hub/api/users/{self.name}/server")
+                    # A stop may be pending (202): wait until it is done, so
+                    # the next run's spawn does not find it "pending stop".
+                    t0 = time.monotonic()
+                    while True:
+                        user = await self.api("GET", f"{hub}/hub/api/users/{self.name}")
+                        if "" not in (user.get("servers") or {}) and not user.get("pending"):
+                            break
+                        if time.monotonic() - t0 > 180:
+                            raise RuntimeError("server still not stopped after 180 s")
+                        await asyncio.sleep(0.5)
                 except Exception as e:
                     self.failures.append(f"stopping the server: {e}")
 
@@ -305,11 +315,11 @@ async def main():
     load0 = os.getloadavg()[0]
     tasks = [asyncio.create_task(l.run()) for l in learners]
     _, late = await asyncio.wait(tasks, timeout=args.budget or None)
+    wall = time.monotonic() - t0  # not counting the wait for the last servers to stop
     for t in late:
         t.cancel()
     if late:
         await asyncio.wait(late)
-    wall = time.monotonic() - t0
     # Out of time: still in the lesson when the budget ran out (a learner
     # who ran every cell and was only stopping their server is not).
     unfinished = [l.name for l, t in zip(learners, tasks) if t in late and len(l.latencies) < len(cells)]
