@@ -6,8 +6,6 @@
 import os
 import pwd
 
-from jupyter_server.base.zmqhandlers import AuthenticatedZMQStreamHandler
-
 c = get_config()  # noqa: F821 (Jupyter's config loader defines it)
 USER = pwd.getpwuid(os.getuid()).pw_name
 c.ServerApp.tornado_settings = {"headers": {"X-Gopherlab-User": USER}}
@@ -15,9 +13,15 @@ c.ServerApp.tornado_settings = {"headers": {"X-Gopherlab-User": USER}}
 
 # Kernel websockets drop every default header (jupyter_server 1.x:
 # AuthenticatedZMQStreamHandler.set_default_headers does nothing); their
-# upgrade answer names the user too.
+# upgrade answer names the user too. (Written for Debian 12's jupyter_server
+# 1.23; elsewhere only the HTTP answers carry the header.)
 def name_the_user(handler):
     handler.set_header("X-Gopherlab-User", USER)
 
 
-AuthenticatedZMQStreamHandler.set_default_headers = name_the_user
+try:
+    from jupyter_server.base.zmqhandlers import AuthenticatedZMQStreamHandler
+except ImportError:
+    pass
+else:
+    AuthenticatedZMQStreamHandler.set_default_headers = name_the_user
