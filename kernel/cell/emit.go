@@ -48,6 +48,7 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 		yTypeN:    maps.Clone(s.yTypeN),
 		yVars:     maps.Clone(s.yVars),
 		yPrelude:  maps.Clone(s.yPrelude),
+		mono:      s.mono.clone(),
 		check:     c,
 	}
 	e := &emitter{s: s, c: c, u: u, imps: map[string]bool{}}
@@ -77,6 +78,11 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 		case *ast.FuncDecl:
 			if d.Recv != nil && (committedKeys[declKey(d)] || e.replacesForwarder(d)) {
 				changed[recvTypeName(d.Recv.List[0].Type)] = true
+			}
+			if d.Recv != nil && declIsGeneric(d) {
+				if name := recvTypeName(d.Recv.List[0].Type); s.yTypes[name] != "" && !c.cur.defines[name] {
+					changed[name] = true // its instances get the new method (monomorphize)
+				}
 			}
 		}
 	}
@@ -168,6 +174,9 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 			}
 		}
 		decls = append(decls, d)
+	}
+	if !s.disabled[passMonomorphize.name] {
+		decls = e.monomorphize(decls, redo)
 	}
 	body := c.cur.body.Body
 	for _, d := range decls {
@@ -407,6 +416,9 @@ func (e *emitter) writeType(b *strings.Builder, t types.Type) {
 			b.WriteString("_gl_" + pkgName(obj.Pkg().Path()) + "_" + obj.Name())
 		} else if obj.Pkg() == nil {
 			b.WriteString(obj.Name()) // error, comparable
+		} else if obj.Pkg().Path() == "main" && t.TypeArgs().Len() > 0 && e.instName(t) != "" {
+			b.WriteString(e.instName(t)) // a copy (monomorphize)
+			return
 		} else if obj.Pkg().Path() == "main" {
 			if y, ok := e.u.yTypes[obj.Name()]; ok && obj.Parent() == obj.Pkg().Scope() {
 				b.WriteString(y)
@@ -627,7 +639,7 @@ type pass struct {
 }
 
 var passes = []pass{
-	passMainOnce, passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passAssertValueError, passErrorsAsType, passRandN, passNewExpr, passErrors, passRecover, passFmtVerbs, passFmtNames, passGenericStd,
+	passMainOnce, passMonomorphize, passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passAssertValueError, passErrorsAsType, passRandN, passNewExpr, passErrors, passRecover, passFmtVerbs, passFmtNames, passGenericStd,
 	passGoPanic, passGoFunc, passOsExit, passLoopFrame, passRangeInt, passRangeChanSlice, passBuiltins, passSelect, passReturnRecv, passUnnamedParams, passMultiAssign, passRecvAssign, passBlankRecv, passPromotedMethods,
 }
 

@@ -44,9 +44,9 @@ var passFmtNames = pass{"fmtNames", func(e *emitter, root ast.Node) {
 				continue
 			}
 			st := tn.Type().Underlying().(*types.Struct)
-			args := []string{"(*" + e.typeString(tn.Type()) + ")(nil)", strconv.Quote("main." + tn.Name())}
+			args := []string{"(*" + e.typeString(tn.Type()) + ")(nil)", strconv.Quote(goTypeName(tn.Name()))}
 			for i := range st.NumFields() {
-				args = append(args, strconv.Quote(st.Field(i).Name()))
+				args = append(args, strconv.Quote(fieldGoName(st.Field(i).Name())))
 			}
 			e.extra = append(e.extra, "var _ = "+e.importAlias(cellfmtPath, "cellfmt")+".Register("+strings.Join(args, ", ")+")\n")
 		}
@@ -221,7 +221,7 @@ func staticTypeName(t types.Type, withFmt bool) string {
 	if !found {
 		return ""
 	}
-	ts := types.TypeString(t, func(p *types.Package) string { return p.Name() })
+	ts := withGoNames(types.TypeString(t, func(p *types.Package) string { return p.Name() }))
 	if strings.Contains(ts, "struct{") || strings.Contains(ts, "interface{") || strings.Contains(ts, "func(") {
 		return ""
 	}
