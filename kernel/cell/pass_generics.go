@@ -134,6 +134,8 @@ type mono struct {
 	failAt token.Pos
 	drop   map[ast.Expr]bool
 	hook   func(ast.Node) ast.Node
+	chain  map[*ast.TypeSwitchStmt]bool
+	seq    int
 }
 
 // isMainGeneric reports whether obj is a generic function or type declared
@@ -249,7 +251,7 @@ func (e *emitter) monomorphize(decls, redo []ast.Decl) []ast.Decl {
 	if !need {
 		return keep
 	}
-	m := &mono{e: e, info: e.c.info, gens: map[string]*genDecl{}, synth: map[*ast.File]*ast.File{}, extra: map[*ast.File]map[string]string{}, drop: map[ast.Expr]bool{}}
+	m := &mono{e: e, info: e.c.info, gens: map[string]*genDecl{}, synth: map[*ast.File]*ast.File{}, extra: map[*ast.File]map[string]string{}, drop: map[ast.Expr]bool{}, chain: map[*ast.TypeSwitchStmt]bool{}}
 	m.index()
 	// Seed: every instance the given code mentions.
 	roots := append([]ast.Node{}, e.c.cur.body)
@@ -695,6 +697,8 @@ func (g *genDecl) typeParams(info *types.Info) *types.TypeParamList {
 // and its uses of generics pointing at their copies.
 func (m *mono) clone(n ast.Node, sub map[*types.TypeParam]types.Type, file *ast.File, override map[ast.Node]ast.Node) ast.Node {
 	// Cases of a type switch that became the same type: the first wins.
+	m.drop = map[ast.Expr]bool{}
+	m.chain = map[*ast.TypeSwitchStmt]bool{}
 	ast.Inspect(n, func(x ast.Node) bool {
 		sw, ok := x.(*ast.TypeSwitchStmt)
 		if !ok {
@@ -707,10 +711,11 @@ func (m *mono) clone(n ast.Node, sub map[*types.TypeParam]types.Type, file *ast.
 				if t == nil {
 					continue // nil
 				}
-				if hasTypeParam(t) && types.IsInterface(subst(t, sub)) {
-					// yaegi v0.16.1 matches no interpreted interface in a
-					// type switch case.
-					m.refuse(ex.Pos(), "a type switch case whose type uses a type parameter and is an interface ("+types.ExprString(ex)+" as "+types.TypeString(subst(t, sub), func(p *types.Package) string { return p.Name() })+"): it picks the wrong case in the interpreter")
+				if hasTypeParam(t) || m.impossible(sw, t, sub) {
+					// yaegi v0.16.1 matches no interpreted interface and no
+					// struct literal type in a type switch case: the copy
+					// tests with v.(I).
+					m.chain[sw] = true
 				}
 				t = subst(t, sub)
 				dup := false
@@ -760,6 +765,21 @@ func (m *mono) clone(n ast.Node, sub map[*types.TypeParam]types.Type, file *ast.
 					}
 					return &ast.Ident{NamePos: x.Pos(), Name: name}
 				}
+			}
+		case *ast.TypeAssertExpr:
+			// x.(T) that became impossible (T does not implement x's
+			// interface) fails at run time in Go: any(x).(T) does too.
+			if x.Type != nil {
+				xt, tt := subst(m.info.TypeOf(x.X), sub), subst(m.info.TypeOf(x.Type), sub)
+				if xt != nil && tt != nil && (hasTypeParam(m.info.TypeOf(x.X)) || hasTypeParam(m.info.TypeOf(x.Type))) && !assertable(xt, tt) {
+					c := m.cloneNode(reflect.ValueOf(x).Elem(), sub, file, override).Interface().(ast.TypeAssertExpr)
+					c.X = &ast.CallExpr{Fun: &ast.Ident{NamePos: x.Pos(), Name: "any"}, Lparen: x.Pos(), Args: []ast.Expr{c.X}, Rparen: x.Pos()}
+					return &c
+				}
+			}
+		case *ast.TypeSwitchStmt:
+			if m.chain[x] {
+				return m.typeSwitchChain(x, sub, file, override)
 			}
 		case *ast.SelectorExpr:
 			if name := m.embeddedName(m.info.Selections[x], sub); name != "" {
@@ -1335,4 +1355,134 @@ func (m *mono) committed(name string) bool {
 		}
 	}
 	return false
+}
+
+// typeSwitchChain writes a type switch whose cases yaegi cannot match (an
+// interface) as a switch on comma-ok type assertions, which it can:
+//
+//	switch x := e.(type) { case I: A; case int, J: B; default: C }
+//	->
+//	switch _gl_ts1 := e; {
+//	case _gl_ts1 != nil && func() bool { _, ok := any(_gl_ts1).(I); return ok }(): x := any(_gl_ts1).(I); _ = x; A
+//	case ... int ... || ... J ...: x := _gl_ts1; _ = x; B
+//	default: x := _gl_ts1; _ = x; C
+//	}
+func (m *mono) typeSwitchChain(sw *ast.TypeSwitchStmt, sub map[*types.TypeParam]types.Type, file *ast.File, override map[ast.Node]ast.Node) ast.Stmt {
+	cl := func(n ast.Node) ast.Node {
+		return m.cloneNode(reflect.ValueOf(&n).Elem(), sub, file, override).Interface().(ast.Node)
+	}
+	m.seq++
+	v := fmt.Sprintf("_gl_ts%d", m.seq)
+	var bind *ast.Ident
+	var operand ast.Expr
+	switch a := sw.Assign.(type) {
+	case *ast.AssignStmt:
+		bind = a.Lhs[0].(*ast.Ident)
+		operand = a.Rhs[0].(*ast.TypeAssertExpr).X
+	case *ast.ExprStmt:
+		operand = a.X.(*ast.TypeAssertExpr).X
+	}
+	vid := func() *ast.Ident { return &ast.Ident{NamePos: sw.Pos(), Name: v} }
+	out := &ast.SwitchStmt{Switch: sw.Switch, Init: &ast.AssignStmt{Lhs: []ast.Expr{vid()}, Tok: token.DEFINE, Rhs: []ast.Expr{cl(operand).(ast.Expr)}}, Body: &ast.BlockStmt{Lbrace: sw.Body.Lbrace, Rbrace: sw.Body.Rbrace}}
+	for _, st := range sw.Body.List {
+		cc := st.(*ast.CaseClause)
+		var conds []ast.Expr
+		var single ast.Expr
+		n := 0
+		for _, ex := range cc.List {
+			if m.drop[ex] {
+				continue
+			}
+			n++
+			if id, ok := ex.(*ast.Ident); ok && m.info.Uses[id] == types.Universe.Lookup("nil") {
+				conds = append(conds, &ast.BinaryExpr{X: vid(), Op: token.EQL, Y: ast.NewIdent("nil")})
+				continue
+			}
+			t := cl(ex).(ast.Expr)
+			single = t
+			if tt := subst(m.info.TypeOf(ex), sub); tt != nil && types.IsInterface(tt) && tt.Underlying().(*types.Interface).Empty() {
+				// v.(any) is false in yaegi v0.16.1.
+				conds = append(conds, &ast.BinaryExpr{X: vid(), Op: token.NEQ, Y: ast.NewIdent("nil")})
+				single = ast.NewIdent("any")
+				continue
+			}
+			test, err := parser.ParseExpr(v + " != nil && func() bool { _, ok := any(" + v + ").(_gl_T); return ok }()")
+			if err != nil {
+				panic(err)
+			}
+			setPos(test, ex.Pos())
+			ast.Inspect(test, func(x ast.Node) bool {
+				if ta, ok := x.(*ast.TypeAssertExpr); ok {
+					ta.Type = t
+				}
+				return true
+			})
+			conds = append(conds, test)
+		}
+		if cc.List != nil && n == 0 {
+			continue
+		}
+		var cond ast.Expr
+		for _, c := range conds {
+			if cond == nil {
+				cond = c
+			} else {
+				cond = &ast.BinaryExpr{X: cond, Op: token.LOR, Y: c}
+			}
+		}
+		var body []ast.Stmt
+		if bind != nil {
+			var val ast.Expr = vid()
+			if id, ok := single.(*ast.Ident); ok && n == 1 && id.Name == "any" {
+				val = &ast.CallExpr{Fun: ast.NewIdent("any"), Args: []ast.Expr{vid()}}
+			} else if n == 1 && single != nil {
+				val = &ast.TypeAssertExpr{X: &ast.CallExpr{Fun: ast.NewIdent("any"), Args: []ast.Expr{vid()}}, Type: cl(single).(ast.Expr)}
+			}
+			x := &ast.Ident{NamePos: bind.Pos(), Name: bind.Name}
+			if obj := m.info.Implicits[cc]; obj != nil {
+				x.Name = obj.Name()
+			}
+			body = append(body,
+				&ast.AssignStmt{Lhs: []ast.Expr{x}, Tok: token.DEFINE, Rhs: []ast.Expr{val}},
+				&ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("_")}, Tok: token.ASSIGN, Rhs: []ast.Expr{&ast.Ident{Name: bind.Name}}})
+		}
+		for _, b := range cc.Body {
+			body = append(body, cl(b).(ast.Stmt))
+		}
+		nc := &ast.CaseClause{Case: cc.Case, Colon: cc.Colon, Body: body}
+		if cc.List != nil {
+			nc.List = []ast.Expr{cond}
+		}
+		out.Body.List = append(out.Body.List, nc)
+	}
+	if sw.Init != nil {
+		return &ast.BlockStmt{Lbrace: sw.Pos(), List: []ast.Stmt{cl(sw.Init).(ast.Stmt), out}, Rbrace: sw.End()}
+	}
+	return out
+}
+
+// impossible reports whether a type switch case became impossible once the
+// type parameters are known (the operand's interface rules it out).
+func (m *mono) impossible(sw *ast.TypeSwitchStmt, t types.Type, sub map[*types.TypeParam]types.Type) bool {
+	var x ast.Expr
+	switch a := sw.Assign.(type) {
+	case *ast.AssignStmt:
+		x = a.Rhs[0].(*ast.TypeAssertExpr).X
+	case *ast.ExprStmt:
+		x = a.X.(*ast.TypeAssertExpr).X
+	}
+	xt := m.info.TypeOf(x)
+	if xt == nil {
+		return false
+	}
+	return !assertable(subst(xt, sub), subst(t, sub))
+}
+
+// assertable reports whether x.(T) compiles for x of interface type xt.
+func assertable(xt, t types.Type) bool {
+	iface, ok := xt.Underlying().(*types.Interface)
+	if !ok || types.IsInterface(t) {
+		return true
+	}
+	return types.AssertableTo(iface, t)
 }
