@@ -79,11 +79,6 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 			if d.Recv != nil && (committedKeys[declKey(d)] || e.replacesForwarder(d)) {
 				changed[recvTypeName(d.Recv.List[0].Type)] = true
 			}
-			if d.Recv != nil && declIsGeneric(d) {
-				if name := recvTypeName(d.Recv.List[0].Type); s.yTypes[name] != "" && !c.cur.defines[name] {
-					changed[name] = true // its instances get the new method (monomorphize)
-				}
-			}
 		}
 	}
 	// yaegi compiles constants into the code that uses them, and a

@@ -44,12 +44,21 @@ var passMonomorphize = pass{"monomorphize", func(*emitter, ast.Node) {}}
 
 // monoState is what yaegi holds of the session's generic code.
 type monoState struct {
-	inst map[string]string // instance key -> the copy's name
-	ver  map[string]int    // generic declaration (position) -> version
+	inst  map[string]string // instance key -> the copy's name
+	ver   map[string]int    // generic declaration (position) -> version
+	insts []monoRec         // the instances of generic types given
+}
+
+// monoRec is an instance of a generic type given to yaegi: a method
+// declared in a later cell is added to it.
+type monoRec struct {
+	name  string
+	gen   string       // the generic type's position
+	targs []types.Type // as the cell that made it saw them
 }
 
 func (m monoState) clone() monoState {
-	c := monoState{inst: map[string]string{}, ver: map[string]int{}}
+	c := monoState{inst: map[string]string{}, ver: map[string]int{}, insts: m.insts[:len(m.insts):len(m.insts)]}
 	for k, v := range m.inst {
 		c.inst[k] = v
 	}
@@ -136,6 +145,7 @@ type mono struct {
 	hook   func(ast.Node) ast.Node
 	chain  map[*ast.TypeSwitchStmt]bool
 	seq    int
+	at     token.Pos // the node collect is at, for refusals
 }
 
 // isMainGeneric reports whether obj is a generic function or type declared
@@ -265,7 +275,7 @@ func (e *emitter) monomorphize(decls, redo []ast.Decl) []ast.Decl {
 		m.collectType(h.typ, nil)
 	}
 	// Copies, and what they need, until nothing is new.
-	var copies []ast.Decl
+	copies := m.newMethods()
 	for len(m.queue) > 0 && len(m.fail) == 0 {
 		in := m.queue[0]
 		m.queue = m.queue[1:]
@@ -408,6 +418,9 @@ func (m *mono) refuse(pos token.Pos, what string) {
 // parameters of sub replaced.
 func (m *mono) collect(root ast.Node, sub map[*types.TypeParam]types.Type) {
 	ast.Inspect(root, func(n ast.Node) bool {
+		if n != nil {
+			m.at = n.Pos()
+		}
 		switch n := n.(type) {
 		case *ast.Ident:
 			if inst, ok := m.info.Instances[n]; ok {
@@ -532,6 +545,9 @@ func (m *mono) instance(obj types.Object, args []types.Type, at token.Pos) strin
 		m.collectType(a, nil) // nested instances first: the key uses their names
 		if why := unnameable(a); why != "" {
 			if !at.IsValid() {
+				at = m.at
+			}
+			if !at.IsValid() {
 				at = obj.Pos()
 			}
 			m.refuse(at, "a generic instantiated with "+why)
@@ -569,6 +585,9 @@ func (m *mono) instance(obj types.Object, args []types.Type, at token.Pos) strin
 	}
 	goTxt += "]"
 	goNames.Store(name, goTxt)
+	if g.spec != nil {
+		m.e.u.mono.insts = append(m.e.u.mono.insts, monoRec{name: name, gen: m.e.posKey(obj.Pos()), targs: args})
+	}
 	m.queue = append(m.queue, &monoInst{name: name, gen: g, sub: sub, goTxt: goTxt})
 	m.made++
 	return name
@@ -661,28 +680,83 @@ func (m *mono) copyInst(in *monoInst) []ast.Decl {
 		ts.Name = &ast.Ident{NamePos: g.spec.Name.Pos(), Name: in.name}
 		add(g.file, &ast.GenDecl{TokPos: g.spec.Pos(), Tok: token.TYPE, Specs: []ast.Spec{ts}})
 		for k, md := range g.methods {
-			f, ok := m.info.Defs[md.Name].(*types.Func)
-			if !ok {
+			if c := m.copyMethod(in, md, g.mfiles[k]); c != nil {
+				add(g.mfiles[k], c)
+			}
+		}
+	}
+	return out
+}
+
+// copyMethod returns the copy of a generic type's method for an instance.
+func (m *mono) copyMethod(in *monoInst, md *ast.FuncDecl, file *ast.File) *ast.FuncDecl {
+	f, ok := m.info.Defs[md.Name].(*types.Func)
+	if !ok {
+		return nil
+	}
+	rtps := f.Type().(*types.Signature).RecvTypeParams()
+	tps := in.gen.typeParams(m.info)
+	sub := map[*types.TypeParam]types.Type{}
+	for i := range rtps.Len() {
+		sub[rtps.At(i)] = in.sub[tps.At(i)]
+	}
+	m.collect(md, sub)
+	rt := ast.Unparen(md.Recv.List[0].Type)
+	star := false
+	if s, ok := rt.(*ast.StarExpr); ok {
+		rt, star = ast.Unparen(s.X), true
+	}
+	var recvType ast.Expr = &ast.Ident{NamePos: rt.Pos(), Name: in.name}
+	if star {
+		recvType = &ast.StarExpr{Star: md.Recv.List[0].Type.Pos(), X: recvType}
+	}
+	return m.clone(md, sub, file, map[ast.Node]ast.Node{md.Recv.List[0].Type: recvType}).(*ast.FuncDecl)
+}
+
+// newMethods copies the methods the cell declares for generic types
+// declared before it to the instances earlier cells gave yaegi.
+func (m *mono) newMethods() []ast.Decl {
+	var out []ast.Decl
+	cur := m.e.c.cur.file
+	for _, d := range cur.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Recv == nil || !declIsGeneric(fd) {
+			continue
+		}
+		f, ok := m.info.Defs[fd.Name].(*types.Func)
+		if !ok {
+			continue
+		}
+		recv := f.Type().(*types.Signature).Recv().Type()
+		if p, ok := recv.(*types.Pointer); ok {
+			recv = p.Elem()
+		}
+		n, ok := types.Unalias(recv).(*types.Named)
+		if !ok {
+			continue
+		}
+		pk := m.e.posKey(n.Origin().Obj().Pos())
+		g := m.gens[pk]
+		if g == nil || m.e.s.fset.File(g.spec.Pos()) == m.e.s.fset.File(fd.Pos()) {
+			continue // declared with its type: the instances made now have it
+		}
+		tps := g.typeParams(m.info)
+		for _, r := range m.e.s.mono.insts {
+			if r.gen != pk || len(r.targs) != tps.Len() {
 				continue
 			}
-			rtps := f.Type().(*types.Signature).RecvTypeParams()
-			tps := g.typeParams(m.info)
-			sub := map[*types.TypeParam]types.Type{}
-			for i := range rtps.Len() {
-				sub[rtps.At(i)] = in.sub[tps.At(i)]
+			in := &monoInst{name: r.name, gen: g, sub: map[*types.TypeParam]types.Type{}}
+			for i := range tps.Len() {
+				in.sub[tps.At(i)] = r.targs[i]
 			}
-			m.collect(md, sub)
-			rt := ast.Unparen(md.Recv.List[0].Type)
-			star := false
-			if s, ok := rt.(*ast.StarExpr); ok {
-				rt, star = ast.Unparen(s.X), true
+			// The whole instance again for the checker (which does not
+			// see what earlier cells gave yaegi); only the new method
+			// for yaegi.
+			for _, c := range m.copyInst(in) {
+				if c, ok := c.(*ast.FuncDecl); ok && c.Recv != nil && c.Name.Name == fd.Name.Name {
+					out = append(out, c)
+				}
 			}
-			var recvType ast.Expr = &ast.Ident{NamePos: rt.Pos(), Name: in.name}
-			if star {
-				recvType = &ast.StarExpr{Star: md.Recv.List[0].Type.Pos(), X: recvType}
-			}
-			c := m.clone(md, sub, g.mfiles[k], map[ast.Node]ast.Node{md.Recv.List[0].Type: recvType}).(*ast.FuncDecl)
-			add(g.mfiles[k], c)
 		}
 	}
 	return out
