@@ -85,9 +85,11 @@ func goTypeName(name string) string {
 	return "main." + name
 }
 
-// withGoNames replaces the copies' names in a type's text ("main._gl_i2_List")
-// by the Go names.
+// withGoNames writes a type's text as reflect does: the copies' names
+// ("main._gl_i2_List") become the Go names, type arguments lose their spaces.
 func withGoNames(s string) string {
+	// reflect writes type arguments without spaces: main.Pair[string,int].
+	s = strings.ReplaceAll(s, ", ", ",")
 	if !strings.Contains(s, "_gl_i") {
 		return s
 	}
