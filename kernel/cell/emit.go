@@ -417,6 +417,8 @@ func (e *emitter) writeType(b *strings.Builder, t types.Type) {
 		} else if obj.Pkg().Path() == "main" {
 			if y, ok := e.u.yTypes[obj.Name()]; ok && obj.Parent() == obj.Pkg().Scope() {
 				b.WriteString(y)
+			} else if y, ok := e.u.mono.locals[e.posKey(obj.Pos())]; ok && obj.Parent() != obj.Pkg().Scope() {
+				b.WriteString(y) // moved to the top level (monomorphize)
 			} else {
 				b.WriteString(obj.Name())
 			}

@@ -105,7 +105,9 @@ var passFmtNames = pass{"fmtNames", func(e *emitter, root ast.Node) {
 						// %T: the name is known here (a static type), or
 						// cellfmt.TypeOf finds it (an interface).
 						t := e.c.info.Types[call.Args[a]].Type
-						if name := staticTypeName(t, false); name != "" {
+						if name := staticTypeName(t, false); strings.Contains(name, "·?") {
+							e.refuse(call.Args[a].Pos(), "%T of a generic type instantiated with a type declared inside a function (Go numbers it, as in main.L·1)")
+						} else if name != "" {
 							call.Args[a] = &ast.BasicLit{Kind: token.STRING, Value: strconv.Quote(name)}
 						} else if t != nil && types.IsInterface(t) && e.sessionHasPlainStructs() {
 							call.Args[a] = &ast.CallExpr{Fun: cf("TypeOf"), Args: []ast.Expr{call.Args[a]}}

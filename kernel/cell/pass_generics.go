@@ -44,9 +44,10 @@ var passMonomorphize = pass{"monomorphize", func(*emitter, ast.Node) {}}
 
 // monoState is what yaegi holds of the session's generic code.
 type monoState struct {
-	inst  map[string]string // instance key -> the copy's name
-	ver   map[string]int    // generic declaration (position) -> version
-	insts []monoRec         // the instances of generic types given
+	locals map[string]string // a type declared in a function (position) -> its top-level name
+	inst   map[string]string // instance key -> the copy's name
+	ver    map[string]int    // generic declaration (position) -> version
+	insts  []monoRec         // the instances of generic types given
 }
 
 // monoRec is an instance of a generic type given to yaegi: a method
@@ -58,7 +59,10 @@ type monoRec struct {
 }
 
 func (m monoState) clone() monoState {
-	c := monoState{inst: map[string]string{}, ver: map[string]int{}, insts: m.insts[:len(m.insts):len(m.insts)]}
+	c := monoState{inst: map[string]string{}, ver: map[string]int{}, insts: m.insts[:len(m.insts):len(m.insts)], locals: map[string]string{}}
+	for k, v := range m.locals {
+		c.locals[k] = v
+	}
 	for k, v := range m.inst {
 		c.inst[k] = v
 	}
@@ -90,17 +94,17 @@ func goTypeName(name string) string {
 func withGoNames(s string) string {
 	// reflect writes type arguments without spaces: main.Pair[string,int].
 	s = strings.ReplaceAll(s, ", ", ",")
-	if !strings.Contains(s, "_gl_i") {
+	if !strings.Contains(s, "_gl_") {
 		return s
 	}
 	var b strings.Builder
 	for {
-		i := strings.Index(s, "_gl_i")
+		i := strings.Index(s, "_gl_")
 		if i < 0 {
 			b.WriteString(s)
 			return b.String()
 		}
-		j := i + len("_gl_i")
+		j := i + len("_gl_")
 		for j < len(s) && (s[j] == '_' || s[j] >= '0' && s[j] <= '9' || s[j] >= 'a' && s[j] <= 'z' || s[j] >= 'A' && s[j] <= 'Z') {
 			j++
 		}
@@ -109,6 +113,11 @@ func withGoNames(s string) string {
 			pre = strings.TrimSuffix(pre, "main.")
 			b.WriteString(pre)
 			b.WriteString(g.(string))
+			if out := b.String(); strings.HasPrefix(s[i:], "_gl_l") && strings.Count(out, "[")-strings.Count(out, "]") > strings.Count(out, "map[") {
+				// A type argument declared in a function: Go writes
+				// main.L·1, with a number the front end does not know.
+				b.WriteString("·?")
+			}
 		} else {
 			b.WriteString(s[:j])
 		}
@@ -148,6 +157,20 @@ type mono struct {
 	chain  map[*ast.TypeSwitchStmt]bool
 	seq    int
 	at     token.Pos // the node collect is at, for refusals
+	// locals are the types declared inside the given code's functions
+	// (not generic ones), which can move to the top level.
+	locals  map[types.Object]*localType
+	hoisted []*localType
+}
+
+// localType is a type declared inside a function that a generic is
+// instantiated with: it moves to the top level under a new name (Go's
+// name for %T), and its uses follow.
+type localType struct {
+	obj  types.Object
+	spec *ast.TypeSpec
+	decl *ast.GenDecl
+	name string
 }
 
 // isMainGeneric reports whether obj is a generic function or type declared
@@ -270,6 +293,25 @@ func (e *emitter) monomorphize(decls, redo []ast.Decl) []ast.Decl {
 	for _, d := range keep {
 		roots = append(roots, d)
 	}
+	m.locals = map[types.Object]*localType{}
+	for _, r := range roots {
+		ast.Inspect(r, func(n ast.Node) bool {
+			if fd, ok := n.(*ast.FuncDecl); ok && declIsGeneric(fd) {
+				return false
+			}
+			gd, ok := n.(*ast.GenDecl)
+			if !ok || gd.Tok != token.TYPE {
+				return true
+			}
+			for _, sp := range gd.Specs {
+				ts := sp.(*ast.TypeSpec)
+				if obj := m.info.Defs[ts.Name]; obj != nil && obj.Parent() != obj.Pkg().Scope() && !ts.Assign.IsValid() {
+					m.locals[obj] = &localType{obj: obj, spec: ts, decl: gd}
+				}
+			}
+			return true
+		})
+	}
 	for _, r := range roots {
 		m.collect(r, nil)
 	}
@@ -289,6 +331,9 @@ func (e *emitter) monomorphize(decls, redo []ast.Decl) []ast.Decl {
 	if len(m.fail) > 0 {
 		e.refuse(m.failAt, m.fail[0])
 		return keep
+	}
+	if len(m.hoisted) > 0 {
+		copies = append(m.hoistDecls(roots), copies...)
 	}
 	if len(copies) > 0 {
 		// Type-check the copies with the session: the other passes read
@@ -545,7 +590,7 @@ func (m *mono) instance(obj types.Object, args []types.Type, at token.Pos) strin
 	}
 	for _, a := range args {
 		m.collectType(a, nil) // nested instances first: the key uses their names
-		if why := unnameable(a); why != "" {
+		if why := m.unnameable(a); why != "" {
 			if !at.IsValid() {
 				at = m.at
 			}
@@ -584,6 +629,11 @@ func (m *mono) instance(obj types.Object, args []types.Type, at token.Pos) strin
 			goTxt += ","
 		}
 		goTxt += types.TypeString(a, func(p *types.Package) string { return p.Name() })
+		if m.hasLocal(a) {
+			// Go writes main.L·1 for a type declared in a function, with
+			// a number the front end does not know.
+			goTxt += "·?"
+		}
 	}
 	goTxt += "]"
 	goNames.Store(name, goTxt)
@@ -596,7 +646,7 @@ func (m *mono) instance(obj types.Object, args []types.Type, at token.Pos) strin
 }
 
 // unnameable says why a top-level copy cannot name a type, or "".
-func unnameable(t types.Type) string {
+func (m *mono) unnameable(t types.Type) string {
 	why := ""
 	var walk func(t types.Type, seen map[types.Type]bool)
 	walk = func(t types.Type, seen map[types.Type]bool) {
@@ -608,7 +658,9 @@ func unnameable(t types.Type) string {
 		case *types.Named:
 			obj := t.Obj()
 			if obj.Pkg() != nil && obj.Pkg().Path() == "main" && obj.Parent() != obj.Pkg().Scope() {
-				why = "a type declared inside a function (" + obj.Name() + ")"
+				if m.hoist(obj) == "" {
+					why = "a type declared inside a function (" + obj.Name() + ")"
+				}
 				return
 			}
 			if obj.Pkg() != nil && obj.Pkg().Path() != "main" && !obj.Exported() {
@@ -1028,6 +1080,13 @@ func (m *mono) writeType(b *strings.Builder, t types.Type, file *ast.File) {
 		switch {
 		case obj.Pkg() == nil:
 			b.WriteString(obj.Name())
+		case obj.Pkg().Path() == "main" && obj.Parent() != obj.Pkg().Scope():
+			if name := m.hoist(obj); name != "" {
+				b.WriteString(name)
+			} else {
+				m.refuse(token.NoPos, "a type declared inside a function ("+obj.Name()+") in generic code")
+				b.WriteString(obj.Name())
+			}
 		case obj.Pkg().Path() == "main":
 			b.WriteString(obj.Name())
 		default:
@@ -1561,4 +1620,114 @@ func assertable(xt, t types.Type) bool {
 		return true
 	}
 	return types.AssertableTo(iface, t)
+}
+
+// hoist returns the top-level name of a type declared inside a function of
+// the given code, "" when it cannot move (declared in generic code).
+func (m *mono) hoist(obj types.Object) string {
+	l := m.locals[obj]
+	if l == nil {
+		return ""
+	}
+	if l.name == "" {
+		l.name = fmt.Sprintf("_gl_l%d_%s", monoSeq.Add(1), obj.Name())
+		goNames.Store(l.name, "main."+obj.Name())
+		m.e.u.mono.local(m.e.posKey(obj.Pos()), l.name)
+		m.hoisted = append(m.hoisted, l)
+	}
+	return l.name
+}
+
+// hoistDecls declares the hoisted types at the top level and points their
+// uses there: the declaration inside the function goes.
+func (m *mono) hoistDecls(roots []ast.Node) []ast.Decl {
+	file := m.e.c.cur.file
+	var out []ast.Decl
+	for i := 0; i < len(m.hoisted); i++ { // writing one may hoist another
+		l := m.hoisted[i]
+		t := m.typeAST(l.obj.Type().Underlying(), file, l.spec.Pos())
+		d := &ast.GenDecl{TokPos: l.spec.Pos(), Tok: token.TYPE, Specs: []ast.Spec{&ast.TypeSpec{Name: &ast.Ident{NamePos: l.spec.Name.Pos(), Name: l.name}, Type: t}}}
+		out = append(out, d)
+	}
+	f := m.synth[file]
+	if f == nil {
+		f = &ast.File{Name: ast.NewIdent("main")}
+		m.synth[file] = f
+	}
+	f.Decls = append(f.Decls, out...)
+	names := map[types.Object]string{}
+	drop := map[ast.Spec]bool{}
+	for _, l := range m.hoisted {
+		names[l.obj] = l.name
+		drop[l.spec] = true
+	}
+	for _, r := range roots {
+		ast.Inspect(r, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.Ident:
+				if name, ok := names[m.info.Uses[n]]; ok {
+					n.Name = name
+				}
+			case *ast.GenDecl:
+				var specs []ast.Spec
+				for _, sp := range n.Specs {
+					if !drop[sp] {
+						specs = append(specs, sp)
+					}
+				}
+				if len(specs) != len(n.Specs) {
+					if len(specs) == 0 {
+						// type _ struct{}: a declaration with nothing in it.
+						specs = []ast.Spec{&ast.TypeSpec{Name: &ast.Ident{NamePos: n.Pos(), Name: "_"}, Type: &ast.StructType{Fields: &ast.FieldList{}}}}
+					}
+					n.Specs = specs
+				}
+			}
+			return true
+		})
+	}
+	return out
+}
+
+func (m *monoState) local(pos, name string) {
+	if m.locals == nil {
+		m.locals = map[string]string{}
+	}
+	m.locals[pos] = name
+}
+
+// hasLocal reports whether a type argument mentions a type declared in a
+// function.
+func (m *mono) hasLocal(t types.Type) bool {
+	found := false
+	var walk func(t types.Type)
+	seen := map[types.Type]bool{}
+	walk = func(t types.Type) {
+		if found || seen[t] {
+			return
+		}
+		seen[t] = true
+		switch t := t.(type) {
+		case *types.Named:
+			if o := t.Obj(); o.Pkg() != nil && o.Pkg().Path() == "main" && o.Parent() != o.Pkg().Scope() {
+				found = true
+			}
+			for i := range t.TypeArgs().Len() {
+				walk(t.TypeArgs().At(i))
+			}
+		case *types.Pointer:
+			walk(t.Elem())
+		case *types.Slice:
+			walk(t.Elem())
+		case *types.Array:
+			walk(t.Elem())
+		case *types.Chan:
+			walk(t.Elem())
+		case *types.Map:
+			walk(t.Key())
+			walk(t.Elem())
+		}
+	}
+	walk(t)
+	return found
 }
