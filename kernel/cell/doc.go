@@ -140,8 +140,12 @@
 //
 //	mainOnce        func main (and init) of a pasted program run once, when
 //	                its cell runs (yaegi runs main after every Eval)
-//	typeArgs        explicit type arguments on every generic call (inference
-//	                fails for <-chan T, ...T, several type parameters)
+//	monomorphize    one concrete copy per instance of the cells' generic
+//	                functions and types (and their methods), uses pointed at
+//	                the copies: yaegi never sees a type parameter
+//	typeArgs        explicit type arguments on every call of a standard
+//	                library generic (inference fails for <-chan T, ...T,
+//	                several type parameters)
 //	rangeFunc       range over functions (iter.Seq, iter.Seq2) with break,
 //	                continue, return and labels
 //	methodExpr      method expressions ((*T).M) on cell types

@@ -48,6 +48,7 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 		yTypeN:    maps.Clone(s.yTypeN),
 		yVars:     maps.Clone(s.yVars),
 		yPrelude:  maps.Clone(s.yPrelude),
+		mono:      s.mono.clone(),
 		check:     c,
 	}
 	e := &emitter{s: s, c: c, u: u, imps: map[string]bool{}}
@@ -168,6 +169,9 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 			}
 		}
 		decls = append(decls, d)
+	}
+	if !s.disabled[passMonomorphize.name] {
+		decls = e.monomorphize(decls, redo)
 	}
 	body := c.cur.body.Body
 	for _, d := range decls {
@@ -407,9 +411,14 @@ func (e *emitter) writeType(b *strings.Builder, t types.Type) {
 			b.WriteString("_gl_" + pkgName(obj.Pkg().Path()) + "_" + obj.Name())
 		} else if obj.Pkg() == nil {
 			b.WriteString(obj.Name()) // error, comparable
+		} else if obj.Pkg().Path() == "main" && t.TypeArgs().Len() > 0 && e.instName(t) != "" {
+			b.WriteString(e.instName(t)) // a copy (monomorphize)
+			return
 		} else if obj.Pkg().Path() == "main" {
 			if y, ok := e.u.yTypes[obj.Name()]; ok && obj.Parent() == obj.Pkg().Scope() {
 				b.WriteString(y)
+			} else if y, ok := e.u.mono.locals[e.posKey(obj.Pos())]; ok && obj.Parent() != obj.Pkg().Scope() {
+				b.WriteString(y) // moved to the top level (monomorphize)
 			} else {
 				b.WriteString(obj.Name())
 			}
@@ -627,7 +636,7 @@ type pass struct {
 }
 
 var passes = []pass{
-	passMainOnce, passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passAssertValueError, passErrorsAsType, passRandN, passNewExpr, passErrors, passRecover, passFmtVerbs, passFmtNames, passGenericStd,
+	passMainOnce, passMonomorphize, passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passAssertValueError, passErrorsAsType, passRandN, passNewExpr, passErrors, passRecover, passFmtVerbs, passFmtNames, passGenericStd,
 	passGoPanic, passGoFunc, passOsExit, passLoopFrame, passRangeInt, passRangeChanSlice, passBuiltins, passSelect, passReturnRecv, passUnnamedParams, passMultiAssign, passRecvAssign, passBlankRecv, passPromotedMethods,
 }
 

@@ -44,9 +44,9 @@ var passFmtNames = pass{"fmtNames", func(e *emitter, root ast.Node) {
 				continue
 			}
 			st := tn.Type().Underlying().(*types.Struct)
-			args := []string{"(*" + e.typeString(tn.Type()) + ")(nil)", strconv.Quote("main." + tn.Name())}
+			args := []string{"(*" + e.typeString(tn.Type()) + ")(nil)", strconv.Quote(goTypeName(tn.Name()))}
 			for i := range st.NumFields() {
-				args = append(args, strconv.Quote(st.Field(i).Name()))
+				args = append(args, strconv.Quote(fieldGoName(st.Field(i).Name())))
 			}
 			e.extra = append(e.extra, "var _ = "+e.importAlias(cellfmtPath, "cellfmt")+".Register("+strings.Join(args, ", ")+")\n")
 		}
@@ -105,7 +105,9 @@ var passFmtNames = pass{"fmtNames", func(e *emitter, root ast.Node) {
 						// %T: the name is known here (a static type), or
 						// cellfmt.TypeOf finds it (an interface).
 						t := e.c.info.Types[call.Args[a]].Type
-						if name := staticTypeName(t, false); name != "" {
+						if name := staticTypeName(t, false); strings.Contains(name, "·?") {
+							e.refuse(call.Args[a].Pos(), "%T of a generic type instantiated with a type declared inside a function (Go numbers it, as in main.L·1)")
+						} else if name != "" {
 							call.Args[a] = &ast.BasicLit{Kind: token.STRING, Value: strconv.Quote(name)}
 						} else if t != nil && types.IsInterface(t) && e.sessionHasPlainStructs() {
 							call.Args[a] = &ast.CallExpr{Fun: cf("TypeOf"), Args: []ast.Expr{call.Args[a]}}
@@ -221,7 +223,7 @@ func staticTypeName(t types.Type, withFmt bool) string {
 	if !found {
 		return ""
 	}
-	ts := types.TypeString(t, func(p *types.Package) string { return p.Name() })
+	ts := withGoNames(types.TypeString(t, func(p *types.Package) string { return p.Name() }))
 	if strings.Contains(ts, "struct{") || strings.Contains(ts, "interface{") || strings.Contains(ts, "func(") {
 		return ""
 	}

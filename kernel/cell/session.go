@@ -47,6 +47,7 @@ type Session struct {
 	yTypeN   map[string]int    // session type name -> versions emitted
 	yVars    map[string]string // session var name -> type (as text) declared in yaegi
 	yPrelude map[string]bool   // declarations of generic.go.txt given
+	mono     monoState         // instances of the cells' generics given (monomorphize)
 
 	disabled map[string]bool // passes switched off (tests only)
 	runs     int             // units prepared, for unique function names
@@ -111,6 +112,7 @@ type Unit struct {
 	yTypeN   map[string]int
 	yVars    map[string]string
 	yPrelude map[string]bool
+	mono     monoState
 	check    *checked
 }
 
@@ -220,6 +222,7 @@ func (s *Session) Commit(u *Unit) {
 	}
 	s.frameMu.Unlock()
 	s.yImports, s.yTypes, s.yTypeN, s.yVars, s.yPrelude = u.yImports, u.yTypes, u.yTypeN, u.yVars, u.yPrelude
+	s.mono = u.mono
 	s.yAliases = map[string]bool{}
 	for _, a := range s.yImports {
 		s.yAliases[a] = true

@@ -1,0 +1,42 @@
+package cell_test
+
+import (
+	"testing"
+
+	"github.com/gopherlab/gopherlab/kernel/cell"
+)
+
+// The cost pass monomorphize adds to a trivial cell: compare
+// BenchmarkPrepareTrivial/plain (a session without generics) with
+// /afterGenerics (a session whose earlier cells declared and used generics)
+// and /monomorphizeOff (the same session with the pass disabled).
+func BenchmarkPrepareTrivial(b *testing.B) {
+	generic := []string{
+		"type Stack[T any] struct{ items []T }\nfunc (s *Stack[T]) Push(v T) { s.items = append(s.items, v) }",
+		"func Map[T, U any](xs []T, f func(T) U) []U { var out []U; for _, x := range xs { out = append(out, f(x)) }; return out }",
+		"var s Stack[int]\ns.Push(1)\nys := Map([]int{1, 2}, func(i int) string { return \"x\" })",
+	}
+	plain := []string{"type Point struct{ X, Y int }", "func add(a, b int) int { return a + b }", "p := Point{1, 2}\nq := add(p.X, p.Y)"}
+	run := func(b *testing.B, cells []string, off bool) {
+		s := cell.NewSession(cell.Options{})
+		if off {
+			s.DisablePass("monomorphize")
+		}
+		for i, src := range cells {
+			u, err := s.Prepare(i+1, src)
+			if err != nil {
+				b.Fatal(err)
+			}
+			s.Commit(u)
+		}
+		b.ResetTimer()
+		for b.Loop() {
+			if _, err := s.Prepare(len(cells)+1, "x := 1 + 1\nx"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.Run("plain", func(b *testing.B) { run(b, plain, false) })
+	b.Run("afterGenerics", func(b *testing.B) { run(b, generic, false) })
+	b.Run("monomorphizeOff", func(b *testing.B) { run(b, generic, true) })
+}
