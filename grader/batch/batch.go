@@ -234,6 +234,9 @@ func Run(ctx context.Context, s *spec.Spec, items []Item, o Options) ([]*report.
 	if o.Grade.Exclusive == nil {
 		o.Grade.Exclusive = &sync.RWMutex{}
 	}
+	if jobs > 1 && o.Grade.Parallel == 0 {
+		o.Grade.Parallel = 1 // the batch's own jobs keep the CPUs busy
+	}
 	reports := make([]*report.Report, len(items))
 	p := &progress{w: o.Progress, tty: o.TTY, total: len(items)}
 	next := make(chan int)

@@ -56,6 +56,10 @@ type Result struct {
 	Detail  string
 	// HiddenTests are the top-level tests the hidden test files declare.
 	HiddenTests map[string]bool
+	// Diagnostics are the positions ("hidden_test.go:56") of the test
+	// files' own "deadlock:" and "leak:" reports (t.Errorf, t.Fatalf...):
+	// the only places such a line may come from (verdict.Input.Diagnostics).
+	Diagnostics map[string]bool
 	// Commands are the go commands that ran, for the report.
 	Commands []string
 }
@@ -76,6 +80,7 @@ func Build(ctx context.Context, env *Env, s *spec.Spec, sub *submission.Submissi
 		return nil, err
 	}
 	r.HiddenTests = tests
+	r.Diagnostics = diagnosticCalls(hidden)
 	if err := os.WriteFile(filepath.Join(src, "go.mod"), env.GoMod(testMods...), 0o644); err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
@@ -124,7 +129,10 @@ func Build(ctx context.Context, env *Env, s *spec.Spec, sub *submission.Submissi
 		defer close(vetDone)
 		vetOut, vetErr = vetCmd.CombinedOutput()
 	}()
-	out, err := r.goCmd(ctx, env, src, "test", "-c", "-race", "-trimpath", "-o", filepath.Join("..", "bin", filepath.Base(binary)), ".")
+	// -ldflags=-s -w, as go test itself links the binaries it runs: no
+	// symbol table or DWARF (a third smaller, linked faster); stacks and
+	// race reports read the pclntab, which stays.
+	out, err := r.goCmd(ctx, env, src, "test", "-c", "-race", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join("..", "bin", filepath.Base(binary)), ".")
 	<-vetDone // the goroutine ends with the vet process (ctx bounds both)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -163,7 +171,14 @@ func (r *Result) command(ctx context.Context, env *Env, dir string, args []strin
 	cmd := exec.CommandContext(ctx, env.Go, args...)
 	cmd.Dir = dir
 	cmd.Env = env.Environ()
-	r.Commands = append(r.Commands, "go "+strings.Join(args, " "))
+	words := make([]string, len(args))
+	for i, a := range args {
+		words[i] = a
+		if strings.ContainsAny(a, " '") {
+			words[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+	}
+	r.Commands = append(r.Commands, "go "+strings.Join(words, " "))
 	return cmd
 }
 
@@ -433,6 +448,39 @@ func testFiles(s *spec.Spec) (map[string][]byte, map[string]bool, []string, erro
 		}
 	}
 	return data, tests, mods, nil
+}
+
+// diagnosticCalls finds, in the test files, the calls whose format or
+// message is a string constant starting with "deadlock:" or "leak:", and
+// returns every line each call spans, as "file.go:line".
+func diagnosticCalls(files map[string][]byte) map[string]bool {
+	at := map[string]bool{}
+	for name, data := range files {
+		fset := token.NewFileSet()
+		af, err := parser.ParseFile(fset, name, data, parser.SkipObjectResolution)
+		if err != nil {
+			continue
+		}
+		ast.Inspect(af, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || len(call.Args) == 0 {
+				return true
+			}
+			lit, ok := call.Args[0].(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				return true
+			}
+			v, err := strconv.Unquote(lit.Value)
+			if err != nil || !(strings.HasPrefix(v, "deadlock:") || strings.HasPrefix(v, "leak:")) {
+				return true
+			}
+			for l := fset.Position(call.Pos()).Line; l <= fset.Position(call.End()).Line; l++ {
+				at[name+":"+strconv.Itoa(l)] = true
+			}
+			return true
+		})
+	}
+	return at
 }
 
 var hiddenDiag = regexp.MustCompile(`(?m)^(\s*(?:\./)?` + regexp.QuoteMeta(spec.HiddenTestFile) + `:\d+)(?::\d+)?: .*$`)
