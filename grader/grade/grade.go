@@ -190,11 +190,12 @@ func gradeSubmission(ctx context.Context, s *spec.Spec, sub *submission.Submissi
 		}
 	}
 	r.Env.Sandboxed = useSandbox
-	binarySum := ""
+	var checked *sandbox.Binary // hashed once, sealed in memory where the kernel can
 	if b.Failed == "" && useSandbox {
-		if binarySum, err = sandbox.SHA256(b.Binary); err != nil {
+		if checked, err = sandbox.OpenBinary(b.Binary); err != nil {
 			return nil, fmt.Errorf("grade: %w", err)
 		}
+		defer checked.Close()
 	}
 	if b.Failed != "" {
 		v := map[string]string{build.StagePolicy: verdict.Tampered, build.StageBuild: verdict.BuildError, build.StageVet: verdict.VetError}[b.Failed]
@@ -210,7 +211,7 @@ func gradeSubmission(ctx context.Context, s *spec.Spec, sub *submission.Submissi
 
 	g := &grading{
 		s: s, o: o, sub: sub, r: r, b: b, gate: gate, procs: procs,
-		source: learnerSource(sub), sandbox: useSandbox, binarySum: binarySum,
+		source: learnerSource(sub), sandbox: useSandbox, checked: checked,
 		ctx: ctx, budget: budgetCtx,
 	}
 	if err := g.runTests(); err != nil {
@@ -237,18 +238,18 @@ func gradeSubmission(ctx context.Context, s *spec.Spec, sub *submission.Submissi
 
 // grading is one submission's test runs, shared by the goroutines of runTests.
 type grading struct {
-	s         *spec.Spec
-	o         Options
-	sub       *submission.Submission
-	r         *report.Report
-	b         *build.Result
-	gate      *sync.RWMutex
-	procs     int
-	source    func(string, int) (string, bool)
-	sandbox   bool
-	binarySum string
-	ctx       context.Context // the caller's
-	budget    context.Context // the submission's time budget
+	s       *spec.Spec
+	o       Options
+	sub     *submission.Submission
+	r       *report.Report
+	b       *build.Result
+	gate    *sync.RWMutex
+	procs   int
+	source  func(string, int) (string, bool)
+	sandbox bool
+	checked *sandbox.Binary
+	ctx     context.Context // the caller's
+	budget  context.Context // the submission's time budget
 
 	mu         sync.Mutex
 	hungInInit string // the test whose process hung before any test started
@@ -355,7 +356,7 @@ func (g *grading) test(budgetCtx context.Context, i int) error {
 		opts := run.Options{
 			Binary: g.b.Binary, Test: t.Name, Count: 1, CPU: cpu, Shuffle: t.Shuffle, Seed: seed,
 			Timeout: timeout, GOMAXPROCS: g.procs, MemoryMB: s.MemoryMB,
-			Sandbox: g.sandbox, BinarySHA256: g.binarySum,
+			Sandbox: g.sandbox, Checked: g.checked,
 		}
 		res, err := runExclusive(budgetCtx, g.gate, t.Kind == spec.KindSpeedup, opts)
 		if err != nil {

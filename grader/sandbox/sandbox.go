@@ -99,41 +99,32 @@ func Protections(l Limits, cg string) []string {
 type Box struct {
 	Cmd *exec.Cmd // set Stdout and Stderr before Start
 
-	binary  *os.File
-	goAhead *os.File // write end: one byte releases the helper
-	status  *os.File // read end: the helper's "ready" or its error, then the test's exit status
-	lines   *bufio.Reader
-	childFD []*os.File
-	cg      *cgroup
-	limits  Limits
-	once    sync.Once
+	binary    *os.File
+	ownBinary bool     // Close closes binary (not the sealed copy: it serves every run)
+	goAhead   *os.File // write end: one byte releases the helper
+	status    *os.File // read end: the helper's "ready" or its error, then the test's exit status
+	lines     *bufio.Reader
+	childFD   []*os.File
+	cg        *cgroup
+	limits    Limits
+	once      sync.Once
 }
 
-// New prepares a sandbox that runs binary (checked against sha256hex) with args and env.
-func New(binary, sha256hex string, args, env []string, l Limits) (*Box, error) {
+// New prepares a sandbox that runs bin with args and env: its sealed copy
+// after checking the seals, or the file on disk after checking its hash.
+func New(bin *Binary, args, env []string, l Limits) (*Box, error) {
 	if l.Pids == 0 {
 		l.Pids = DefaultPids
 	}
 	if l.TmpMB == 0 {
 		l.TmpMB = DefaultTmpMB
 	}
-	f, err := os.Open(binary)
+	f, own, err := bin.open()
 	if err != nil {
-		return nil, fmt.Errorf("sandbox: %w", err)
+		return nil, err
 	}
-	if sha256hex != "" {
-		h := sha256.New()
-		if _, err := io.Copy(h, f); err != nil {
-			f.Close()
-			return nil, fmt.Errorf("sandbox: %w", err)
-		}
-		if got := hex.EncodeToString(h.Sum(nil)); got != sha256hex {
-			f.Close()
-			return nil, fmt.Errorf("sandbox: the test binary changed since it was built (SHA-256 %s, built %s)", got[:12], sha256hex[:min(12, len(sha256hex))])
-		}
-	}
-	b := &Box{binary: f, limits: l}
-	cfg := Config{Name: baseName(binary), Args: args, Env: env, TmpMB: l.TmpMB, OwnUID: unprivileged()}
+	b := &Box{binary: f, ownBinary: own, limits: l}
+	cfg := Config{Name: baseName(bin.Path), Args: args, Env: env, TmpMB: l.TmpMB, OwnUID: unprivileged()}
 	if err := b.prepare(cfg); err != nil {
 		b.Close()
 		return nil, err
@@ -279,7 +270,10 @@ func (b *Box) PeakMemoryKB() int64 {
 // Close releases the files and removes the cgroups (call after Wait).
 func (b *Box) Close() {
 	b.once.Do(func() {
-		for _, f := range append(b.childFD, b.binary, b.goAhead, b.status) {
+		if b.ownBinary {
+			b.binary.Close()
+		}
+		for _, f := range append(b.childFD, b.goAhead, b.status) {
 			if f != nil {
 				f.Close()
 			}
@@ -297,9 +291,17 @@ func SHA256(path string) (string, error) {
 		return "", fmt.Errorf("sandbox: %w", err)
 	}
 	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
+	sum, err := hashReader(f)
+	if err != nil {
 		return "", fmt.Errorf("sandbox: %w", err)
+	}
+	return sum, nil
+}
+
+func hashReader(r io.Reader) (string, error) {
+	h := sha256.New()
+	if _, err := io.Copy(h, r); err != nil {
+		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
@@ -323,7 +325,7 @@ func probe() error {
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)
 	}
-	b.binary = f
+	b.binary, b.ownBinary = f, true
 	defer b.Close()
 	if err := b.prepare(Config{Name: "probe", Probe: true, TmpMB: 1, OwnUID: unprivileged()}); err != nil {
 		return err
