@@ -452,30 +452,88 @@ func testFiles(s *spec.Spec) (map[string][]byte, map[string]bool, []string, erro
 
 // diagnosticCalls finds, in the test files, the calls whose format or
 // message is a string constant starting with "deadlock:" or "leak:", and
-// returns every line each call spans, as "file.go:line".
+// the calls of test helpers (functions that call t.Helper()) that make
+// such a call themselves or through other helpers: the testing package
+// reports a helper's failure at its caller's line. It returns every line
+// each of these calls spans, as "file.go:line".
 func diagnosticCalls(files map[string][]byte) map[string]bool {
-	at := map[string]bool{}
+	type parsed struct {
+		name string
+		fset *token.FileSet
+		file *ast.File
+	}
+	var all []parsed
 	for name, data := range files {
 		fset := token.NewFileSet()
 		af, err := parser.ParseFile(fset, name, data, parser.SkipObjectResolution)
-		if err != nil {
-			continue
+		if err == nil {
+			all = append(all, parsed{name, fset, af})
 		}
-		ast.Inspect(af, func(n ast.Node) bool {
+	}
+	isDiag := func(call *ast.CallExpr) bool {
+		if len(call.Args) == 0 {
+			return false
+		}
+		lit, ok := call.Args[0].(*ast.BasicLit)
+		if !ok || lit.Kind != token.STRING {
+			return false
+		}
+		v, err := strconv.Unquote(lit.Value)
+		return err == nil && (strings.HasPrefix(v, "deadlock:") || strings.HasPrefix(v, "leak:"))
+	}
+	callee := func(call *ast.CallExpr) string {
+		fun := call.Fun
+		if ix, ok := fun.(*ast.IndexExpr); ok {
+			fun = ix.X
+		}
+		if ix, ok := fun.(*ast.IndexListExpr); ok {
+			fun = ix.X
+		}
+		if id, ok := fun.(*ast.Ident); ok {
+			return id.Name
+		}
+		return ""
+	}
+	// Helpers that report a deadlock or a leak, to a fixed point.
+	reporting := map[string]bool{}
+	for changed := true; changed; {
+		changed = false
+		for _, p := range all {
+			for _, d := range p.file.Decls {
+				fd, ok := d.(*ast.FuncDecl)
+				if !ok || fd.Recv != nil || fd.Body == nil || reporting[fd.Name.Name] {
+					continue
+				}
+				helper, reports := false, false
+				ast.Inspect(fd.Body, func(n ast.Node) bool {
+					call, ok := n.(*ast.CallExpr)
+					if !ok {
+						return true
+					}
+					if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Helper" && len(call.Args) == 0 {
+						helper = true
+					}
+					if isDiag(call) || reporting[callee(call)] {
+						reports = true
+					}
+					return true
+				})
+				if helper && reports {
+					reporting[fd.Name.Name] = true
+					changed = true
+				}
+			}
+		}
+	}
+	at := map[string]bool{}
+	for _, p := range all {
+		ast.Inspect(p.file, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
-			if !ok || len(call.Args) == 0 {
+			if !ok || !(isDiag(call) || reporting[callee(call)]) {
 				return true
 			}
-			lit, ok := call.Args[0].(*ast.BasicLit)
-			if !ok || lit.Kind != token.STRING {
-				return true
-			}
-			v, err := strconv.Unquote(lit.Value)
-			if err != nil || !(strings.HasPrefix(v, "deadlock:") || strings.HasPrefix(v, "leak:")) {
-				return true
-			}
-			for l := fset.Position(call.Pos()).Line; l <= fset.Position(call.End()).Line; l++ {
-				at[name+":"+strconv.Itoa(l)] = true
+			for l := p.fset.Position(call.Pos()).Line; l <= p.fset.Position(call.End()).Line; l++ {
+				at[p.name+":"+strconv.Itoa(l)] = true
 			}
 			return true
 		})
