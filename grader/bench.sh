@@ -2,6 +2,7 @@
 # Speed of grading one submission against a bare `go test -race`, warm caches.
 #
 #   grader/bench.sh [rounds] [exercise]        # defaults: 7 rounds, c1-cache-race
+#   BASE=/path/to/old/gopherlab grader/bench.sh  # also times another build, e.g. main's
 #
 # Builds gopherlab from this tree, copies the exercise without its stress
 # flags (-count/-cpu, so both sides run each test once) and times, in
@@ -38,7 +39,7 @@ fi
 now() { date +%s.%N; }
 run_bare() { (cd "$bare" && GORACE=atexit_sleep_ms=0 GOFLAGS=-mod=mod GOPROXY=off go test -race -count=1 . >"$work/bare.out" 2>&1) || { cat "$work/bare.out" >&2; exit 1; }; }
 run_grade() {
-	"$work/gopherlab" grade "$1" --format json --exercise "$ex" "$ex/solution.go" >"$work/grade.json" || { cat "$work/grade.json" >&2; exit 1; }
+	"${2:-$work/gopherlab}" grade "$1" --format json --exercise "$ex" "$ex/solution.go" >"$work/grade.json" || { cat "$work/grade.json" >&2; exit 1; }
 	/usr/bin/python3 - "$work/grade.json" <<'EOF' || exit 1
 import json, sys
 r = json.load(open(sys.argv[1]))
@@ -52,15 +53,18 @@ timed() { local t0; t0=$(now); "$@"; echo "$(now) - $t0" | bc -l; }
 run_bare
 run_grade --require-sandbox
 run_grade --no-sandbox
+[ -z "${BASE:-}" ] || run_grade --require-sandbox "$BASE"
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-declare -a tb ts tn
-printf '%-6s %10s %12s %14s\n' round "go test" "grade (sbx)" "grade (no sbx)"
+declare -a tb ts tn to
+printf '%-6s %10s %12s %14s %12s\n' round "go test" "grade (sbx)" "grade (no sbx)" "${BASE:+base (sbx)}"
 for i in $(seq 1 "$rounds"); do
 	tb[i]=$(timed run_bare)
 	ts[i]=$(timed run_grade --require-sandbox)
 	tn[i]=$(timed run_grade --no-sandbox)
-	printf '%-6s %9.3fs %11.3fs %13.3fs\n' "$i" "${tb[i]}" "${ts[i]}" "${tn[i]}"
+	to[i]=0
+	[ -z "${BASE:-}" ] || to[i]=$(timed run_grade --require-sandbox "$BASE")
+	printf '%-6s %9.3fs %11.3fs %13.3fs %11.3fs\n' "$i" "${tb[i]}" "${ts[i]}" "${tn[i]}" "${to[i]}"
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
@@ -75,3 +79,7 @@ printf '%-34s %8.3fs %9s\n' "go test -race -count=1 (baseline)" "$mb" "1.00"
 printf '%-34s %8.3fs %9.2f\n' "gopherlab grade, sandbox" "$ms" "$(echo "$ms / $mb" | bc -l)"
 printf '%-34s %8.3fs %9.2f\n' "gopherlab grade, no sandbox" "$mn" "$(echo "$mn / $mb" | bc -l)"
 printf '%-34s %9s %9.2f\n' "sandbox cost (sandbox / none)" "" "$(echo "$ms / $mn" | bc -l)"
+if [ -n "${BASE:-}" ]; then
+	mo=$(median "${to[@]}")
+	printf '%-34s %8.3fs %9.2f\n' "base build ($BASE), sandbox" "$mo" "$(echo "$mo / $mb" | bc -l)"
+fi

@@ -63,6 +63,6 @@ func sandboxed(parent context.Context, o Options) (*Result, error) {
 	r.Killed = killed
 	r.Isolated = true
 	r.Sandboxed = true
-	r.Protections = sandbox.Protections(sandbox.Limits{TmpMB: sandbox.DefaultTmpMB}, b.Cgroup())
+	r.Protections = sandbox.Protections(sandbox.Limits{TmpMB: sandbox.DefaultTmpMB}, b.Cgroup(), b.Sealed())
 	return r, nil
 }

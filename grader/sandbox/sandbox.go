@@ -74,8 +74,13 @@ type Config struct {
 	OwnUID bool
 }
 
-// Protections lists what a sandboxed test process gets, for reports.
-func Protections(l Limits, cg string) []string {
+// Protections lists what a sandboxed test process gets, for reports;
+// sealed: the binary ran from its sealed copy (Binary).
+func Protections(l Limits, cg string, sealed bool) []string {
+	binary := "test binary outside the sandbox, read-only, checked by SHA-256 before each run"
+	if sealed {
+		binary = "test binary outside the sandbox, read-only, hashed (SHA-256) once and sealed in memory against any change"
+	}
 	user := fmt.Sprintf("user namespace: runs as an unprivileged uid (host uid %d) that owns nothing", hostUser)
 	if unprivileged() {
 		user = "user namespace: runs as your own uid (the grader is not root: no other uid to give it)"
@@ -85,7 +90,7 @@ func Protections(l Limits, cg string) []string {
 		"PID namespace: cannot see or signal the grader or other processes",
 		fmt.Sprintf("mount namespace: read-only system, private %d MB /tmp, no exercise directory, hidden tests, solution or module cache", max(l.TmpMB, 0)),
 		"network namespace: loopback only",
-		"test binary outside the sandbox, read-only, checked by SHA-256 before each run",
+		binary,
 		"time limit for the whole process tree",
 		"output limit",
 	}
@@ -255,6 +260,9 @@ func (b *Box) Kill() {
 		b.cg.killAll()
 	}
 }
+
+// Sealed reports whether the test runs from the sealed copy of its binary.
+func (b *Box) Sealed() bool { return !b.ownBinary }
 
 // MemoryExceeded reports whether the tree hit its memory limit.
 func (b *Box) MemoryExceeded() bool { return b.cg != nil && b.cg.memoryExceeded() }
