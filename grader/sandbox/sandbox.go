@@ -184,9 +184,9 @@ func (b *Box) Cgroup() string {
 	return b.cg.describe()
 }
 
-// Start starts the helper, puts it into the cgroups, waits until the mounts
-// are ready and releases it to execute the test binary. An error means the
-// machine refused the sandbox.
+// Start starts the helper, puts it into the cgroups, releases it to
+// execute the test binary once its mounts are ready, and waits until they
+// are. An error means the machine refused the sandbox.
 func (b *Box) Start(ctx context.Context) error {
 	if err := b.Cmd.Start(); err != nil {
 		return fmt.Errorf("sandbox: %w", err)
@@ -203,6 +203,13 @@ func (b *Box) Start(ctx context.Context) error {
 		}
 	}
 	setLimits(pid)
+	// The helper is in its cgroups and under its limits: it may execute
+	// the test as soon as its mounts are ready, without waiting for this
+	// process to read its "ready" (one hand-off less per test on a busy
+	// machine). A helper that failed has closed its end: its error line
+	// below says why.
+	_, goErr := b.goAhead.Write([]byte{1})
+	b.goAhead.Close()
 	line := make(chan string, 1)
 	b.lines = bufio.NewReader(b.status)
 	go func() {
@@ -227,11 +234,10 @@ func (b *Box) Start(ctx context.Context) error {
 		}
 		return fmt.Errorf("sandbox: %s", msg)
 	}
-	if _, err := b.goAhead.Write([]byte{1}); err != nil {
+	if goErr != nil {
 		b.Kill()
-		return fmt.Errorf("sandbox: %w", err)
+		return fmt.Errorf("sandbox: %w", goErr)
 	}
-	b.goAhead.Close()
 	return nil
 }
 
