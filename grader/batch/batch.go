@@ -78,55 +78,46 @@ const (
 	maxZipFile    = 16 << 20  // bytes, uncompressed, one entry (a notebook's limit)
 )
 
+// collectZip checks the class zip from its central directory and lists its
+// submissions; the zip is closed again before it returns. Each item reopens
+// it when it is graded, reads only its own entries, and refuses an entry
+// whose name, size or CRC-32 changed since the check (archive/zip verifies
+// the CRC-32 of what it reads), so nothing stays open for the whole batch.
 func collectZip(p string) ([]Item, error) {
 	zr, err := zip.OpenReader(p)
 	if err != nil {
 		return nil, fmt.Errorf("batch: %s: not a readable zip file: %w", p, err)
 	}
-	// zr stays open: each item reads its own entries when it is graded.
+	defer zr.Close()
 	if len(zr.File) > MaxZipEntries {
-		zr.Close()
 		return nil, fmt.Errorf("batch: %s holds %d entries; the limit is %d", p, len(zr.File), MaxZipEntries)
 	}
 	var total uint64
 	for _, f := range zr.File {
 		total += f.UncompressedSize64
 		if f.UncompressedSize64 > 1<<20 && f.UncompressedSize64/max(f.CompressedSize64, 1) > MaxZipRatio {
-			zr.Close()
 			return nil, fmt.Errorf("batch: %s: %s would expand %d times (%s from %s); the limit is %d times: a zip bomb?",
 				p, f.Name, f.UncompressedSize64/max(f.CompressedSize64, 1), submission.Size(int64(f.UncompressedSize64)), submission.Size(int64(f.CompressedSize64)), MaxZipRatio)
 		}
 	}
 	if total > MaxZipTotal {
-		zr.Close()
 		return nil, fmt.Errorf("batch: %s would expand to %s; the limit is %s", p, submission.Size(int64(total)), submission.Size(MaxZipTotal))
 	}
-	entries := map[string][]*zip.File{} // top-level name -> its entries
+	entries := map[string][]zip.FileHeader{} // top-level name -> its entries, as checked
 	for _, f := range zr.File {
 		name := path.Clean(strings.TrimPrefix(f.Name, "/"))
 		top, _, _ := strings.Cut(name, "/")
 		if f.FileInfo().IsDir() || skipName(top) || name == "." || strings.HasPrefix(name, "..") {
 			continue
 		}
-		entries[top] = append(entries[top], f)
+		entries[top] = append(entries[top], f.FileHeader)
 	}
 	var items []Item
-	for top, fs := range entries {
+	for top, hs := range entries {
 		items = append(items, Item{Name: top, Load: func(pkg string) (*submission.Submission, error) {
-			content := map[string][]byte{}
-			for _, f := range fs {
-				if f.Mode()&os.ModeSymlink != 0 {
-					return nil, fmt.Errorf("submission: %s is a symbolic link; submit the file itself", f.Name)
-				}
-				if !f.Mode().IsRegular() {
-					return nil, fmt.Errorf("submission: %s is not a regular file", f.Name)
-				}
-				data, err := readZip(f)
-				if err != nil {
-					return nil, err
-				}
-				_, rest, _ := strings.Cut(path.Clean(strings.TrimPrefix(f.Name, "/")), "/")
-				content[rest] = data
+			content, err := readEntries(p, hs)
+			if err != nil {
+				return nil, err
 			}
 			if data, ok := content[""]; ok && len(content) == 1 {
 				return submission.FromBytes(top, data, pkg)
@@ -135,6 +126,48 @@ func collectZip(p string) ([]Item, error) {
 		}})
 	}
 	return items, nil
+}
+
+// readEntries reopens the zip at p and reads the entries hs (checked by
+// collectZip), keyed by their path below the submission's top-level name.
+func readEntries(p string, hs []zip.FileHeader) (map[string][]byte, error) {
+	for _, h := range hs {
+		if h.Mode()&os.ModeSymlink != 0 {
+			return nil, fmt.Errorf("submission: %s is a symbolic link; submit the file itself", h.Name)
+		}
+		if !h.Mode().IsRegular() {
+			return nil, fmt.Errorf("submission: %s is not a regular file", h.Name)
+		}
+	}
+	zr, err := zip.OpenReader(p)
+	if err != nil {
+		return nil, fmt.Errorf("batch: %s: %w", p, err)
+	}
+	defer zr.Close()
+	byName := make(map[string][]*zip.File, len(zr.File))
+	for _, f := range zr.File {
+		byName[f.Name] = append(byName[f.Name], f)
+	}
+	content := map[string][]byte{}
+	for _, h := range hs {
+		if len(byName[h.Name]) > 1 {
+			return nil, fmt.Errorf("submission: %s appears %d times in the zip", h.Name, len(byName[h.Name]))
+		}
+		var f *zip.File
+		if fs := byName[h.Name]; len(fs) == 1 {
+			f = fs[0]
+		}
+		if f == nil || f.CRC32 != h.CRC32 || f.UncompressedSize64 != h.UncompressedSize64 || f.CompressedSize64 != h.CompressedSize64 || f.Mode() != h.Mode() {
+			return nil, fmt.Errorf("batch: %s: %s changed since the batch began", p, h.Name)
+		}
+		data, err := readZip(f)
+		if err != nil {
+			return nil, err
+		}
+		_, rest, _ := strings.Cut(path.Clean(strings.TrimPrefix(f.Name, "/")), "/")
+		content[rest] = data
+	}
+	return content, nil
 }
 
 // readZip reads one entry through a limit: its declared size may lie.
@@ -233,6 +266,9 @@ func Run(ctx context.Context, s *spec.Spec, items []Item, o Options) ([]*report.
 	jobs := max(o.Jobs, 1)
 	if o.Grade.Exclusive == nil {
 		o.Grade.Exclusive = &sync.RWMutex{}
+	}
+	if jobs > 1 && o.Grade.Parallel == 0 {
+		o.Grade.Parallel = 1 // the batch's own jobs keep the CPUs busy
 	}
 	reports := make([]*report.Report, len(items))
 	p := &progress{w: o.Progress, tty: o.TTY, total: len(items)}

@@ -64,6 +64,37 @@ func TestCollectZip(t *testing.T) {
 	if _, err := items[2].Load("sum"); err == nil {
 		t.Error("carol has no top-level Go files but loaded")
 	}
+	// The zip is open only while an item reads it, never for the whole batch.
+	if fds := openFiles(t, path); fds != 0 {
+		t.Errorf("%d descriptors of the class zip stay open after Collect and Load", fds)
+	}
+	// An entry that changed after the check is refused, not read.
+	zf, _ := os.Create(path)
+	zw = zip.NewWriter(zf)
+	for _, name := range []string{"alice.go", "bob/solution.go", "bob/helper.go"} {
+		w, _ := zw.Create(name)
+		fmt.Fprintf(w, "package sum // changed\n")
+	}
+	zw.Close()
+	zf.Close()
+	if _, err := items[0].Load("sum"); err == nil || !strings.Contains(err.Error(), "changed since the batch began") {
+		t.Errorf("alice.go changed after Collect: %v", err)
+	}
+}
+
+// openFiles counts this process's descriptors open on path.
+func openFiles(t *testing.T, path string) int {
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skip("no /proc/self/fd")
+	}
+	n := 0
+	for _, fd := range fds {
+		if target, err := os.Readlink(filepath.Join("/proc/self/fd", fd.Name())); err == nil && target == path {
+			n++
+		}
+	}
+	return n
 }
 
 func TestMerge(t *testing.T) {

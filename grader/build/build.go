@@ -56,6 +56,10 @@ type Result struct {
 	Detail  string
 	// HiddenTests are the top-level tests the hidden test files declare.
 	HiddenTests map[string]bool
+	// Diagnostics are the positions ("hidden_test.go:56") of the test
+	// files' own "deadlock:" and "leak:" reports (t.Errorf, t.Fatalf...):
+	// the only places such a line may come from (verdict.Input.Diagnostics).
+	Diagnostics map[string]bool
 	// Commands are the go commands that ran, for the report.
 	Commands []string
 }
@@ -76,6 +80,7 @@ func Build(ctx context.Context, env *Env, s *spec.Spec, sub *submission.Submissi
 		return nil, err
 	}
 	r.HiddenTests = tests
+	r.Diagnostics = diagnosticCalls(hidden)
 	if err := os.WriteFile(filepath.Join(src, "go.mod"), env.GoMod(testMods...), 0o644); err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
@@ -114,6 +119,13 @@ func Build(ctx context.Context, env *Env, s *spec.Spec, sub *submission.Submissi
 		return nil, fmt.Errorf("build: %w", err)
 	}
 	binary := filepath.Join(bin, s.Package+".test")
+	// First, compile, vet and link in one go command (as go test does for
+	// itself: one package load instead of two). When anything fails, the
+	// separate commands below run again to tell a build error from a vet
+	// diagnostic; their compiles come from the build cache.
+	if done, err := r.testAndVet(ctx, env, src, binary); err != nil || done {
+		return r, err
+	}
 	// go vet runs beside the build: both read the same sources, and a
 	// build error outranks a vet diagnostic.
 	vetCmd := r.command(ctx, env, src, append(append([]string{"vet"}, VetChecks...), "."))
@@ -124,7 +136,10 @@ func Build(ctx context.Context, env *Env, s *spec.Spec, sub *submission.Submissi
 		defer close(vetDone)
 		vetOut, vetErr = vetCmd.CombinedOutput()
 	}()
-	out, err := r.goCmd(ctx, env, src, "test", "-c", "-race", "-trimpath", "-o", filepath.Join("..", "bin", filepath.Base(binary)), ".")
+	// -ldflags=-s -w, as go test itself links the binaries it runs: no
+	// symbol table or DWARF (a third smaller, linked faster); stacks and
+	// race reports read the pclntab, which stays.
+	out, err := r.goCmd(ctx, env, src, "test", "-c", "-race", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join("..", "bin", filepath.Base(binary)), ".")
 	<-vetDone // the goroutine ends with the vet process (ctx bounds both)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -154,6 +169,36 @@ func Build(ctx context.Context, env *Env, s *spec.Spec, sub *submission.Submissi
 	return r, nil
 }
 
+// testAndVet builds the test binary with go test itself, which vets the
+// package with VetChecks before it "runs" the binary through -exec: a
+// shell that only copies it to binary (go test runs it from the package
+// directory src). It reports whether the binary is there, built and
+// vetted; false (with a nil error) means something failed and the
+// separate commands must say what.
+func (r *Result) testAndVet(ctx context.Context, env *Env, src, binary string) (bool, error) {
+	rel, err := filepath.Rel(src, binary)
+	if err != nil || strings.ContainsAny(rel, `'"\$`+"`") {
+		return false, nil
+	}
+	checks := make([]string, len(VetChecks))
+	for i, c := range VetChecks {
+		checks[i] = strings.TrimPrefix(c, "-")
+	}
+	copyTo := `/bin/sh -c 'cp -- "$0" ` + rel + `'`
+	if _, err := r.goCmd(ctx, env, src, "test", "-race", "-trimpath", "-ldflags=-s -w", "-count=1",
+		"-vet="+strings.Join(checks, ","), "-run=^$", "-exec", copyTo, "."); err != nil {
+		if ctx.Err() != nil {
+			return false, fmt.Errorf("build: %w", ctx.Err())
+		}
+		return false, nil
+	}
+	if fi, err := os.Stat(binary); err != nil || !fi.Mode().IsRegular() {
+		return false, nil
+	}
+	r.Binary = binary
+	return true, nil
+}
+
 func (r *Result) goCmd(ctx context.Context, env *Env, dir string, args ...string) ([]byte, error) {
 	cmd := r.command(ctx, env, dir, args)
 	return cmd.CombinedOutput()
@@ -163,7 +208,14 @@ func (r *Result) command(ctx context.Context, env *Env, dir string, args []strin
 	cmd := exec.CommandContext(ctx, env.Go, args...)
 	cmd.Dir = dir
 	cmd.Env = env.Environ()
-	r.Commands = append(r.Commands, "go "+strings.Join(args, " "))
+	words := make([]string, len(args))
+	for i, a := range args {
+		words[i] = a
+		if strings.ContainsAny(a, " '") {
+			words[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+	}
+	r.Commands = append(r.Commands, "go "+strings.Join(words, " "))
 	return cmd
 }
 
@@ -433,6 +485,97 @@ func testFiles(s *spec.Spec) (map[string][]byte, map[string]bool, []string, erro
 		}
 	}
 	return data, tests, mods, nil
+}
+
+// diagnosticCalls finds, in the test files, the calls whose format or
+// message is a string constant starting with "deadlock:" or "leak:", and
+// the calls of test helpers (functions that call t.Helper()) that make
+// such a call themselves or through other helpers: the testing package
+// reports a helper's failure at its caller's line. It returns every line
+// each of these calls spans, as "file.go:line".
+func diagnosticCalls(files map[string][]byte) map[string]bool {
+	type parsed struct {
+		name string
+		fset *token.FileSet
+		file *ast.File
+	}
+	var all []parsed
+	for name, data := range files {
+		fset := token.NewFileSet()
+		af, err := parser.ParseFile(fset, name, data, parser.SkipObjectResolution)
+		if err == nil {
+			all = append(all, parsed{name, fset, af})
+		}
+	}
+	isDiag := func(call *ast.CallExpr) bool {
+		if len(call.Args) == 0 {
+			return false
+		}
+		lit, ok := call.Args[0].(*ast.BasicLit)
+		if !ok || lit.Kind != token.STRING {
+			return false
+		}
+		v, err := strconv.Unquote(lit.Value)
+		return err == nil && (strings.HasPrefix(v, "deadlock:") || strings.HasPrefix(v, "leak:"))
+	}
+	callee := func(call *ast.CallExpr) string {
+		fun := call.Fun
+		if ix, ok := fun.(*ast.IndexExpr); ok {
+			fun = ix.X
+		}
+		if ix, ok := fun.(*ast.IndexListExpr); ok {
+			fun = ix.X
+		}
+		if id, ok := fun.(*ast.Ident); ok {
+			return id.Name
+		}
+		return ""
+	}
+	// Helpers that report a deadlock or a leak, to a fixed point.
+	reporting := map[string]bool{}
+	for changed := true; changed; {
+		changed = false
+		for _, p := range all {
+			for _, d := range p.file.Decls {
+				fd, ok := d.(*ast.FuncDecl)
+				if !ok || fd.Recv != nil || fd.Body == nil || reporting[fd.Name.Name] {
+					continue
+				}
+				helper, reports := false, false
+				ast.Inspect(fd.Body, func(n ast.Node) bool {
+					call, ok := n.(*ast.CallExpr)
+					if !ok {
+						return true
+					}
+					if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Helper" && len(call.Args) == 0 {
+						helper = true
+					}
+					if isDiag(call) || reporting[callee(call)] {
+						reports = true
+					}
+					return true
+				})
+				if helper && reports {
+					reporting[fd.Name.Name] = true
+					changed = true
+				}
+			}
+		}
+	}
+	at := map[string]bool{}
+	for _, p := range all {
+		ast.Inspect(p.file, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || !(isDiag(call) || reporting[callee(call)]) {
+				return true
+			}
+			for l := p.fset.Position(call.Pos()).Line; l <= p.fset.Position(call.End()).Line; l++ {
+				at[p.name+":"+strconv.Itoa(l)] = true
+			}
+			return true
+		})
+	}
+	return at
 }
 
 var hiddenDiag = regexp.MustCompile(`(?m)^(\s*(?:\./)?` + regexp.QuoteMeta(spec.HiddenTestFile) + `:\d+)(?::\d+)?: .*$`)

@@ -40,6 +40,10 @@ type Options struct {
 	Exclusive *sync.RWMutex
 	// Sandbox: SandboxAuto (""), SandboxRequire or SandboxOff.
 	Sandbox string
+	// Parallel is how many test processes of this submission run at once,
+	// each test's iterations one after another; 0: the machine's CPUs, at
+	// most 2. Speedup tests still run alone (Exclusive).
+	Parallel int
 	// Exercise is how the learner names the exercise on the command line,
 	// for reproduce lines; "": the exercise's slug.
 	Exercise string
@@ -186,11 +190,12 @@ func gradeSubmission(ctx context.Context, s *spec.Spec, sub *submission.Submissi
 		}
 	}
 	r.Env.Sandboxed = useSandbox
-	binarySum := ""
+	var checked *sandbox.Binary // hashed once, sealed in memory where the kernel can
 	if b.Failed == "" && useSandbox {
-		if binarySum, err = sandbox.SHA256(b.Binary); err != nil {
+		if checked, err = sandbox.OpenBinary(b.Binary); err != nil {
 			return nil, fmt.Errorf("grade: %w", err)
 		}
+		defer checked.Close()
 	}
 	if b.Failed != "" {
 		v := map[string]string{build.StagePolicy: verdict.Tampered, build.StageBuild: verdict.BuildError, build.StageVet: verdict.VetError}[b.Failed]
@@ -204,132 +209,17 @@ func gradeSubmission(ctx context.Context, s *spec.Spec, sub *submission.Submissi
 		return r, nil
 	}
 
-	source := learnerSource(sub)
+	g := &grading{
+		s: s, o: o, sub: sub, r: r, b: b, gate: gate, procs: procs,
+		source: learnerSource(sub), sandbox: useSandbox, checked: checked,
+		ctx: ctx, budget: budgetCtx,
+	}
+	if err := g.runTests(); err != nil {
+		return nil, err
+	}
 	tampered := false
-	hungInInit := "" // the test whose process hung before any test started
-	for i, t := range s.Tests {
-		rt := &r.Tests[i]
-		if !b.HiddenTests[t.Name] {
-			rt.Verdict = verdict.NotRun
-			rt.Message = "the hidden tests have no " + t.Name + " (a problem of the exercise, not of the submission)"
-			continue
-		}
-		if hungInInit != "" {
-			// Package initialisation is the same for every test: it would hang again.
-			rt.Verdict = verdict.Timeout
-			rt.Message = "not run: the test binary hung before any test started (see " + hungInInit + ")"
-			continue
-		}
-		if budgetCtx.Err() != nil {
-			rt.Verdict = verdict.NotRun
-			rt.Message = "the submission's time budget (" + s.Timeout + ") ran out before this test"
-			continue
-		}
-		timeout, _ := t.TimeoutDuration()
-		seed := int64(0)
-		if t.Shuffle {
-			seed = o.Seed
-			if seed == 0 {
-				seed = rand.Int64N(1<<31) + 1
-			}
-			rt.Flags.Seed = seed
-		}
-		// Each iteration of a -count/-cpu stress runs in its own process, so
-		// one bad run costs only its share, and a run earns its share only
-		// when its own process passed (exit 0, complete consistent events).
-		var (
-			first   *verdict.Judgement // the first iteration that did not pass
-			firstAt *run.Result
-			last    *run.Result
-			passed  int
-			ran     int
-			stopped string
-			total   time.Duration
-		)
-		for _, cpu := range iterations(t) {
-			if budgetCtx.Err() != nil {
-				stopped = "the submission's time budget (" + s.Timeout + ") ran out"
-				break
-			}
-			opts := run.Options{
-				Binary: b.Binary, Test: t.Name, Count: 1, CPU: cpu, Shuffle: t.Shuffle, Seed: seed,
-				Timeout: timeout, GOMAXPROCS: procs, MemoryMB: s.MemoryMB,
-				Sandbox: useSandbox, BinarySHA256: binarySum,
-			}
-			res, err := runExclusive(budgetCtx, gate, t.Kind == spec.KindSpeedup, opts)
-			if err != nil {
-				if ctx.Err() != nil {
-					return nil, fmt.Errorf("grade: %s: %w", s.Slug, ctx.Err())
-				}
-				if budgetCtx.Err() != nil {
-					stopped = "the submission's time budget (" + s.Timeout + ") ran out"
-					break
-				}
-				return nil, fmt.Errorf("grade: %s: %w", s.Slug, err)
-			}
-			if res.Killed == "cancelled" {
-				if ctx.Err() != nil {
-					return nil, fmt.Errorf("grade: %s: %w", s.Slug, ctx.Err())
-				}
-				stopped = "the submission's time budget (" + s.Timeout + ") ran out"
-				break
-			}
-			ran++
-			last = res
-			total += res.Duration
-			if !res.Isolated {
-				r.Env.NetworkIsolated = false
-			}
-			if res.Sandboxed && r.Env.Protections == nil {
-				r.Env.Protections = res.Protections
-			}
-			j := verdict.Judge(verdict.Input{Test: t.Name, Runs: 1, Output: res.Output, Exit: res.Exit, Killed: res.Killed, Source: source})
-			if j.Verdict == verdict.Pass {
-				passed++
-				continue
-			}
-			if first == nil || (j.Verdict == verdict.Tampered && first.Verdict != verdict.Tampered) {
-				first, firstAt = &j, res
-			}
-			if res.Killed == "timeout" && !bytes.Contains(res.Output, []byte("\x16=== RUN")) {
-				hungInInit = t.Name
-				first.Message = "the test binary hung before any test started (package initialisation never finished)"
-				break
-			}
-			if res.Killed != "" || j.Verdict == verdict.Tampered || j.Verdict == verdict.Timeout {
-				// A killed or forged run would cost its full time again.
-				break
-			}
-		}
-		rt.Duration = report.JSONDuration(total)
-		rt.Reproduce = reproduce(s, o, t, sub.Name, rt.Flags.Seed)
-		rt.Passed = passed
-		rt.Score = float64(t.Points) * float64(passed) / float64(t.Runs())
-		rt.Flaky = passed > 0 && passed < t.Runs()
-		switch {
-		case first == nil && ran == 0:
-			rt.Verdict = verdict.NotRun
-			rt.Message = stopped + " before this test"
-		case first == nil && passed == t.Runs():
-			rt.Verdict = verdict.Pass
-			rt.Command = last.Command(b.Binary)
-		case first == nil:
-			rt.Verdict = verdict.NotRun
-			rt.Message = fmt.Sprintf("%s after %d of %d runs", stopped, ran, t.Runs())
-			rt.Command = last.Command(b.Binary)
-		default:
-			rt.Verdict = first.Verdict
-			rt.Message = first.Message
-			rt.Locations = first.Locations
-			rt.Detail = first.Detail
-			rt.Command = firstAt.Command(b.Binary)
-			if t.Runs() > 1 {
-				rt.Message += fmt.Sprintf(" (%d of %d runs passed)", passed, t.Runs())
-			}
-			if first.Verdict == verdict.Tampered {
-				tampered = true
-			}
-		}
+	for i := range r.Tests {
+		tampered = tampered || r.Tests[i].Verdict == verdict.Tampered
 	}
 	if tampered {
 		for i := range r.Tests {
@@ -344,6 +234,214 @@ func gradeSubmission(ctx context.Context, s *spec.Spec, sub *submission.Submissi
 		}
 	}
 	return r, nil
+}
+
+// grading is one submission's test runs, shared by the goroutines of runTests.
+type grading struct {
+	s       *spec.Spec
+	o       Options
+	sub     *submission.Submission
+	r       *report.Report
+	b       *build.Result
+	gate    *sync.RWMutex
+	procs   int
+	source  func(string, int) (string, bool)
+	sandbox bool
+	checked *sandbox.Binary
+	ctx     context.Context // the caller's
+	budget  context.Context // the submission's time budget
+
+	mu         sync.Mutex
+	hungInInit string // the test whose process hung before any test started
+}
+
+// runTests runs the graded tests, Options.Parallel at a time in the spec's order,
+// each test's iterations one after another, and fills in r.Tests. The
+// goroutines end before it returns. An error is the machine's or the
+// caller's (a cancelled context), never the submission's.
+func (g *grading) runTests() error {
+	var (
+		wg      sync.WaitGroup
+		next    int
+		mu      sync.Mutex
+		failure error
+	)
+	ctx, cancel := context.WithCancel(g.budget)
+	defer cancel()
+	parallel := g.o.Parallel
+	if parallel <= 0 {
+		parallel = min(runtime.NumCPU(), 2)
+	}
+	for range parallel {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				stop := failure != nil
+				mu.Unlock()
+				if stop || i >= len(g.s.Tests) {
+					return
+				}
+				if err := g.test(ctx, i); err != nil {
+					mu.Lock()
+					if failure == nil {
+						failure = err
+					}
+					mu.Unlock()
+					cancel()
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if failure != nil {
+		return failure
+	}
+	return nil
+}
+
+// test runs test i (every iteration, each in its own process) and judges it into r.Tests[i].
+func (g *grading) test(budgetCtx context.Context, i int) error {
+	s, o, t, rt := g.s, g.o, g.s.Tests[i], &g.r.Tests[i]
+	ctx := g.ctx
+	if !g.b.HiddenTests[t.Name] {
+		rt.Verdict = verdict.NotRun
+		rt.Message = "the hidden tests have no " + t.Name + " (a problem of the exercise, not of the submission)"
+		return nil
+	}
+	g.mu.Lock()
+	hung := g.hungInInit
+	g.mu.Unlock()
+	if hung != "" {
+		// Package initialisation is the same for every test: it would hang again.
+		rt.Verdict = verdict.Timeout
+		rt.Message = "not run: the test binary hung before any test started (see " + hung + ")"
+		return nil
+	}
+	if g.budget.Err() != nil {
+		rt.Verdict = verdict.NotRun
+		rt.Message = "the submission's time budget (" + s.Timeout + ") ran out before this test"
+		return nil
+	}
+	timeout, _ := t.TimeoutDuration()
+	seed := int64(0)
+	if t.Shuffle {
+		seed = o.Seed
+		if seed == 0 {
+			seed = rand.Int64N(1<<31) + 1
+		}
+		rt.Flags.Seed = seed
+	}
+	// Each iteration of a -count/-cpu stress runs in its own process, so
+	// one bad run costs only its share, and a run earns its share only
+	// when its own process passed (exit 0, complete consistent events).
+	var (
+		first   *verdict.Judgement // the first iteration that did not pass
+		firstAt *run.Result
+		last    *run.Result
+		passed  int
+		ran     int
+		stopped string
+		total   time.Duration
+	)
+	for _, cpu := range iterations(t) {
+		if g.budget.Err() != nil {
+			stopped = "the submission's time budget (" + s.Timeout + ") ran out"
+			break
+		}
+		opts := run.Options{
+			Binary: g.b.Binary, Test: t.Name, Count: 1, CPU: cpu, Shuffle: t.Shuffle, Seed: seed,
+			Timeout: timeout, GOMAXPROCS: g.procs, MemoryMB: s.MemoryMB,
+			Sandbox: g.sandbox, Checked: g.checked,
+		}
+		res, err := runExclusive(budgetCtx, g.gate, t.Kind == spec.KindSpeedup, opts)
+		if err != nil {
+			if ctx.Err() != nil {
+				return fmt.Errorf("grade: %s: %w", s.Slug, ctx.Err())
+			}
+			if g.budget.Err() != nil {
+				stopped = "the submission's time budget (" + s.Timeout + ") ran out"
+				break
+			}
+			if budgetCtx.Err() != nil {
+				return nil // another test failed for the machine: its error is returned
+			}
+			return fmt.Errorf("grade: %s: %w", s.Slug, err)
+		}
+		if res.Killed == "cancelled" {
+			if ctx.Err() != nil {
+				return fmt.Errorf("grade: %s: %w", s.Slug, ctx.Err())
+			}
+			if g.budget.Err() == nil {
+				return nil // another test failed for the machine: its error is returned
+			}
+			stopped = "the submission's time budget (" + s.Timeout + ") ran out"
+			break
+		}
+		ran++
+		last = res
+		total += res.Duration
+		g.mu.Lock()
+		if !res.Isolated {
+			g.r.Env.NetworkIsolated = false
+		}
+		if res.Sandboxed && g.r.Env.Protections == nil {
+			g.r.Env.Protections = res.Protections
+		}
+		g.mu.Unlock()
+		j := verdict.Judge(verdict.Input{Test: t.Name, Runs: 1, Output: res.Output, Exit: res.Exit, Killed: res.Killed, Source: g.source, Diagnostics: g.b.Diagnostics})
+		if j.Verdict == verdict.Pass {
+			passed++
+			continue
+		}
+		if first == nil || (j.Verdict == verdict.Tampered && first.Verdict != verdict.Tampered) {
+			first, firstAt = &j, res
+		}
+		if res.Killed == "timeout" && !bytes.Contains(res.Output, []byte("\x16=== RUN")) {
+			g.mu.Lock()
+			if g.hungInInit == "" {
+				g.hungInInit = t.Name
+			}
+			g.mu.Unlock()
+			first.Message = "the test binary hung before any test started (package initialisation never finished)"
+			break
+		}
+		if res.Killed != "" || j.Verdict == verdict.Tampered || j.Verdict == verdict.Timeout {
+			// A killed or forged run would cost its full time again.
+			break
+		}
+	}
+	rt.Duration = report.JSONDuration(total)
+	rt.Reproduce = reproduce(s, o, t, g.sub.Name, rt.Flags.Seed)
+	rt.Passed = passed
+	rt.Score = float64(t.Points) * float64(passed) / float64(t.Runs())
+	rt.Flaky = passed > 0 && passed < t.Runs()
+	switch {
+	case first == nil && ran == 0:
+		rt.Verdict = verdict.NotRun
+		rt.Message = stopped + " before this test"
+	case first == nil && passed == t.Runs():
+		rt.Verdict = verdict.Pass
+		rt.Command = last.Command(g.b.Binary)
+	case first == nil:
+		rt.Verdict = verdict.NotRun
+		rt.Message = fmt.Sprintf("%s after %d of %d runs", stopped, ran, t.Runs())
+		rt.Command = last.Command(g.b.Binary)
+	default:
+		rt.Verdict = first.Verdict
+		rt.Message = first.Message
+		rt.Locations = first.Locations
+		rt.Detail = first.Detail
+		rt.Command = firstAt.Command(g.b.Binary)
+		if t.Runs() > 1 {
+			rt.Message += fmt.Sprintf(" (%d of %d runs passed)", passed, t.Runs())
+		}
+	}
+	return nil
 }
 
 // keep copies the test binary into dir.

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/gopherlab/gopherlab/grader/sandbox"
 )
 
 // OutputLimit caps the bytes kept from one test process.
@@ -35,10 +37,10 @@ type Options struct {
 	GOMAXPROCS int
 	MemoryMB   int           // 0: no limit
 	Grace      time.Duration // kill this long after Timeout; 0: DefaultGrace
-	// Sandbox runs the test in OS namespaces (package sandbox); the binary
-	// must then match BinarySHA256.
-	Sandbox      bool
-	BinarySHA256 string
+	// Sandbox runs the test in OS namespaces (package sandbox): Checked is
+	// then the binary checked once (sealed, or hashed again before the run).
+	Sandbox bool
+	Checked *sandbox.Binary
 }
 
 // Result is what the process did.

@@ -22,7 +22,10 @@ func sandboxed(parent context.Context, o Options) (*Result, error) {
 		// The cgroup counts /tmp's pages too; the watchdog below enforces MemoryMB on the tree.
 		limits.MemoryMB += sandbox.DefaultTmpMB
 	}
-	b, err := sandbox.New(o.Binary, o.BinarySHA256, r.Args, env, limits)
+	if o.Checked == nil || o.Checked.Path != o.Binary {
+		return nil, fmt.Errorf("run: %s: no checked binary for the sandbox", o.Test)
+	}
+	b, err := sandbox.New(o.Checked, r.Args, env, limits)
 	if err != nil {
 		return nil, fmt.Errorf("run: %s: %w", o.Test, err)
 	}
@@ -60,6 +63,6 @@ func sandboxed(parent context.Context, o Options) (*Result, error) {
 	r.Killed = killed
 	r.Isolated = true
 	r.Sandboxed = true
-	r.Protections = sandbox.Protections(sandbox.Limits{TmpMB: sandbox.DefaultTmpMB}, b.Cgroup())
+	r.Protections = sandbox.Protections(sandbox.Limits{TmpMB: sandbox.DefaultTmpMB}, b.Cgroup(), b.Sealed())
 	return r, nil
 }

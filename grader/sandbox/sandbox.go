@@ -74,8 +74,13 @@ type Config struct {
 	OwnUID bool
 }
 
-// Protections lists what a sandboxed test process gets, for reports.
-func Protections(l Limits, cg string) []string {
+// Protections lists what a sandboxed test process gets, for reports;
+// sealed: the binary ran from its sealed copy (Binary).
+func Protections(l Limits, cg string, sealed bool) []string {
+	binary := "test binary outside the sandbox, read-only, checked by SHA-256 before each run"
+	if sealed {
+		binary = "test binary outside the sandbox, read-only, hashed (SHA-256) once and sealed in memory against any change"
+	}
 	user := fmt.Sprintf("user namespace: runs as an unprivileged uid (host uid %d) that owns nothing", hostUser)
 	if unprivileged() {
 		user = "user namespace: runs as your own uid (the grader is not root: no other uid to give it)"
@@ -85,7 +90,7 @@ func Protections(l Limits, cg string) []string {
 		"PID namespace: cannot see or signal the grader or other processes",
 		fmt.Sprintf("mount namespace: read-only system, private %d MB /tmp, no exercise directory, hidden tests, solution or module cache", max(l.TmpMB, 0)),
 		"network namespace: loopback only",
-		"test binary outside the sandbox, read-only, checked by SHA-256 before each run",
+		binary,
 		"time limit for the whole process tree",
 		"output limit",
 	}
@@ -99,41 +104,32 @@ func Protections(l Limits, cg string) []string {
 type Box struct {
 	Cmd *exec.Cmd // set Stdout and Stderr before Start
 
-	binary  *os.File
-	goAhead *os.File // write end: one byte releases the helper
-	status  *os.File // read end: the helper's "ready" or its error, then the test's exit status
-	lines   *bufio.Reader
-	childFD []*os.File
-	cg      *cgroup
-	limits  Limits
-	once    sync.Once
+	binary    *os.File
+	ownBinary bool     // Close closes binary (not the sealed copy: it serves every run)
+	goAhead   *os.File // write end: one byte releases the helper
+	status    *os.File // read end: the helper's "ready" or its error, then the test's exit status
+	lines     *bufio.Reader
+	childFD   []*os.File
+	cg        *cgroup
+	limits    Limits
+	once      sync.Once
 }
 
-// New prepares a sandbox that runs binary (checked against sha256hex) with args and env.
-func New(binary, sha256hex string, args, env []string, l Limits) (*Box, error) {
+// New prepares a sandbox that runs bin with args and env: its sealed copy
+// after checking the seals, or the file on disk after checking its hash.
+func New(bin *Binary, args, env []string, l Limits) (*Box, error) {
 	if l.Pids == 0 {
 		l.Pids = DefaultPids
 	}
 	if l.TmpMB == 0 {
 		l.TmpMB = DefaultTmpMB
 	}
-	f, err := os.Open(binary)
+	f, own, err := bin.open()
 	if err != nil {
-		return nil, fmt.Errorf("sandbox: %w", err)
+		return nil, err
 	}
-	if sha256hex != "" {
-		h := sha256.New()
-		if _, err := io.Copy(h, f); err != nil {
-			f.Close()
-			return nil, fmt.Errorf("sandbox: %w", err)
-		}
-		if got := hex.EncodeToString(h.Sum(nil)); got != sha256hex {
-			f.Close()
-			return nil, fmt.Errorf("sandbox: the test binary changed since it was built (SHA-256 %s, built %s)", got[:12], sha256hex[:min(12, len(sha256hex))])
-		}
-	}
-	b := &Box{binary: f, limits: l}
-	cfg := Config{Name: baseName(binary), Args: args, Env: env, TmpMB: l.TmpMB, OwnUID: unprivileged()}
+	b := &Box{binary: f, ownBinary: own, limits: l}
+	cfg := Config{Name: baseName(bin.Path), Args: args, Env: env, TmpMB: l.TmpMB, OwnUID: unprivileged()}
 	if err := b.prepare(cfg); err != nil {
 		b.Close()
 		return nil, err
@@ -188,9 +184,9 @@ func (b *Box) Cgroup() string {
 	return b.cg.describe()
 }
 
-// Start starts the helper, puts it into the cgroups, waits until the mounts
-// are ready and releases it to execute the test binary. An error means the
-// machine refused the sandbox.
+// Start starts the helper, puts it into the cgroups, releases it to
+// execute the test binary once its mounts are ready, and waits until they
+// are. An error means the machine refused the sandbox.
 func (b *Box) Start(ctx context.Context) error {
 	if err := b.Cmd.Start(); err != nil {
 		return fmt.Errorf("sandbox: %w", err)
@@ -207,6 +203,13 @@ func (b *Box) Start(ctx context.Context) error {
 		}
 	}
 	setLimits(pid)
+	// The helper is in its cgroups and under its limits: it may execute
+	// the test as soon as its mounts are ready, without waiting for this
+	// process to read its "ready" (one hand-off less per test on a busy
+	// machine). A helper that failed has closed its end: its error line
+	// below says why.
+	_, goErr := b.goAhead.Write([]byte{1})
+	b.goAhead.Close()
 	line := make(chan string, 1)
 	b.lines = bufio.NewReader(b.status)
 	go func() {
@@ -231,11 +234,10 @@ func (b *Box) Start(ctx context.Context) error {
 		}
 		return fmt.Errorf("sandbox: %s", msg)
 	}
-	if _, err := b.goAhead.Write([]byte{1}); err != nil {
+	if goErr != nil {
 		b.Kill()
-		return fmt.Errorf("sandbox: %w", err)
+		return fmt.Errorf("sandbox: %w", goErr)
 	}
-	b.goAhead.Close()
 	return nil
 }
 
@@ -265,6 +267,9 @@ func (b *Box) Kill() {
 	}
 }
 
+// Sealed reports whether the test runs from the sealed copy of its binary.
+func (b *Box) Sealed() bool { return !b.ownBinary }
+
 // MemoryExceeded reports whether the tree hit its memory limit.
 func (b *Box) MemoryExceeded() bool { return b.cg != nil && b.cg.memoryExceeded() }
 
@@ -279,7 +284,10 @@ func (b *Box) PeakMemoryKB() int64 {
 // Close releases the files and removes the cgroups (call after Wait).
 func (b *Box) Close() {
 	b.once.Do(func() {
-		for _, f := range append(b.childFD, b.binary, b.goAhead, b.status) {
+		if b.ownBinary {
+			b.binary.Close()
+		}
+		for _, f := range append(b.childFD, b.goAhead, b.status) {
 			if f != nil {
 				f.Close()
 			}
@@ -297,9 +305,17 @@ func SHA256(path string) (string, error) {
 		return "", fmt.Errorf("sandbox: %w", err)
 	}
 	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
+	sum, err := hashReader(f)
+	if err != nil {
 		return "", fmt.Errorf("sandbox: %w", err)
+	}
+	return sum, nil
+}
+
+func hashReader(r io.Reader) (string, error) {
+	h := sha256.New()
+	if _, err := io.Copy(h, r); err != nil {
+		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
@@ -323,7 +339,7 @@ func probe() error {
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)
 	}
-	b.binary = f
+	b.binary, b.ownBinary = f, true
 	defer b.Close()
 	if err := b.prepare(Config{Name: "probe", Probe: true, TmpMB: 1, OwnUID: unprivileged()}); err != nil {
 		return err

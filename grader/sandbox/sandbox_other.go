@@ -4,6 +4,7 @@ package sandbox
 
 import (
 	"errors"
+	"os"
 	"syscall"
 )
 
@@ -29,3 +30,11 @@ func (*cgroup) remove()                 {}
 func Child() error { return errNoSandbox }
 
 func unprivileged() bool { return true }
+
+// seal hashes f; there are no memfd seals: New hashes before each run.
+func seal(f *os.File) (*os.File, string, error) {
+	sum, err := hashReader(f)
+	return nil, sum, err
+}
+
+func checkSeals(*os.File) error { return errNoSandbox }

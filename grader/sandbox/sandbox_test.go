@@ -92,12 +92,16 @@ func TestSandbox(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	sum, err := SHA256(bin)
+	checked, err := OpenBinary(bin)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer checked.Close()
+	if !checked.Sealed() {
+		t.Error("the test binary was not sealed in memory: every run hashes it again")
+	}
 	modcache, _ := exec.Command("go", "env", "GOMODCACHE").Output()
-	b, err := New(bin, sum, []string{secret, strings.TrimSpace(string(modcache))}, []string{"PATH=/usr/bin"}, Limits{MemoryMB: 256, TmpMB: 2})
+	b, err := New(checked, []string{secret, strings.TrimSpace(string(modcache))}, []string{"PATH=/usr/bin"}, Limits{MemoryMB: 256, TmpMB: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,8 +135,120 @@ func TestSandbox(t *testing.T) {
 		t.Error("the binary was overwritten")
 	}
 
-	// A changed binary is refused before it runs.
-	if _, err := New(bin, strings.Repeat("0", 64), nil, nil, Limits{}); err == nil || !strings.Contains(err.Error(), "changed") {
+	// The sealed copy cannot be changed, even by the grader's own uid.
+	if checked.Sealed() {
+		if _, err := checked.sealed.WriteAt([]byte("x"), 0); err == nil {
+			t.Error("the sealed test binary accepted a write")
+		}
+		if err := checked.sealed.Truncate(10); err == nil {
+			t.Error("the sealed test binary accepted a truncation")
+		}
+		if sum, _ := SHA256(bin); sum != checked.SHA256 {
+			t.Errorf("the sealed copy's hash %s is not the file's %s", checked.SHA256, sum)
+		}
+	}
+	// Unsealed, a changed binary is refused before it runs.
+	if _, err := New(&Binary{Path: bin, SHA256: strings.Repeat("0", 64)}, nil, nil, Limits{}); err == nil || !strings.Contains(err.Error(), "changed") {
 		t.Errorf("a binary with the wrong hash: %v", err)
 	}
+}
+
+// hog is a test that grabs memory or processes until something stops it.
+const hog = `package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+)
+
+func main() {
+	switch os.Args[1] {
+	case "memory":
+		var keep [][]byte
+		for i := 1; i <= 64; i++ {
+			b := make([]byte, 16<<20)
+			for j := range b {
+				b[j] = byte(j) // touch every page
+			}
+			keep = append(keep, b)
+			fmt.Printf("allocated %d MB\n", i*16)
+		}
+	case "processes":
+		n := 0
+		for ; n < 200; n++ {
+			if err := exec.Command("/bin/sleep", "30").Start(); err != nil {
+				fmt.Printf("refused after %d processes: %v\n", n, err)
+				os.Exit(3)
+			}
+		}
+		fmt.Printf("started %d processes\n", n)
+	}
+}
+`
+
+// TestLimits runs a memory hog and a fork bomb in sandboxes on this
+// machine's real cgroups (v1 or v2, whichever the grader's own cgroup is
+// in): the memory limit must stop the first, the process limit the second.
+func TestLimits(t *testing.T) {
+	if err := Available(); err != nil {
+		t.Skipf("this machine allows no sandbox: %v", err)
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "main.go"), []byte(hog), 0o644)
+	bin := filepath.Join(dir, "hog")
+	build := exec.Command("go", "build", "-o", bin, "main.go")
+	build.Dir = dir
+	build.Env = append(os.Environ(), "GO111MODULE=off")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	checked, err := OpenBinary(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer checked.Close()
+	run := func(t *testing.T, mode string, l Limits) (*Box, int, string) {
+		b, err := New(checked, []string{mode}, nil, l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(b.Close)
+		if b.Cgroup() == "" {
+			t.Skip("no cgroup for the sandbox on this machine: only rlimits apply")
+		}
+		t.Logf("%s", b.Cgroup())
+		var out strings.Builder
+		b.Cmd.Stdout, b.Cmd.Stderr = &out, &out
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		if err := b.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		code := b.Wait()
+		b.Kill()
+		return b, code, out.String()
+	}
+	t.Run("memory", func(t *testing.T) {
+		b, code, out := run(t, "memory", Limits{MemoryMB: 128, TmpMB: 1})
+		if code == 0 || !b.MemoryExceeded() || strings.Contains(out, "allocated 1024 MB") {
+			t.Errorf("exit %d, memory exceeded %v: the 128 MB limit did not stop the hog\n%s", code, b.MemoryExceeded(), out)
+		}
+		if peak := b.PeakMemoryKB(); peak > 130<<10 {
+			t.Errorf("peak %d KB over the 128 MB limit", peak)
+		}
+		t.Logf("exit %d, peak %d KB, last line %q", code, b.PeakMemoryKB(), lastLine(out))
+	})
+	t.Run("processes", func(t *testing.T) {
+		_, code, out := run(t, "processes", Limits{Pids: 32, TmpMB: 1})
+		if code != 3 || !strings.Contains(out, "refused after") {
+			t.Errorf("exit %d: the limit of 32 processes did not stop the fork bomb\n%s", code, out)
+		}
+		t.Logf("exit %d: %s", code, lastLine(out))
+	})
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
 }

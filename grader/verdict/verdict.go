@@ -41,6 +41,13 @@ type Input struct {
 	// Source places a file:line of the test binary in the learner's terms
 	// ("solution.go:12", "cell 3, line 4"); ok is false for files not the learner's.
 	Source func(path string, line int) (where string, ok bool)
+	// Diagnostics are the positions ("hidden_test.go:56") where the test
+	// files report "deadlock:" or "leak:" (build.Result.Diagnostics). A
+	// line of the output names a deadlock or a leak only when it carries
+	// one of these positions and lies inside a run of the test that did not
+	// pass: learner code can print any line, so a forged one elsewhere
+	// cannot change the verdict. nil: no line is believed.
+	Diagnostics map[string]bool
 }
 
 // Judgement is the verdict of one test with its evidence.
@@ -158,7 +165,7 @@ func classify(in Input, sum events.Summary, text, failOut string) Judgement {
 		}
 		return Judgement{Verdict: Pass}
 	}
-	diag := diagnosis(text)
+	diag := diagnosis(text, inRuns(events.Parse(in.Output), in.Test), in.Diagnostics)
 	if r := strings.Index(text, raceMark); r >= 0 && (diag < 0 || r < diag) {
 		locs, detail := races(text, in.Source)
 		return Judgement{Verdict: Race, Message: "data race detected" + at(locs), Locations: locs, Detail: detail}
@@ -203,12 +210,8 @@ func classify(in Input, sum events.Summary, text, failOut string) Judgement {
 	if sum.Fails > 0 {
 		msg := failureMessage(sum.Output)
 		v := Fail
-		switch {
-		case strings.HasPrefix(msg, "deadlock:"):
-			v = Deadlock
-		case strings.HasPrefix(msg, "leak:"):
-			v = Leak
-		}
+		// The label comes only from a diagnosis the test files can have
+		// printed (diagnosis above); the message stays the first logged line.
 		if msg == "" {
 			msg = "the test failed"
 		}
@@ -222,14 +225,47 @@ func classify(in Input, sum events.Summary, text, failOut string) Judgement {
 	return Judgement{Verdict: Fail, Message: msg, Detail: tail(text, 20)}
 }
 
-var diagLine = regexp.MustCompile(`(?m)^\s+[\w.-]+\.go:\d+: (deadlock|leak):`)
+var diagLine = regexp.MustCompile(`(?m)^\s+([\w.-]+\.go:\d+): (?:deadlock|leak):.*$`)
 
-// diagnosis is the offset of the test's own "deadlock:" or "leak:" message, or -1.
-func diagnosis(text string) int {
-	if loc := diagLine.FindStringIndex(text); loc != nil {
-		return loc[0]
+// diagnosis is the offset of the test's own "deadlock:" or "leak:" message,
+// or -1: the first such line whose position is one of the test files'
+// diagnostics (vouched) and that lies inside a run that did not pass (runs).
+func diagnosis(text, runs string, vouched map[string]bool) int {
+	for _, m := range diagLine.FindAllStringSubmatchIndex(text, -1) {
+		if vouched[text[m[2]:m[3]]] && strings.Contains(runs, text[m[0]:m[1]]) {
+			return m[0]
+		}
 	}
 	return -1
+}
+
+// inRuns is the output written during runs of test that did not pass:
+// after the run's own start, up to its failure (or the end, for a run that
+// never ended). What came before the first run, between runs, or during a
+// run that passed is left out.
+func inRuns(evs []events.Event, test string) string {
+	var all, cur strings.Builder
+	in := false
+	for _, e := range evs {
+		own := e.Test == test
+		switch {
+		case own && e.Action == events.Run:
+			cur.Reset()
+			in = true
+		case !in:
+		case e.Action == events.Output:
+			cur.WriteString(e.Output)
+		case own && e.Action == events.Fail:
+			all.WriteString(cur.String())
+			in = false
+		case own && (e.Action == events.Pass || e.Action == events.Skip):
+			in = false
+		}
+	}
+	if in {
+		all.WriteString(cur.String())
+	}
+	return all.String()
 }
 
 func panicMessage(line string) string {

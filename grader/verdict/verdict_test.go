@@ -9,7 +9,7 @@ import (
 )
 
 // TestJudge reads cases from testdata/*.txt: "key: value" header lines (test,
-// runs, exit, killed, want; # starts a comment), then "-- output --" and the
+// runs, exit, killed, diagnostics, want, message; # starts a comment), then "-- output --" and the
 // test binary's output, with ^V standing for the framing byte 0x16.
 func TestJudge(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txt")
@@ -43,6 +43,12 @@ func TestJudge(t *testing.T) {
 					in.Exit, _ = strconv.Atoi(v)
 				case "killed":
 					in.Killed = v
+				case "diagnostics":
+					// positions of the test files' own "deadlock:"/"leak:" reports
+					in.Diagnostics = map[string]bool{}
+					for _, p := range strings.Fields(v) {
+						in.Diagnostics[p] = true
+					}
 				case "want":
 					want = v
 				case "message":
