@@ -193,6 +193,10 @@ func (s *Session) sleep(d time.Duration) {
 type Result struct {
 	Value any
 	Ok    bool // false when the cell has no value to show
+	// Declared says that the cell's declarations reached the interpreter
+	// and belong to the session, as in a Go program: true even when
+	// running the cell's statements then panicked or was interrupted.
+	Declared bool
 }
 
 // Execute runs one cell. n is its execution count, used in positions. When
@@ -247,6 +251,7 @@ func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error
 		return Result{}, s.cellError(n, u, err)
 	}
 	s.fe.Commit(u)
+	declared := Result{Declared: true}
 	v, err := s.in.EvalWithContext(ctx, u.Run)
 	s.mu.Lock()
 	panics := s.panics
@@ -254,21 +259,21 @@ func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error
 	if len(panics) > 0 {
 		p := panics[0]
 		msg := fmt.Sprint(p.value)
-		return Result{}, &Error{Name: "panic", Value: msg, Traceback: slices.Concat([]string{"panic: " + msg}, s.frames.take(), []string{"", "goroutine started at " + p.where})}
+		return declared, &Error{Name: "panic", Value: msg, Traceback: slices.Concat([]string{"panic: " + msg}, s.frames.take(), []string{"", "goroutine started at " + p.where})}
 	}
 	if err != nil {
-		return Result{}, s.cellError(n, u, err)
+		return declared, s.cellError(n, u, err)
 	}
 	if !u.HasResult || !v.IsValid() {
-		return Result{}, nil
+		return declared, nil
 	}
 	if v.Kind() == reflect.Interface {
 		v = v.Elem()
 	}
 	if !v.IsValid() || !v.CanInterface() {
-		return Result{}, nil
+		return declared, nil
 	}
-	return Result{Value: v.Interface(), Ok: true}, nil
+	return Result{Value: v.Interface(), Ok: true, Declared: true}, nil
 }
 
 // compileError turns the front end's errors (in cell coordinates) into a

@@ -218,3 +218,33 @@ func TestPastedProgram(t *testing.T) {
 		t.Errorf("traceback = %q, want %q", cellErr.Traceback, want)
 	}
 }
+
+// TestDeclaredAfterPanic: a cell whose statements panic or are interrupted
+// still declared its functions and types (Result.Declared), as in a Go
+// program; a cell that does not compile declared nothing.
+func TestDeclaredAfterPanic(t *testing.T) {
+	s, stdout, _ := newTestSession(t)
+	ctx := context.Background()
+	res, err := s.Execute(ctx, 1, "type T struct{}\nfunc (T) M() int { return 7 }\nvar m map[string]int\nm[\"x\"] = 1")
+	if err == nil || !res.Declared {
+		t.Fatalf("cell 1: declared %v, err %v", res.Declared, err)
+	}
+	if res, err := s.Execute(ctx, 2, "T{}.M()"); err != nil || res.Value != 7 || !res.Declared {
+		t.Fatalf("cell 2 uses what cell 1 declared: %+v, %v", res, err)
+	}
+	if res, err := s.Execute(ctx, 3, "func g() int { return undefinedName }"); err == nil || res.Declared {
+		t.Fatalf("cell 3 does not compile: declared %v, err %v", res.Declared, err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() { // interrupt once the cell runs (it says so)
+		for !strings.Contains(contents(t, stdout), "started") && cctx.Err() == nil {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+		s.Interrupt()
+	}()
+	if res, err := s.Execute(cctx, 4, "func h() {}\nfmt.Println(\"started\")\ntime.Sleep(time.Hour)"); err == nil || !res.Declared {
+		t.Fatalf("cell 4, interrupted: declared %v, err %v", res.Declared, err)
+	}
+}
