@@ -67,10 +67,18 @@ func (f *frameWriter) Write(p []byte) (int, error) {
 				f.buf = f.buf[i+1:]
 				return len(p), err
 			}
-		} else if len(f.frames) < maxFrames {
-			l, _ := strconv.Atoi(string(m[1]))
-			c, _ := strconv.Atoi(string(m[2]))
-			f.frames = append(f.frames, rawFrame{g: goid(), fn: string(m[3]), line: l, col: c, stack: callers()})
+		} else {
+			g, stack := goid(), callers()
+			if c, ok := parseChain(stack); ok && c.depth == 1 {
+				// A new panic of this goroutine: the frames of its earlier
+				// ones were recovered.
+				f.frames = slices.DeleteFunc(f.frames, func(fr rawFrame) bool { return fr.g == g })
+			}
+			if len(f.frames) < maxFrames {
+				l, _ := strconv.Atoi(string(m[1]))
+				c, _ := strconv.Atoi(string(m[2]))
+				f.frames = append(f.frames, rawFrame{g: g, fn: string(m[3]), line: l, col: c, stack: stack})
+			}
 		}
 		f.buf = f.buf[i+1:]
 	}

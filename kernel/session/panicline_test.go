@@ -203,3 +203,20 @@ func TestPanicLinesCases(t *testing.T) {
 		}
 	}
 }
+
+// TestPanicLinesAfterRecovered: panics that the cell recovered (more than
+// the frames kept) do not crowd out the frames of the one that ends it.
+func TestPanicLinesAfterRecovered(t *testing.T) {
+	s, _, _ := newTestSession(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	src := "func safe(f func()) {\n\tdefer func() { recover() }()\n\tf()\n}\nfunc bad() {\n\tpanic(\"bad\")\n}\nfor range 80 {\n\tsafe(bad)\n}\nbad()"
+	_, err := s.Execute(ctx, 1, src)
+	var cellErr *Error
+	if !errors.As(err, &cellErr) || cellErr.Name != "panic" {
+		t.Fatalf("no panic: %v", err)
+	}
+	if want := []string{"  in bad (cell 1, line 6)", "  in cell 1, line 11"}; !slices.Equal(cellErr.Traceback[1:], want) {
+		t.Errorf("traceback %q, want %q", cellErr.Traceback[1:], want)
+	}
+}
