@@ -39,6 +39,8 @@ const (
 	OpAssert   SiteOp = "assert"   // a type assertion with one result
 	OpClose    SiteOp = "close"    // a call of close
 	OpSend     SiteOp = "send"     // a channel send
+	OpRecv     SiteOp = "recv"     // a channel receive, or a range over a channel
+	OpSelect   SiteOp = "select"   // a select statement
 )
 
 type site struct {
@@ -140,9 +142,19 @@ func (s *Session) siteTable(c *checked) []*funcSites {
 				}
 			case *ast.SendStmt:
 				add(n, OpSend, "", false)
+			case *ast.UnaryExpr:
+				if n.Op == token.ARROW {
+					add(n, OpRecv, "", false)
+				}
+			case *ast.SelectStmt:
+				add(n, OpSelect, "", false)
 			case *ast.RangeStmt:
 				if t := c.info.TypeOf(n.X); t != nil && isPointer(t) {
 					add(n.X, OpNil, "", false)
+				} else if t != nil {
+					if _, ok := t.Underlying().(*types.Chan); ok {
+						add(n, OpRecv, "", false)
+					}
 				}
 			}
 			return true
@@ -488,6 +500,13 @@ func (s *Session) GoFunc(c, line int) Func {
 	s.frameMu.Lock()
 	defer s.frameMu.Unlock()
 	return s.funcOf(c, func(fs *funcSites) bool { return fs.goLit && fs.line == line })
+}
+
+// CellBody returns the statements of cell c, as a function.
+func (s *Session) CellBody(c int) Func {
+	s.frameMu.Lock()
+	defer s.frameMu.Unlock()
+	return s.funcOf(c, func(fs *funcSites) bool { return fs.name == "" && !fs.lit })
 }
 
 type cellLine struct{ cell, line int }

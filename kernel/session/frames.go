@@ -448,3 +448,63 @@ func splitFuncName(f string) (path, name string) {
 	}
 	return path, rest
 }
+
+// blockedAt says where a blocked goroutine waits, in the function it started
+// with (base): ", blocked at line 5" when the waiting operation stands
+// there at one line, ", blocked in the call at line 5" when base called
+// the function that waits, "" when that is not known. funcs is the
+// goroutine's stack, innermost first; cell says it is the evaluation of a
+// cell (whose outermost interpreted frame is yaegi's, below the cell's).
+func blockedAt(funcs []string, base cell.Func, cellEval bool) string {
+	if !base.Valid() {
+		return ""
+	}
+	var rs []int
+	for i, f := range funcs {
+		if f == yRunCfg {
+			rs = append(rs, i)
+		}
+	}
+	b := len(rs) - 1
+	if cellEval {
+		b--
+	}
+	if b < 0 {
+		return ""
+	}
+	if b == 0 {
+		if ls := base.Lines(blockQuery(funcs[:rs[0]])); len(ls) == 1 {
+			return fmt.Sprintf(", blocked at line %d", ls[0])
+		}
+		return ""
+	}
+	if ls := base.Lines(callQuery(funcs[rs[b-1]+1:rs[b]], cell.Func{})); len(ls) == 1 {
+		return fmt.Sprintf(", blocked in the call at line %d", ls[0])
+	}
+	return ""
+}
+
+// blockQuery says what operations could be the one a goroutine waits in,
+// from its Go frames above the interpreted frame.
+func blockQuery(origin []string) cell.SiteQuery {
+	for _, f := range origin {
+		if strings.HasPrefix(f, cellSelect) {
+			return cell.SiteQuery{Ops: []cell.SiteOp{cell.OpSelect}}
+		}
+		if fn, ok := strings.CutPrefix(f, yaegiInterp); ok {
+			name, _, _ := strings.Cut(fn, ".")
+			switch name {
+			case "recv", "recv2", "rangeChan":
+				return cell.SiteQuery{Ops: []cell.SiteOp{cell.OpRecv}}
+			case "send":
+				return cell.SiteQuery{Ops: []cell.SiteOp{cell.OpSend}}
+			case "_select":
+				return cell.SiteQuery{Ops: []cell.SiteOp{cell.OpSelect}}
+			}
+		}
+	}
+	if host, ok := hostCall(origin); ok {
+		return compiledQuery(host)
+	}
+	return cell.SiteQuery{}
+}

@@ -220,3 +220,66 @@ func TestPanicLinesAfterRecovered(t *testing.T) {
 		t.Errorf("traceback %q, want %q", cellErr.Traceback[1:], want)
 	}
 }
+
+// TestDeadlockLines: a deadlock's report says at which line each goroutine
+// waits, in the cell's statements or in the function literal a go
+// statement started, with the waiting operation placed at random among
+// lines that cannot wait; a goroutine that waits inside a function it
+// called gets the line of the call.
+func TestDeadlockLines(t *testing.T) {
+	waits := []struct{ setup, stmt, state, release string }{
+		{"ch := make(chan int)", "<-ch", "blocked on chan receive", "close(ch)"},
+		{"ch := make(chan int)", "ch <- 1", "blocked on chan send", "select {\ncase <-ch:\ndefault:\n}"},
+		{"var mu sync.Mutex\nmu.Lock()", "mu.Lock()", "blocked on mutex (Mutex.Lock)", "mu.Unlock()"},
+		{"var wg sync.WaitGroup\nwg.Add(1)", "wg.Wait()", "blocked on WaitGroup.Wait", "wg.Done()"},
+		{"ch := make(chan int)", "select {\ncase <-ch:\n}", "blocked in select", "close(ch)"},
+	}
+	for i := range 10 {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			r := rand.New(rand.NewPCG(uint64(i), 4))
+			w := waits[i%len(waits)]
+			s, _, _ := newTestSession(t)
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			// In a goroutine's literal, directly (even i) or in a function
+			// it calls (odd i); the cell waits on a channel no one sends on.
+			lines := slices.Concat([]string{"n := 0"}, filler(r, r.IntN(3)), strings.Split(w.setup, "\n"), filler(r, r.IntN(3)))
+			if i%2 == 1 {
+				lines = slices.Concat([]string{"func waiting(n int) {"}, indent(strings.Split(w.stmt, "\n")), []string{"}", ""}, lines)
+			}
+			goLine := len(lines) + 1
+			body := indent(filler(r, r.IntN(3)))
+			var want string
+			if i%2 == 0 {
+				want = fmt.Sprintf("[%s]: started at cell 1, line %d, blocked at line %d", w.state, goLine, goLine+len(body)+1)
+				body = append(body, indent(strings.Split(w.stmt, "\n"))...)
+			} else {
+				want = fmt.Sprintf("[%s]: started at cell 1, line %d, blocked in the call at line %d", w.state, goLine, goLine+len(body)+1)
+				body = append(body, "\twaiting(n)")
+			}
+			lines = slices.Concat(lines, []string{"go func() {"}, body, []string{"}()"}, filler(r, r.IntN(3)))
+			cellWait := len(lines) + 2
+			lines = append(lines, "block := make(chan bool)", "<-block")
+			src := strings.Join(lines, "\n")
+			_, err := s.Execute(ctx, 1, src)
+			var cellErr *Error
+			if !errors.As(err, &cellErr) || cellErr.Name != "fatal error" {
+				t.Fatalf("no deadlock: %v\n%s", err, numbered(src))
+			}
+			tb := strings.Join(cellErr.Traceback, "\n")
+			for _, want := range []string{want, fmt.Sprintf("[blocked on chan receive]: the cell (cell 1), blocked at line %d", cellWait)} {
+				if !strings.Contains(tb, want) {
+					t.Errorf("the report has no %q:\n%s\n\n%s", want, tb, numbered(src))
+				}
+			}
+			// Let the goroutines go, so that the next session's report
+			// does not list them.
+			if _, err := s.Execute(ctx, 2, w.release+"\nclose(block)"); err != nil {
+				t.Fatal(err)
+			}
+			for len(s.track.alive(0)) > 0 && ctx.Err() == nil {
+				time.Sleep(5 * time.Millisecond) // polling for the goroutine to end
+			}
+		})
+	}
+}
