@@ -382,19 +382,22 @@ func (s *Session) FuncAt(name string, line, col int) Func {
 
 // emitted is what FuncAt keeps of a committed unit.
 type emitted struct {
-	n      int // the cell's execution count
-	decls  string
-	lines  []lineMark
-	parsed *parsedDecls // decls, parsed on first use
+	n     int // the cell's execution count
+	decls string
+	lines []lineMark
 }
 
 func (s *Session) funcIn(u *emitted, name string, line, col int) Func {
-	if u.parsed == nil {
-		fset := token.NewFileSet()
-		f, _ := parser.ParseFile(fset, "unit.go", u.decls, parser.SkipObjectResolution)
-		u.parsed = &parsedDecls{fset, f}
+	// Only a unit that declares a function of that name can hold it; the
+	// others are not parsed (and parsed units are not kept: a long session
+	// has many).
+	base, _, _ := strings.Cut(name, ".")
+	if !strings.Contains(u.decls, " "+base+"(") {
+		return Func{}
 	}
-	p := u.parsed
+	fset := token.NewFileSet()
+	f, _ := parser.ParseFile(fset, "unit.go", u.decls, parser.SkipObjectResolution)
+	p := &parsedDecls{fset, f}
 	if p.file == nil {
 		return Func{}
 	}
