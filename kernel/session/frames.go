@@ -229,7 +229,11 @@ func (s *Session) resolve(frames []rawFrame, v any, base cell.Func, baseStack []
 				lines = c.lines(fn, p[k], k > 0 && p[k-1] == p[k]-1, prev, v)
 			}
 		}
-		out = append(out, frameText(fn, fr.fn, lines))
+		if !fn.Valid() {
+			out = append(out, s.unknownFrame(fr))
+		} else {
+			out = append(out, frameText(fn, lines))
+		}
 		prev = fn
 	}
 	if base.Valid() {
@@ -239,7 +243,7 @@ func (s *Session) resolve(frames []rawFrame, v any, base cell.Func, baseStack []
 			p := c.printing()
 			lines = c.lines(base, r, len(p) > 0 && p[len(p)-1] == r-1 && len(frames) > 0, prev, v)
 		}
-		out = append(out, frameText(base, "", lines))
+		out = append(out, frameText(base, lines))
 	}
 	return out
 }
@@ -290,19 +294,30 @@ func baseChain(stack []string) (chain, bool) {
 	return chain{}, false
 }
 
-// frameText is one line of the traceback.
-func frameText(fn cell.Func, yname string, lines []int) string {
+// unknownFrame is the line of a frame whose function the front end cannot
+// name for sure: the function's name and, for a function it gave yaegi by
+// that name, its cell (yaegi's line is not the one that panicked).
+func (s *Session) unknownFrame(fr rawFrame) string {
+	name := fr.fn
+	if name == "_gl_main" {
+		name = "main" // a pasted program's main (the front end renames it)
+	}
+	where, _, _ := strings.Cut(s.fe.Frame(fr.fn, fr.line), ", line ")
+	switch {
+	case strings.HasPrefix(name, "_gl_") && where != "":
+		return "  in " + where
+	case strings.HasPrefix(name, "_gl_"):
+		return "  in a cell"
+	case where != "":
+		return "  in " + name + " (" + where + ")"
+	}
+	return "  in " + name
+}
+
+// frameText is one line of the traceback, for a function the front end knows.
+func frameText(fn cell.Func, lines []int) string {
 	var where string
 	switch {
-	case !fn.Valid():
-		name := yname
-		if name == "_gl_main" {
-			name = "main"
-		}
-		if strings.HasPrefix(name, "_gl_") {
-			return "  in a cell"
-		}
-		return "  in " + name
 	case len(lines) == 1:
 		where = fmt.Sprintf("cell %d, line %d", fn.Cell(), lines[0])
 	case len(lines) > 1 && len(lines) <= 4:
