@@ -6,6 +6,7 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -363,21 +364,27 @@ type parsedDecls struct {
 	file *ast.File
 }
 
-// FuncAt finds the function of a frame of yaegi's panic trace: name as
+// FuncAt finds the functions that a frame of yaegi's panic trace may be: name as
 // yaegi writes it without "main." ("f", "M" for a method, "f.func" for a
 // literal in f) and the position it gives, line and column in the unit that
 // declared the function (the position of the function's first statement
 // that runs). The function is the innermost one whose body holds the
 // position, in the most recent unit where its name fits.
-func (s *Session) FuncAt(name string, line, col int) Func {
+//
+// A function that a later cell redefined can still run (a goroutine in it,
+// a function of an earlier cell that calls it), and the units' positions
+// are alike (each starts with its declarations), so FuncAt returns every
+// unit's function that fits, the most recent first.
+func (s *Session) FuncAt(name string, line, col int) []Func {
 	s.frameMu.Lock()
 	defer s.frameMu.Unlock()
+	var out []Func
 	for i := len(s.units) - 1; i >= 0; i-- {
-		if f := s.funcIn(s.units[i], name, line, col); f.fs != nil {
-			return f
+		if f := s.funcIn(s.units[i], name, line, col); f.fs != nil && !slices.Contains(out, f) {
+			out = append(out, f)
 		}
 	}
-	return Func{}
+	return out
 }
 
 // emitted is what FuncAt keeps of a committed unit.
@@ -435,6 +442,17 @@ func (s *Session) funcIn(u *emitted, name string, line, col int) Func {
 	if decl == nil {
 		return Func{}
 	}
+	// yaegi's position is in the first statement that runs: in another
+	// unit, a function of the same name whose body happens to hold the
+	// position elsewhere is not the one (a goroutine can still run a
+	// function that a later cell redefined).
+	body := decl.Body
+	if len(lits) > 0 {
+		body = lits[len(lits)-1].Body
+	}
+	if !inFirstStatements(body, pos) {
+		return Func{}
+	}
 	yname := decl.Name.Name + strings.Repeat(".func", len(lits))
 	if name != yname && !(atLit && name == yname+".func") {
 		return Func{}
@@ -480,6 +498,20 @@ func (s *Session) funcIn(u *emitted, name string, line, col int) Func {
 		return Func{}
 	}
 	return s.funcOf(c, func(fs *funcSites) bool { return fs.lit && fs.line == l })
+}
+
+// inFirstStatements reports whether pos lies in body's first statement, or
+// in a declaration before it or in the statement right after those.
+func inFirstStatements(body *ast.BlockStmt, pos token.Pos) bool {
+	for _, st := range body.List {
+		if pos >= st.Pos() && pos <= st.End() {
+			return true
+		}
+		if _, ok := st.(*ast.DeclStmt); !ok {
+			return false
+		}
+	}
+	return false
 }
 
 // funcOf returns the one function of cell c that match accepts.

@@ -222,15 +222,32 @@ func (s *Session) resolve(frames []rawFrame, v any, base cell.Func, baseStack []
 		if fr.fn == "" {
 			continue // the evaluation of the cell itself
 		}
-		fn := s.fe.FuncAt(fr.fn, fr.line, fr.col)
+		cands := s.fe.FuncAt(fr.fn, fr.line, fr.col)
+		c, ok := parseChain(fr.stack)
+		ok = ok && c.depth == k+1
+		// Of the functions it may be, the one whose lines fit; one alone
+		// without fitting lines is still that one.
+		var fn cell.Func
 		var lines []int
-		if c, ok := parseChain(fr.stack); ok && fn.Valid() && c.depth == k+1 {
-			if p := c.printing(); k < len(p) {
-				lines = c.lines(fn, p[k], k > 0 && p[k-1] == p[k]-1, prev, v)
+		fits := 0
+		for _, cand := range cands {
+			var ls []int
+			if p := c.printing(); ok && k < len(p) {
+				ls = c.lines(cand, p[k], k > 0 && p[k-1] == p[k]-1, prev, v)
+			}
+			if len(ls) > 0 {
+				fits++
+				fn, lines = cand, ls
 			}
 		}
+		switch {
+		case fits > 1:
+			fn, lines = cell.Func{}, nil
+		case fits == 0 && len(cands) == 1:
+			fn = cands[0]
+		}
 		if !fn.Valid() {
-			out = append(out, s.unknownFrame(fr))
+			out = append(out, s.unknownFrame(fr, len(cands) > 1))
 		} else {
 			out = append(out, frameText(fn, lines))
 		}
@@ -296,13 +313,17 @@ func baseChain(stack []string) (chain, bool) {
 
 // unknownFrame is the line of a frame whose function the front end cannot
 // name for sure: the function's name and, for a function it gave yaegi by
-// that name, its cell (yaegi's line is not the one that panicked).
-func (s *Session) unknownFrame(fr rawFrame) string {
+// that name once, its cell (yaegi's line is not the one that panicked);
+// ambiguous says that several cells declared a function that fits.
+func (s *Session) unknownFrame(fr rawFrame, ambiguous bool) string {
 	name := fr.fn
 	if name == "_gl_main" {
 		name = "main" // a pasted program's main (the front end renames it)
 	}
-	where, _, _ := strings.Cut(s.fe.Frame(fr.fn, fr.line), ", line ")
+	where := ""
+	if !ambiguous { // else the cell of the latest definition may be the wrong one
+		where, _, _ = strings.Cut(s.fe.Frame(fr.fn, fr.line), ", line ")
+	}
 	switch {
 	case strings.HasPrefix(name, "_gl_") && where != "":
 		return "  in " + where

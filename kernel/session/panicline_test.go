@@ -283,3 +283,40 @@ func TestDeadlockLines(t *testing.T) {
 		})
 	}
 }
+
+// TestPanicLinesRedefined: a function a later cell redefined still runs
+// where earlier code calls it, and the units' positions are alike: the
+// traceback names the definition whose lines fit the panic, and neither
+// cell nor line when both would fit.
+func TestPanicLinesRedefined(t *testing.T) {
+	s, _, _ := newTestSession(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	for i, c := range []struct {
+		src  string
+		want []string
+	}{
+		{"func f() {\n\tpanic(\"old\")\n}\nfunc g() {\n\tf()\n}", nil},
+		{"func f() {\n\tpanic(\"new\")\n}", nil},
+		{"g()", []string{"  in f (cell 1, line 2)", "  in g (cell 1, line 5)", "  in cell 3, line 1"}},
+		{"f()", []string{"  in f (cell 2, line 2)", "  in cell 4, line 1"}},
+		{"func f() {\n\tvar a []int\n\t_ = a[0]\n}", nil},
+		{"func f() {\n\tvar b []int\n\t_ = b[0]\n}\nf()", []string{"  in f", "  in cell 6, line 5"}},
+	} {
+		n := i + 1
+		_, err := s.Execute(ctx, n, c.src)
+		if c.want == nil {
+			if err != nil {
+				t.Fatalf("cell %d: %v", n, err)
+			}
+			continue
+		}
+		var cellErr *Error
+		if !errors.As(err, &cellErr) || cellErr.Name != "panic" {
+			t.Fatalf("cell %d: no panic: %v", n, err)
+		}
+		if got := cellErr.Traceback[1:]; !slices.Equal(got, c.want) {
+			t.Errorf("cell %d: traceback\n%s\nwant\n%s", n, strings.Join(got, "\n"), strings.Join(c.want, "\n"))
+		}
+	}
+}
