@@ -387,6 +387,20 @@ func (s *Session) FuncAt(name string, line, col int) []Func {
 	return out
 }
 
+// Redefined reports whether more than one unit gave yaegi a function
+// named name (a cell redefined it).
+func (s *Session) Redefined(name string) bool {
+	s.frameMu.Lock()
+	defer s.frameMu.Unlock()
+	n := 0
+	for _, u := range s.units {
+		if strings.Contains(u.decls, "func "+name+"(") || strings.Contains(u.decls, "func "+name+"[") {
+			n++
+		}
+	}
+	return n > 1
+}
+
 // emitted is what FuncAt keeps of a committed unit.
 type emitted struct {
 	n     int // the cell's execution count

@@ -247,7 +247,7 @@ func (s *Session) resolve(frames []rawFrame, v any, base cell.Func, baseStack []
 			fn = cands[0]
 		}
 		if !fn.Valid() {
-			out = append(out, s.unknownFrame(fr, len(cands) > 1))
+			out = append(out, s.unknownFrame(fr, len(cands) > 1 || s.fe.Redefined(fr.fn)))
 		} else {
 			out = append(out, frameText(fn, lines))
 		}
