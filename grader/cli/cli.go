@@ -69,6 +69,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		noSandbox = fs.Bool("no-sandbox", false, "run the tests without the OS sandbox (benchmarks, debugging); reports say so")
 		runTests  = fs.String("run", "", "grade only the tests whose names match this regular expression (as go test -run, anchored)")
 		public    = fs.Bool("public", false, "run only the public checks (public_test.go); never opens hidden_test.go or solution.go")
+		colorMode = fs.String("color", "auto", "colours in the text report: auto (when stdout is a terminal and NO_COLOR is unset), always, never; text from the submission never carries control characters")
 	)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)
@@ -83,6 +84,10 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() != 1 || *exercise == "" {
 		fs.Usage()
 		return errors.New("grade: need --exercise and exactly one submission")
+	}
+	color, err := useColor(*colorMode, *output == "" && isTerminal(stdout))
+	if err != nil {
+		return err
 	}
 	dir, err := exerciseDir(*exercise, *exercises)
 	if err != nil {
@@ -137,7 +142,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := write(w, *format, r, *output == "" && isTerminal(stdout)); err != nil {
+	if err := write(w, *format, r, color); err != nil {
 		closeOut()
 		return err
 	}
@@ -185,6 +190,19 @@ func create(path string, stdout io.Writer) (io.Writer, func() error, error) {
 		return nil, nil, fmt.Errorf("grade: %w", err)
 	}
 	return f, f.Close, nil
+}
+
+// useColor decides --color: auto follows the terminal (tty).
+func useColor(mode string, tty bool) (bool, error) {
+	switch mode {
+	case "auto":
+		return tty, nil
+	case "always":
+		return true, nil
+	case "never":
+		return false, nil
+	}
+	return false, fmt.Errorf("grade: --color=%q: want auto, always or never", mode)
 }
 
 // isTerminal reports whether w is a character device (a terminal) and NO_COLOR is unset.

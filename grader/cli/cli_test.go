@@ -176,3 +176,24 @@ func TestPublicChecks(t *testing.T) {
 		t.Error("instructor grading succeeded without a readable hidden_test.go")
 	}
 }
+
+// TestColorFlag: --color=always colours a report written to a pipe (the
+// kernel's %grade reads the report that way), --color=never and auto on a
+// pipe do not, and a bad value is an error before any grading.
+func TestColorFlag(t *testing.T) {
+	for _, c := range []struct {
+		mode string
+		tty  bool
+		want bool
+	}{{"auto", false, false}, {"auto", true, true}, {"always", false, true}, {"never", true, false}} {
+		got, err := useColor(c.mode, c.tty)
+		if err != nil || got != c.want {
+			t.Errorf("useColor(%q, tty=%v) = %v, %v; want %v", c.mode, c.tty, got, err, c.want)
+		}
+	}
+	var stderr bytes.Buffer
+	err := Run(context.Background(), []string{"--exercise", fixture, "--color", "sometimes", fixture + "/submissions/pass.go"}, &bytes.Buffer{}, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "--color") {
+		t.Errorf("--color=sometimes: err %v", err)
+	}
+}

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -51,5 +52,36 @@ func TestCleanText(t *testing.T) {
 		if got := CleanText(in); got != want {
 			t.Errorf("CleanText(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestColorOnlyOurs: with colours on, the text report of a submission that
+// printed escapes carries only the report's own SGR codes, never the
+// submission's (Sanitize strips them before WriteText paints).
+func TestColorOnlyOurs(t *testing.T) {
+	evil := "\x1b[2J\x1b]0;pwned\x07\x1b[31mFAKE PASS\x1b[0m"
+	r := &Report{Exercise: "e01", Title: "t", Submission: "a.go" + evil, Error: "boom" + evil, BuildOutput: "x.go:1" + evil,
+		Notes: []string{"note" + evil},
+		Tests: []Test{{Name: "TestA", Verdict: "fail", Points: 1, Message: "msg" + evil, Detail: "detail" + evil, Command: "go test" + evil, Runs: 1}, {Name: "TestB", Verdict: "pass", Points: 1, Score: 1, Runs: 1}}}
+	Sanitize(r)
+	r.Tally()
+	var b bytes.Buffer
+	if err := WriteText(&b, r, true); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	own := strings.NewReplacer(green, "", red, "", yellow, "", bold, "", reset, "").Replace(out)
+	if strings.ContainsAny(own, "\x1b\x07") {
+		t.Errorf("escapes other than the report's own colours:\n%q", own)
+	}
+	if !strings.Contains(out, green) || !strings.Contains(out, red) {
+		t.Errorf("no colours with color on:\n%q", out)
+	}
+	b.Reset()
+	if err := WriteText(&b, r, false); err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsAny(b.String(), "\x1b\x07") {
+		t.Errorf("escapes with color off:\n%q", b.String())
 	}
 }

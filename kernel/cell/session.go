@@ -53,7 +53,9 @@ type Session struct {
 	runs     int             // units prepared, for unique function names
 
 	frameMu sync.Mutex
-	frames  map[string]*Unit // function name -> the unit that gave it to yaegi
+	frames  map[string]*Unit     // function name -> the unit that gave it to yaegi
+	units   []*emitted           // the units given to yaegi, for FuncAt (sites.go)
+	sites   map[int][]*funcSites // cell -> its functions and their sites
 
 }
 
@@ -105,7 +107,8 @@ type Unit struct {
 	ResultFormatted bool
 
 	lines    []lineMark
-	funcs    []string // the functions Decls gives yaegi
+	funcs    []string     // the functions Decls gives yaegi
+	sites    []*funcSites // the cell's functions, for a panic's lines (sites.go)
 	rec      *cellRec
 	yImports map[string]string
 	yTypes   map[string]string
@@ -202,7 +205,12 @@ func (s *Session) Prepare(execCount int, src string) (*Unit, error) {
 		return nil, err
 	}
 	c.rec.sets = s.sessionWrites(c) // before emit's rewrites change the trees
-	return s.emit(c)
+	sites := s.siteTable(c)
+	u, err := s.emit(c)
+	if u != nil {
+		u.sites = sites
+	}
+	return u, err
 }
 
 // Commit records a prepared cell as part of the session.
@@ -220,6 +228,11 @@ func (s *Session) Commit(u *Unit) {
 	for _, f := range u.funcs {
 		s.frames[f] = u
 	}
+	if s.sites == nil {
+		s.sites = map[int][]*funcSites{}
+	}
+	s.sites[u.ExecCount] = u.sites
+	s.units = append(s.units, &emitted{n: u.ExecCount, decls: u.Decls, lines: u.lines})
 	s.frameMu.Unlock()
 	s.yImports, s.yTypes, s.yTypeN, s.yVars, s.yPrelude = u.yImports, u.yTypes, u.yTypeN, u.yVars, u.yPrelude
 	s.mono = u.mono

@@ -479,7 +479,7 @@ func (s *Session) watch(ctx context.Context, n int) {
 			}
 			if !s.track.timersPending(time.Now()) {
 				t0 := time.Now()
-				found = s.deadlocked()
+				found = s.deadlocked(n)
 				cost = time.Since(t0)
 			}
 		}
@@ -505,7 +505,7 @@ type gsnap struct {
 }
 
 // deadlocked returns the goroutines of a deadlock, or nil when there is none.
-func (s *Session) deadlocked() []gsnap {
+func (s *Session) deadlocked(n int) []gsnap {
 	dump := allStacks(64 << 20)
 	if dump == nil {
 		return nil
@@ -541,17 +541,27 @@ func (s *Session) deadlocked() []gsnap {
 		tr, tracked := byToken[g.token]
 		switch {
 		case tracked && g.startedByCell():
-			snap.desc = "started at " + tr.where
+			snap.desc = "started at " + tr.where + s.goBlockedAt(g, tr.where)
 		case tracked:
 			snap.desc = "in " + firstFunc(g.funcs) + ", from the goroutine started at " + tr.where
 		case g.id == cellG:
-			snap.desc = "the cell"
+			snap.desc = "the cell" + blockedAt(g.funcs, s.fe.CellBody(n), true)
 		default:
 			snap.desc = "not started by a cell: in " + firstFunc(g.funcs)
 		}
 		out = append(out, snap)
 	}
 	return out
+}
+
+// goBlockedAt is blockedAt for a goroutine started by the go statement at
+// where ("cell 3, line 4"), when it runs a function literal.
+func (s *Session) goBlockedAt(g gstack, where string) string {
+	var c, l int
+	if _, err := fmt.Sscanf(where, "cell %d, line %d", &c, &l); err != nil {
+		return ""
+	}
+	return blockedAt(g.funcs, s.fe.GoFunc(c, l), false)
 }
 
 // firstFunc returns the innermost function outside the runtime.
@@ -566,8 +576,8 @@ func firstFunc(funcs []string) string {
 
 func (s *Session) reportDeadlock(n int, gs []gsnap) {
 	slices.SortFunc(gs, func(a, b gsnap) int {
-		if (a.desc == "the cell") != (b.desc == "the cell") {
-			if a.desc == "the cell" {
+		if aCell, bCell := strings.HasPrefix(a.desc, "the cell"), strings.HasPrefix(b.desc, "the cell"); aCell != bCell {
+			if aCell {
 				return -1
 			}
 			return 1
@@ -577,8 +587,8 @@ func (s *Session) reportDeadlock(n int, gs []gsnap) {
 	tb := []string{"fatal error: " + deadlockMsg, ""}
 	for _, g := range gs {
 		desc := g.desc
-		if desc == "the cell" {
-			desc = fmt.Sprintf("the cell (cell %d)", n)
+		if rest, ok := strings.CutPrefix(desc, "the cell"); ok {
+			desc = fmt.Sprintf("the cell (cell %d)%s", n, rest)
 		}
 		tb = append(tb, fmt.Sprintf("goroutine %d [%s]: %s", g.id, g.state, desc))
 	}

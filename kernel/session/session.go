@@ -77,8 +77,9 @@ type Session struct {
 
 // goPanic is a panic in a goroutine that a cell started.
 type goPanic struct {
-	where string // "cell 3, line 4": the go statement
-	value any
+	where  string // "cell 3, line 4": the go statement
+	value  any
+	frames []string // the traceback, innermost first
 }
 
 // Error is a cell's failure, shaped as Jupyter shows it.
@@ -142,14 +143,27 @@ func (s *Session) overrides() interp.Exports {
 // error; after, it goes to standard error.
 func (s *Session) goPanic(where string, v any) {
 	v = panics.Go(v)
+	frames := s.goFrames(where, v)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.running {
-		s.panics = append(s.panics, goPanic{where, v})
+		s.panics = append(s.panics, goPanic{where, v, frames})
 		s.cancelCell()
 		return
 	}
-	fmt.Fprintf(s.errOut, "panic: %v\n\ngoroutine started at %s\n", v, where)
+	fmt.Fprintf(s.errOut, "panic: %v\n%s\ngoroutine started at %s\n", v, strings.Join(append(frames, ""), "\n"), where)
+}
+
+// goFrames is the traceback of a panic in the calling goroutine, which a
+// cell started with the go statement at where.
+func (s *Session) goFrames(where string, v any) []string {
+	frames := s.frames.takeGoroutine(goid())
+	var base cell.Func
+	var c, l int
+	if _, err := fmt.Sscanf(where, "cell %d, line %d", &c, &l); err == nil {
+		base = s.fe.GoFunc(c, l)
+	}
+	return s.resolve(frames, v, base, callers())
 }
 
 // exit is os.Exit (and log.Fatal's exit) in a cell. Go's os.Exit ends the
@@ -193,6 +207,10 @@ func (s *Session) sleep(d time.Duration) {
 type Result struct {
 	Value any
 	Ok    bool // false when the cell has no value to show
+	// Declared says that the cell's declarations reached the interpreter
+	// and belong to the session, as in a Go program: true even when
+	// running the cell's statements then panicked or was interrupted.
+	Declared bool
 }
 
 // Execute runs one cell. n is its execution count, used in positions. When
@@ -247,6 +265,7 @@ func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error
 		return Result{}, s.cellError(n, u, err)
 	}
 	s.fe.Commit(u)
+	declared := Result{Declared: true}
 	v, err := s.in.EvalWithContext(ctx, u.Run)
 	s.mu.Lock()
 	panics := s.panics
@@ -254,21 +273,21 @@ func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error
 	if len(panics) > 0 {
 		p := panics[0]
 		msg := fmt.Sprint(p.value)
-		return Result{}, &Error{Name: "panic", Value: msg, Traceback: slices.Concat([]string{"panic: " + msg}, s.frames.take(), []string{"", "goroutine started at " + p.where})}
+		return declared, &Error{Name: "panic", Value: msg, Traceback: slices.Concat([]string{"panic: " + msg}, p.frames, []string{"", "goroutine started at " + p.where})}
 	}
 	if err != nil {
-		return Result{}, s.cellError(n, u, err)
+		return declared, s.cellError(n, u, err)
 	}
 	if !u.HasResult || !v.IsValid() {
-		return Result{}, nil
+		return declared, nil
 	}
 	if v.Kind() == reflect.Interface {
 		v = v.Elem()
 	}
 	if !v.IsValid() || !v.CanInterface() {
-		return Result{}, nil
+		return declared, nil
 	}
-	return Result{Value: v.Interface(), Ok: true}, nil
+	return Result{Value: v.Interface(), Ok: true, Declared: true}, nil
 }
 
 // compileError turns the front end's errors (in cell coordinates) into a
@@ -327,11 +346,32 @@ func (s *Session) cellError(n int, u *cell.Unit, err error) *Error {
 	}
 	var p interp.Panic
 	if errors.As(err, &p) {
-		msg := fmt.Sprint(panics.Go(cell.Recovered(p.Value)))
-		return &Error{Name: "panic", Value: msg, Traceback: slices.Concat([]string{"panic: " + msg}, s.frames.take(), stackLines(u, p.Stack))}
+		v := panics.Go(cell.Recovered(p.Value))
+		msg := fmt.Sprint(v)
+		return &Error{Name: "panic", Value: msg, Traceback: slices.Concat([]string{"panic: " + msg}, s.cellFrames(v), stackLines(u, p.Stack))}
 	}
 	msg := inCell(n, u, err.Error())
 	return &Error{Name: "Error", Value: msg, Traceback: strings.Split(msg, "\n")}
+}
+
+// cellFrames is the traceback of a panic that ended the running cell: the
+// frames of the goroutine that evaluated it (the one that wrote the cell's
+// own frame last).
+func (s *Session) cellFrames(v any) []string {
+	frames := s.frames.take()
+	var g uint64
+	for _, fr := range frames {
+		if strings.HasPrefix(fr.fn, "_gl_cell") {
+			g = fr.g
+		}
+	}
+	var mine []rawFrame
+	for _, fr := range frames {
+		if fr.g == g {
+			mine = append(mine, fr)
+		}
+	}
+	return s.resolve(mine, v, cell.Func{}, nil)
 }
 
 // yaegiPos is a position in the source the front end gave yaegi, as yaegi

@@ -93,12 +93,12 @@ func TestExecuteThroughFrontEnd(t *testing.T) {
 	}
 
 	// A panic in the cell's goroutine: yaegi's frames are in the error's
-	// traceback, in cell coordinates (the cell, not a line: yaegi gives the
-	// line of a function's first statement), and not on standard error.
+	// traceback, in cell coordinates, each at its line (the panicking
+	// statement, then the call), and not on standard error.
 	_, err = s.Execute(ctx, 7, "func store(m map[string]int) {\n\tn := 1\n\tm[\"a\"] = n\n}\nvar nilMap map[string]int\nstore(nilMap)")
 	if !errors.As(err, &cellErr) || cellErr.Name != "panic" || cellErr.Value != "assignment to entry in nil map" {
 		t.Errorf("cell 7: %v", err)
-	} else if want := []string{"panic: assignment to entry in nil map", "  in store (cell 7)", "  in cell 7"}; !slices.Equal(cellErr.Traceback[:min(3, len(cellErr.Traceback))], want) {
+	} else if want := []string{"panic: assignment to entry in nil map", "  in store (cell 7, line 3)", "  in cell 7, line 6"}; !slices.Equal(cellErr.Traceback[:min(3, len(cellErr.Traceback))], want) {
 		t.Errorf("cell 7: traceback %q, want it to begin with %q", cellErr.Traceback, want)
 	}
 	if got := contents(t, stderr); strings.Contains(got, "store") {
@@ -195,7 +195,7 @@ func TestRuntimePanicTexts(t *testing.T) {
 }
 
 // TestPastedProgram: a cell that holds a whole program runs main once,
-// and a panic in it names main in cell coordinates.
+// and a panic in it names main and the panicking line in cell coordinates.
 func TestPastedProgram(t *testing.T) {
 	s, stdout, _ := newTestSession(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -214,7 +214,37 @@ func TestPastedProgram(t *testing.T) {
 	if !errors.As(err, &cellErr) || cellErr.Value != "boom" {
 		t.Fatalf("cell 3: %v", err)
 	}
-	if want := []string{"panic: boom", "  in main (cell 3)", "  in cell 3"}; !slices.Equal(cellErr.Traceback[:min(3, len(cellErr.Traceback))], want) {
+	if want := []string{"panic: boom", "  in main (cell 3, line 5)", "  in cell 3"}; !slices.Equal(cellErr.Traceback[:min(3, len(cellErr.Traceback))], want) {
 		t.Errorf("traceback = %q, want %q", cellErr.Traceback, want)
+	}
+}
+
+// TestDeclaredAfterPanic: a cell whose statements panic or are interrupted
+// still declared its functions and types (Result.Declared), as in a Go
+// program; a cell that does not compile declared nothing.
+func TestDeclaredAfterPanic(t *testing.T) {
+	s, stdout, _ := newTestSession(t)
+	ctx := context.Background()
+	res, err := s.Execute(ctx, 1, "type T struct{}\nfunc (T) M() int { return 7 }\nvar m map[string]int\nm[\"x\"] = 1")
+	if err == nil || !res.Declared {
+		t.Fatalf("cell 1: declared %v, err %v", res.Declared, err)
+	}
+	if res, err := s.Execute(ctx, 2, "T{}.M()"); err != nil || res.Value != 7 || !res.Declared {
+		t.Fatalf("cell 2 uses what cell 1 declared: %+v, %v", res, err)
+	}
+	if res, err := s.Execute(ctx, 3, "func g() int { return undefinedName }"); err == nil || res.Declared {
+		t.Fatalf("cell 3 does not compile: declared %v, err %v", res.Declared, err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() { // interrupt once the cell runs (it says so)
+		for !strings.Contains(contents(t, stdout), "started") && cctx.Err() == nil {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+		s.Interrupt()
+	}()
+	if res, err := s.Execute(cctx, 4, "func h() {}\nfmt.Println(\"started\")\ntime.Sleep(time.Hour)"); err == nil || !res.Declared {
+		t.Fatalf("cell 4, interrupted: declared %v, err %v", res.Declared, err)
 	}
 }

@@ -58,7 +58,9 @@ func (w *Worker) gradeCells(ctx context.Context, arg string) error {
 		return fmt.Errorf("%%grade: find the gopherlab binary: %w", err)
 	}
 	fmt.Fprintf(w.pipes.Stdout, "Grading %s: building your cells with the race detector and running the public checks (the first build takes a while)...\n", filepath.Base(absDir(dir)))
-	cmd := exec.CommandContext(ctx, exe, "grade", "--public", "--exercise", dir, file)
+	// The report keeps its colours (a Jupyter stream renders ANSI); the
+	// grader strips every control character that came from the submission.
+	cmd := exec.CommandContext(ctx, exe, "grade", "--public", "--color=always", "--exercise", dir, file)
 	// The report's positions in cells.go become cells and lines.
 	stdout := &cellPositions{w: w.pipes.Stdout, from: graded.from}
 	stderr := &cellPositions{w: w.pipes.Stderr, from: graded.from}

@@ -75,14 +75,21 @@ func TestGradeSession(t *testing.T) {
 		"func double(s string) string { return s + s }\n\nfunc unrelated() int { return total }",
 		// The stub, then the solution.
 		"type Scaler struct{ mu sync.Mutex }\n\nfunc (s *Scaler) Scale(v int) int { return 0 }",
-		"func (s *Scaler) Scale(v int) int {\n\ts.mu.Lock()\n\tdefer s.mu.Unlock()\n\treturn times(v, 10)\n}",
+		// The solution cell ends with a try-out that panics: its
+		// declarations exist all the same, and are graded.
+		"func (s *Scaler) Scale(v int) int {\n\ts.mu.Lock()\n\tdefer s.mu.Unlock()\n\treturn times(v, 10)\n}\n\nvar m map[string]int\nm[\"try\"] = 1",
 	}
 	for i, c := range cells {
-		if r, out := p.execute(i+1, c); r.Error != nil {
+		r, out := p.execute(i+1, c)
+		if last := i == len(cells)-1; (r.Error != nil) != last {
 			t.Fatalf("cell %d: %v\n%s", i+1, r.Error, out)
 		}
 	}
 	r, out := p.execute(10, "%grade "+dir)
+	// The report keeps the grader's colours: the score in bold green.
+	if !strings.Contains(out, "\x1b[1m\x1b[32m1/1\x1b[0m") {
+		t.Errorf("%%grade's report lost its colours:\n%q", out)
+	}
 	out = ansi.ReplaceAllString(out, "")
 	if r.Error != nil || !strings.Contains(out, "score: 1/1") {
 		t.Fatalf("%%grade of a right solution: %v\n%s", r.Error, out)

@@ -24,7 +24,9 @@ func (w *Worker) runCell(ctx context.Context, n int, code string) (res session.R
 		res = session.Result{}
 		switch st.Kind {
 		case "go":
-			if res, err = w.sess.Execute(ctx, n, st.Code); err == nil {
+			// A cell whose statements panicked or were interrupted still
+			// declared what it declares: %grade grades it.
+			if res, err = w.sess.Execute(ctx, n, st.Code); res.Declared {
 				w.ran = append(w.ran, ranCell{n, st.Code})
 			}
 		case "shell":
