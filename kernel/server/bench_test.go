@@ -20,7 +20,13 @@ import (
 // the usual ns/op.
 //
 // Before and after, in the same run: GOPHERLAB_BENCH_BASELINE=/path/to/an/older/gopherlab
-// runs each benchmark twice, as binary=baseline and binary=current.
+// runs each benchmark twice, as binary=baseline and binary=current. With
+// -count N, go test runs the N baselines first and then the N currents; on a
+// busy machine, whose load drifts, rather repeat `go test -count 1` N times
+// so that the two alternate, and take the medians.
+//
+// The round trips report median-ms and p95-ms, and cpu-ms: the CPU time of
+// kernel and worker per cell, which the load distorts less than the clock.
 
 // benchBin is the binary the running benchmark measures.
 var benchBin string
