@@ -46,8 +46,7 @@ func newInfo() *types.Info {
 // func, type and const declarations minus the names later cells redefined,
 // and their top-level variables as typed var declarations.
 func (s *Session) committedFiles(redefined map[string]bool) ([]*cellFile, error) {
-	var files []*cellFile
-	for _, c := range s.cells {
+	for _, c := range s.cells[s.sorted:] {
 		if c.names == nil {
 			cf, _ := buildFile(s.fset, c.n, c.src, false)
 			if cf == nil {
@@ -63,9 +62,13 @@ func (s *Session) committedFiles(redefined map[string]bool) ([]*cellFile, error)
 		// gives later cells nothing to see: leave it out, so that checking
 		// a cell does not grow with the number of cells that ran before it.
 		// Its imports are what later cells see of an imports-only cell.
-		if len(c.names) == 0 && !c.importing {
-			continue
+		if len(c.names) > 0 || c.importing {
+			s.visible = append(s.visible, c)
 		}
+		s.sorted++
+	}
+	var files []*cellFile
+	for _, c := range s.visible {
 		dead := maps.Clone(c.dead)
 		maps.Copy(dead, redefined)
 		// The parsed file is kept while the names it loses stay the same.
