@@ -98,7 +98,7 @@ const (
 
 // writeBuffer holds the frames of one message until its last frame.
 // Larger frames are written straight through.
-const writeBuffer = 16 << 10
+const writeBuffer = 4 << 10
 
 func newFrameGuard(c net.Conn) *frameGuard {
 	return &frameGuard{Conn: c, r: bufio.NewReaderSize(c, 64<<10), in: framing{greeting: greetingSize, limit: maxFrame},
