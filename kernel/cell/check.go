@@ -46,8 +46,7 @@ func newInfo() *types.Info {
 // func, type and const declarations minus the names later cells redefined,
 // and their top-level variables as typed var declarations.
 func (s *Session) committedFiles(redefined map[string]bool) ([]*cellFile, error) {
-	var files []*cellFile
-	for _, c := range s.cells {
+	for _, c := range s.cells[s.sorted:] {
 		if c.names == nil {
 			cf, _ := buildFile(s.fset, c.n, c.src, false)
 			if cf == nil {
@@ -63,9 +62,13 @@ func (s *Session) committedFiles(redefined map[string]bool) ([]*cellFile, error)
 		// gives later cells nothing to see: leave it out, so that checking
 		// a cell does not grow with the number of cells that ran before it.
 		// Its imports are what later cells see of an imports-only cell.
-		if len(c.names) == 0 && !c.importing {
-			continue
+		if len(c.names) > 0 || c.importing {
+			s.visible = append(s.visible, c)
 		}
+		s.sorted++
+	}
+	var files []*cellFile
+	for _, c := range s.visible {
 		dead := maps.Clone(c.dead)
 		maps.Copy(dead, redefined)
 		// The parsed file is kept while the names it loses stay the same.
@@ -208,20 +211,35 @@ func (s *Session) check(n int, src string) (*checked, error) {
 			}
 		}
 	}
-	info1 := newInfo()
-	errs := s.typeCheck(append(committed, cur), info1, func(e types.Error) bool {
+	// The final expression is the cell's result, not an unused value.
+	resultUnused := func(e types.Error) bool {
+		return cur.result != nil && e.Pos == cur.result.Pos() && strings.HasSuffix(e.Msg, "is not used")
+	}
+	keep1 := func(e types.Error) bool {
 		if topDefs[e.Pos] && strings.HasPrefix(e.Msg, "declared and not used") {
 			return false
 		}
-		if cur.result != nil && e.Pos == cur.result.Pos() && strings.HasSuffix(e.Msg, "is not used") {
+		if resultUnused(e) {
 			return false
 		}
 		// Only errors in the statements (and imports) matter here; phase 2
 		// reports the rest.
 		return strings.Contains(e.Msg, "could not import") || (e.Pos >= cur.body.Body.Lbrace && e.Pos <= cur.body.Body.Rbrace)
-	})
-	if len(errs) > 0 {
+	}
+	keep2 := func(e types.Error) bool { return !resultUnused(e) }
+	info1 := newInfo()
+	files1 := append(committed, cur)
+	pkg1, all := s.typeCheckAll(files1, info1)
+	if errs := s.errorList(all, keep1); len(errs) > 0 {
 		return nil, errs
+	}
+	if len(topDefs) == 0 {
+		// No top-level variables: phase 2 would hoist nothing and check
+		// the same file again. Phase 1's check is the final one.
+		if errs := s.errorList(all, keep2); len(errs) > 0 {
+			return nil, errs
+		}
+		return s.checkedCell(pkg1, info1, files1, cur, rec, nil), nil
 	}
 	var hoist []hoistVar
 	for _, st := range cur.body.Body.List {
@@ -334,13 +352,15 @@ func (s *Session) check(n int, src string) (*checked, error) {
 
 	info := newInfo()
 	files := append(committed, cur)
-	pkg, errs := s.typeCheckPkg(files, info, func(e types.Error) bool {
-		// The final expression is the cell's result, not an unused value.
-		return cur.result == nil || e.Pos != cur.result.Pos() || !strings.HasSuffix(e.Msg, "is not used")
-	})
+	pkg, errs := s.typeCheckPkg(files, info, keep2)
 	if len(errs) > 0 {
 		return nil, errs
 	}
+	return s.checkedCell(pkg, info, files, cur, rec, hoist), nil
+}
+
+// checkedCell is the result of the final check of cell cur.
+func (s *Session) checkedCell(pkg *types.Package, info *types.Info, files []*cellFile, cur *cellFile, rec *cellRec, hoist []hoistVar) *checked {
 	c := &checked{pkg: pkg, info: info, files: files, cur: cur, rec: rec, hoist: hoist}
 	if cur.result != nil {
 		if tv, ok := info.Types[cur.result]; ok && tv.IsValue() {
@@ -349,30 +369,26 @@ func (s *Session) check(n int, src string) (*checked, error) {
 			}
 		}
 	}
-	return c, nil
-}
-
-func (s *Session) typeCheck(files []*cellFile, info *types.Info, keep func(types.Error) bool) ErrorList {
-	_, errs := s.typeCheckPkg(files, info, keep)
-	return errs
+	return c
 }
 
 func (s *Session) typeCheckPkg(files []*cellFile, info *types.Info, keep func(types.Error) bool) (*types.Package, ErrorList) {
-	var errs ErrorList
+	pkg, all := s.typeCheckAll(files, info)
+	return pkg, s.errorList(all, keep)
+}
+
+// typeCheckAll type-checks files as package main and returns every error
+// but those ignoredError drops, in the checker's order.
+func (s *Session) typeCheckAll(files []*cellFile, info *types.Info) (*types.Package, []error) {
+	var errs []error
 	conf := types.Config{
 		Importer:  s.imp,
 		GoVersion: "go1.26",
 		Error: func(err error) {
-			e, ok := err.(types.Error)
-			if !ok {
-				errs = append(errs, &Error{Msg: err.Error()})
+			if e, ok := err.(types.Error); ok && ignoredError(e.Msg) {
 				return
 			}
-			if ignoredError(e.Msg) || (keep != nil && !keep(e)) {
-				return
-			}
-			p := s.fset.Position(e.Pos)
-			errs = append(errs, posError(0, p, e.Msg))
+			errs = append(errs, err)
 		},
 	}
 	var astFiles []*ast.File
@@ -380,10 +396,28 @@ func (s *Session) typeCheckPkg(files []*cellFile, info *types.Info, keep func(ty
 		astFiles = append(astFiles, f.file)
 	}
 	pkg, _ := conf.Check("main", s.fset, astFiles, info)
+	return pkg, errs
+}
+
+// errorList returns the first 10 errors of a check that keep accepts (and
+// any that is not a types.Error), sorted.
+func (s *Session) errorList(all []error, keep func(types.Error) bool) ErrorList {
+	var errs ErrorList
+	for _, err := range all {
+		e, ok := err.(types.Error)
+		if !ok {
+			errs = append(errs, &Error{Msg: err.Error()})
+			continue
+		}
+		if keep != nil && !keep(e) {
+			continue
+		}
+		errs = append(errs, posError(0, s.fset.Position(e.Pos), e.Msg))
+	}
 	if len(errs) > 10 {
 		errs = errs[:10]
 	}
-	return pkg, sortErrors(errs)
+	return sortErrors(errs)
 }
 
 // ignoredError reports errors that make sense for a program but not for a

@@ -39,6 +39,11 @@ type Session struct {
 	fset  *token.FileSet
 	imp   types.ImporterFrom
 	cells []*cellRec
+	// visible lists the committed cells that declare or import something,
+	// in order: the others give later cells nothing to see. The first
+	// sorted cells have been sorted into it (committedFiles).
+	visible []*cellRec
+	sorted  int
 
 	// What yaegi has been given so far.
 	yImports map[string]string // import path -> alias in yaegi's global scope

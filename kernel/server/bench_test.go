@@ -20,7 +20,13 @@ import (
 // the usual ns/op.
 //
 // Before and after, in the same run: GOPHERLAB_BENCH_BASELINE=/path/to/an/older/gopherlab
-// runs each benchmark twice, as binary=baseline and binary=current.
+// runs each benchmark twice, as binary=baseline and binary=current. With
+// -count N, go test runs the N baselines first and then the N currents; on a
+// busy machine, whose load drifts, rather repeat `go test -count 1` N times
+// so that the two alternate, and take the medians.
+//
+// The round trips report median-ms and p95-ms, and cpu-ms: the CPU time of
+// kernel and worker per cell, which the load distorts less than the clock.
 
 // benchBin is the binary the running benchmark measures.
 var benchBin string
@@ -104,6 +110,7 @@ func benchRoundTrip(b *testing.B, k *kerneltest.Kernel) {
 		k.Execute(ctx, "1+1")
 	}
 	times := make([]time.Duration, 0, b.N)
+	cpu0 := kernelCPU(b, k)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		t0 := time.Now()
@@ -117,6 +124,27 @@ func benchRoundTrip(b *testing.B, k *kerneltest.Kernel) {
 	slices.Sort(times)
 	b.ReportMetric(ms(times[len(times)/2]), "median-ms")
 	b.ReportMetric(ms(times[len(times)*95/100]), "p95-ms")
+	b.ReportMetric(ms(kernelCPU(b, k)-cpu0)/float64(b.N), "cpu-ms")
+}
+
+// kernelCPU returns the CPU time the kernel and its worker have used. On a
+// busy machine it is steadier than the time on the clock.
+func kernelCPU(b *testing.B, k *kerneltest.Kernel) time.Duration {
+	var total time.Duration
+	for _, pid := range append([]int{k.Cmd.Process.Pid}, children(k.Cmd.Process.Pid)...) {
+		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			b.Fatal(err)
+		}
+		// The fields after the command name, which is in parentheses:
+		// utime and stime are the 12th and 13th, in clock ticks (1/100 s).
+		f := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+1:]))
+		for _, v := range f[11:13] {
+			n, _ := strconv.Atoi(v)
+			total += time.Duration(n) * 10 * time.Millisecond
+		}
+	}
+	return total
 }
 
 // BenchmarkPrint10000Lines: a cell that prints 10,000 lines, until idle,
@@ -138,6 +166,7 @@ func benchPrint10000Lines(b *testing.B) {
 func benchPrint(b *testing.B, k *kerneltest.Kernel) {
 	ctx := context.Background()
 	var total time.Duration
+	cpu0 := kernelCPU(b, k)
 	for i := 0; i < b.N; i++ {
 		t0 := time.Now()
 		r, err := k.Execute(ctx, "for i := 0; i < 10000; i++ {\n\tfmt.Println(\"line\", i)\n}")
@@ -150,6 +179,7 @@ func benchPrint(b *testing.B, k *kerneltest.Kernel) {
 		}
 	}
 	b.ReportMetric(ms(total)/float64(b.N), "ms/cell")
+	b.ReportMetric(ms(kernelCPU(b, k)-cpu0)/float64(b.N), "cpu-ms")
 }
 
 func benchInterrupt(b *testing.B, cell string) {

@@ -18,46 +18,43 @@ var resetNote = []string{
 	"Variables, functions and imports from earlier cells are gone; run those cells again.",
 }
 
-// dispatchEvents handles a worker's events until its event pipe ends. Replies
-// go to the request with their ID; displays and input requests are answered
-// here, after the output that preceded them.
-func (k *Kernel) dispatchEvents(w *workerProc) {
-	defer close(w.dispatched)
-	for ev := range w.events {
-		seq := workerproto.SyncOf(ev)
-		w.stdout.waitSync(seq)
-		w.stderr.waitSync(seq)
+// dispatchEvent handles one of a worker's events, in order, after the
+// output that preceded it. Replies go to the request with their ID;
+// displays and input requests are answered here.
+func (k *Kernel) dispatchEvent(w *workerProc, ev workerproto.Message) {
+	seq := workerproto.SyncOf(ev)
+	w.stdout.waitSync(seq)
+	w.stderr.waitSync(seq)
+	if id, ok := workerproto.ReplyID(ev); ok {
+		if !w.deliver(id, ev) {
+			k.log.Printf("worker: %s %d answers no waiting request", ev.Kind(), id)
+		}
+		return
+	}
+	k.mu.Lock()
+	parent := k.parent
+	k.mu.Unlock()
+	switch ev := ev.(type) {
+	case *workerproto.Display:
 		k.mu.Lock()
-		parent := k.parent
+		if m := k.requests[ev.Cell]; ev.Cell > 0 && m != nil {
+			parent = m // a goroutine of an earlier cell
+		}
 		k.mu.Unlock()
-		if id, ok := workerproto.ReplyID(ev); ok {
-			if !w.deliver(id, ev) {
-				k.log.Printf("worker: %s %d answers no waiting request", ev.Kind(), id)
-			}
-			continue
+		k.publishRaw(parent, ev.MsgType, ev.Content)
+	case *workerproto.InputRequest:
+		if parent == nil {
+			return
 		}
-		switch ev := ev.(type) {
-		case *workerproto.Display:
-			k.mu.Lock()
-			if m := k.requests[ev.Cell]; ev.Cell > 0 && m != nil {
-				parent = m // a goroutine of an earlier cell
-			}
-			k.mu.Unlock()
-			k.publishRaw(parent, ev.MsgType, ev.Content)
-		case *workerproto.InputRequest:
-			if parent == nil {
-				continue
-			}
-			m, err := wire.NewMessage("input_request", parent, k.session, map[string]any{"prompt": ev.Prompt, "password": ev.Password})
-			if err == nil {
-				err = k.sockets.Stdin.Send(m)
-			}
-			if err != nil {
-				k.log.Print(err)
-			}
-		default:
-			k.log.Printf("worker: unexpected %s event", ev.Kind())
+		m, err := wire.NewMessage("input_request", parent, k.session, map[string]any{"prompt": ev.Prompt, "password": ev.Password})
+		if err == nil {
+			err = k.sockets.Stdin.Send(m)
 		}
+		if err != nil {
+			k.log.Print(err)
+		}
+	default:
+		k.log.Printf("worker: unexpected %s event", ev.Kind())
 	}
 }
 

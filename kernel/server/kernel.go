@@ -53,7 +53,7 @@ type Kernel struct {
 	shutdown  context.CancelFunc
 	nextID    atomic.Uint64 // the last worker request ID
 
-	workers sync.WaitGroup // the event dispatchers of every worker started
+	workers sync.WaitGroup // the goroutines that start workers
 }
 
 // interruptGrace is how long an interrupted worker has to answer before it
@@ -284,11 +284,12 @@ func (k *Kernel) launchWorker(ctx context.Context) {
 	k.worker, k.workerErr, k.ready = nil, nil, ready
 	k.mu.Unlock()
 	k.workers.Add(1)
-	go func() { // ends when the worker's event pipe does
+	go func() { // ends when the worker is ready, or failed
 		defer k.workers.Done()
-		w, err := startWorker(k.opts.Worker, k.opts.Env, k.publishOutput)
+		w, err := startWorker(k.opts.Worker, k.opts.Env, k.publishOutput, k.dispatchEvent)
 		if err == nil {
 			if err = w.waitReady(ctx, 60*time.Second); err != nil {
+				w.adopted(false)
 				w.stop(0)
 				w = nil
 			}
@@ -299,10 +300,10 @@ func (k *Kernel) launchWorker(ctx context.Context) {
 		k.mu.Lock()
 		k.worker, k.workerErr = w, err
 		k.mu.Unlock()
-		close(ready)
 		if w != nil {
-			k.dispatchEvents(w)
+			w.adopted(true)
 		}
+		close(ready)
 	}()
 }
 

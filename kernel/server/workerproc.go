@@ -24,7 +24,12 @@ type workerProc struct {
 	cmd      *exec.Cmd
 	requests *workerproto.Writer
 	reqPipe  *os.File
-	events   chan workerproto.Message // closed when the event pipe ends
+	// first gets the worker's first event (ready); it is closed if the
+	// event pipe ends before one.
+	first chan workerproto.Message
+	// adopt says whether the kernel took the worker on after its first
+	// event: the later events are dispatched, or dropped.
+	adopt chan bool
 	// dispatched is closed once every event has been handed on.
 	dispatched chan struct{}
 	stdout     *stream
@@ -66,8 +71,10 @@ func (p *workerProc) deliver(id uint64, reply workerproto.Message) bool {
 	return ok
 }
 
-// startWorker starts argv as a worker. publish receives its output.
-func startWorker(argv []string, env []string, publish func(name, text string, cell int)) (*workerProc, error) {
+// startWorker starts argv as a worker. publish receives its output, and
+// dispatch its events after the first one (see waitReady and adopted), in
+// order, on the goroutine that reads them.
+func startWorker(argv []string, env []string, publish func(name, text string, cell int), dispatch func(*workerProc, workerproto.Message)) (*workerProc, error) {
 	nonceBytes := make([]byte, 8)
 	rand.Read(nonceBytes)
 	nonce := hex.EncodeToString(nonceBytes)
@@ -100,7 +107,8 @@ func startWorker(argv []string, env []string, publish func(name, text string, ce
 	p := &workerProc{
 		requests:   workerproto.NewWriter(reqW),
 		reqPipe:    reqW,
-		events:     make(chan workerproto.Message, 16),
+		first:      make(chan workerproto.Message, 1),
+		adopt:      make(chan bool, 1),
 		dispatched: make(chan struct{}),
 		waiting:    map[uint64]chan workerproto.Message{},
 		stdout:     newStream("stdout", nonce, publish),
@@ -130,18 +138,33 @@ func startWorker(argv []string, env []string, publish func(name, text string, ce
 	go func() { defer p.wg.Done(); p.stderr.forward(errR); errR.Close() }()
 	go func() {
 		defer p.wg.Done()
-		defer close(p.events)
+		defer close(p.dispatched)
 		defer evR.Close()
 		r := workerproto.NewReader(evR)
+		first, adopted := true, false
 		for {
 			ev, err := r.Read()
 			if err != nil {
 				if !errors.Is(err, io.EOF) {
 					fmt.Fprintf(p.crash, "gopherlab kernel: worker events: %v\n", err)
 				}
+				if first {
+					close(p.first)
+				}
 				return
 			}
-			p.events <- ev
+			switch {
+			case first:
+				// The events after the first wait until the kernel has
+				// taken the worker on (or has given up on it).
+				first = false
+				p.first <- ev
+				adopted = <-p.adopt
+			case adopted:
+				// Here rather than on another goroutine: one hand-off
+				// less per reply.
+				dispatch(p, ev)
+			}
 		}
 	}()
 	go func() {
@@ -251,12 +274,16 @@ func firstLine(lines []string, prefixes ...string) int {
 	return -1
 }
 
+// adopted says whether the kernel takes the worker on after waitReady:
+// its events are dispatched from then on, or dropped.
+func (p *workerProc) adopted(ok bool) { p.adopt <- ok }
+
 // waitReady waits for the worker's ready event.
 func (p *workerProc) waitReady(ctx context.Context, limit time.Duration) error {
 	t := time.NewTimer(limit)
 	defer t.Stop()
 	select {
-	case ev, ok := <-p.events:
+	case ev, ok := <-p.first:
 		if !ok {
 			<-p.exited
 			return fmt.Errorf("server: worker did not start: %s", p.lastWords().Value)

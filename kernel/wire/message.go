@@ -46,6 +46,8 @@ type Message struct {
 	Content    json.RawMessage
 	Buffers    [][]byte
 	Received   time.Time // when Recv returned it; zero for messages built here
+
+	rawHeader json.RawMessage // the header as received, for the replies' parent_header
 }
 
 // ParentHeader decodes the parent header; it is the zero Header when empty.
@@ -77,7 +79,10 @@ func NewMessage(msgType string, parent *Message, session string, content any) (*
 	}
 	if parent != nil {
 		m.Identities = parent.Identities
-		if h, err := json.Marshal(parent.Header); err == nil {
+		if parent.rawHeader != nil {
+			// The header as the client sent it, as ipykernel does.
+			m.Parent = parent.rawHeader
+		} else if h, err := json.Marshal(parent.Header); err == nil {
 			m.Parent = h
 		}
 	}
@@ -142,6 +147,7 @@ func (s *Signer) Decode(frames [][]byte) (*Message, error) {
 		}
 	}
 	m.Parent, m.Metadata, m.Content = parent, meta, content
+	m.rawHeader = header
 	return m, nil
 }
 

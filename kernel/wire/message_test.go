@@ -50,6 +50,30 @@ func TestReplyCarriesParent(t *testing.T) {
 	}
 }
 
+// TestReplyCarriesReceivedHeader: the reply to a received message carries
+// the header as the client sent it, fields the kernel does not know included.
+func TestReplyCarriesReceivedHeader(t *testing.T) {
+	s, _ := NewSigner("hmac-sha256", "secret")
+	header := []byte(`{"msg_id":"m1","session":"s","username":"u","date":"2026-12-06T00:00:00Z","msg_type":"execute_request","version":"5.4","subshell_id":null}`)
+	parent, meta, content := []byte("{}"), []byte("{}"), []byte(`{"code":"1"}`)
+	frames := [][]byte{[]byte("id"), delimiter, s.Sign(header, parent, meta, content), header, parent, meta, content}
+	req, err := s.Decode(frames)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := NewMessage("execute_reply", req, "k", struct{}{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(rep.Parent, header) {
+		t.Errorf("parent header = %s, want %s", rep.Parent, header)
+	}
+	// Signing twice in a row gives the same signature (the HMACs are reused).
+	if a, b := s.Sign(header, content), s.Sign(header, content); !bytes.Equal(a, b) {
+		t.Errorf("signatures differ: %s, %s", a, b)
+	}
+}
+
 // TestDecodeRejects feeds malformed frames, forged signatures and oversized
 // messages to Decode. Each must fail with the right error, never panic.
 func TestDecodeRejects(t *testing.T) {

@@ -8,13 +8,16 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash"
+	"sync"
 )
 
 // Signer signs and verifies messages with the connection's HMAC key. An empty
-// key disables signing, as the protocol allows.
+// key disables signing, as the protocol allows. It is safe for concurrent
+// use.
 type Signer struct {
 	newHash func() hash.Hash
 	key     []byte
+	macs    sync.Pool // of hash.Hash: HMACs with the key, reset after use
 }
 
 // NewSigner returns a signer for a signature_scheme such as "hmac-sha256".
@@ -38,11 +41,17 @@ func (s *Signer) Sign(frames ...[]byte) []byte {
 	if len(s.key) == 0 {
 		return nil
 	}
-	mac := hmac.New(s.newHash, s.key)
+	mac, _ := s.macs.Get().(hash.Hash)
+	if mac == nil {
+		mac = hmac.New(s.newHash, s.key)
+	}
 	for _, f := range frames {
 		mac.Write(f)
 	}
-	sum := mac.Sum(nil)
+	var buf [sha512.Size]byte
+	sum := mac.Sum(buf[:0])
+	mac.Reset()
+	s.macs.Put(mac)
 	out := make([]byte, hex.EncodedLen(len(sum)))
 	hex.Encode(out, sum)
 	return out

@@ -17,6 +17,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -87,6 +88,21 @@ func Run(ctx context.Context, p Pipes) error {
 	}
 	if err := os.Setenv("GODEBUG", godebug); err != nil {
 		return fmt.Errorf("worker: GODEBUG: %w", err)
+	}
+	// GOPHERLAB_WORKER_CPUPROFILE=file writes the worker's CPU profile,
+	// for the kernel's benchmarks (the worker is a child process that
+	// go test -cpuprofile does not see).
+	if file := os.Getenv("GOPHERLAB_WORKER_CPUPROFILE"); file != "" {
+		f, err := os.Create(file)
+		if err != nil {
+			return fmt.Errorf("worker: cpu profile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("worker: cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+		os.Unsetenv("GOPHERLAB_WORKER_CPUPROFILE") // not for the processes cells start
 	}
 	// Cells read os.Args as a program run with no arguments does ("go run
 	// x.go" has one), not the worker's own command line.
