@@ -6,6 +6,7 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -485,6 +486,9 @@ func (s *Session) funcIn(u *emitted, name string, line, col int) Func {
 		if dname == "_gl_main" {
 			dname = "main" // a pasted program's main, renamed
 		}
+		if m := monoCopy.FindStringSubmatch(dname); m != nil {
+			dname = m[1] // a generic's concrete copy (pass monomorphize)
+		}
 		if c == 0 || strings.HasPrefix(dname, "_gl_") {
 			return Func{}
 		}
@@ -513,6 +517,10 @@ func (s *Session) funcIn(u *emitted, name string, line, col int) Func {
 	}
 	return s.funcOf(c, func(fs *funcSites) bool { return fs.lit && fs.line == l })
 }
+
+// monoCopy matches the name pass monomorphize gives a generic function's
+// concrete copy ("_gl_i3_first"), capturing the generic's name.
+var monoCopy = regexp.MustCompile(`^_gl_i\d+_(\w+)$`)
 
 // inFirstStatements reports whether pos lies in body's first statement, or
 // in a declaration before it or in the statement right after those.
