@@ -363,7 +363,11 @@ func (e *emitter) rename(nodes any) {
 	}
 	info := e.c.info
 	for _, n := range list {
+		qualified := map[*ast.Ident]bool{} // the Sel of pkg.Name
 		ast.Inspect(n, func(n ast.Node) bool {
+			if sel, ok := n.(*ast.SelectorExpr); ok {
+				qualified[sel.Sel] = true
+			}
 			id, ok := n.(*ast.Ident)
 			if !ok {
 				return true
@@ -371,6 +375,12 @@ func (e *emitter) rename(nodes any) {
 			obj := info.Uses[id]
 			if obj == nil {
 				obj = info.Defs[id]
+			}
+			if obj != nil && !qualified[id] && obj.Pkg() != nil && obj.Pkg() != e.c.pkg && obj.Parent() == obj.Pkg().Scope() {
+				// A name of a dot import (import . "fmt"; Println):
+				// yaegi gets the package's alias, pkg.Name.
+				id.Name = e.importAlias(obj.Pkg().Path(), obj.Pkg().Name()) + "." + id.Name
+				return true
 			}
 			switch obj := obj.(type) {
 			case *types.PkgName:
