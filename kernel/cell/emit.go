@@ -172,8 +172,10 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 	body := c.cur.body.Body
 	for _, d := range decls {
 		refuseInexact(e, d)
+		refuseDeferredClosure(e, d)
 	}
 	refuseInexact(e, body)
+	refuseDeferredClosure(e, c.cur.body)
 	for _, p := range passes {
 		if s.disabled[p.name] {
 			continue
