@@ -28,6 +28,9 @@ type emitter struct {
 	// declares func main, which its runner calls (mainOnce).
 	inits []*ast.Ident
 	main  token.Pos
+	// recovers: the session calls recover somewhere (this unit or an
+	// earlier one), so a program can see a run-time panic's value.
+	recovers bool
 	// refusals are constructs the interpreter cannot run exactly: the
 	// cell is rejected with them (see refuse).
 	refusals ErrorList
@@ -176,6 +179,11 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 	}
 	refuseInexact(e, body)
 	refuseDeferredClosure(e, c.cur.body)
+	e.recovers = s.recovers || containsRecover(c.info, c.cur.body)
+	for _, d := range decls {
+		e.recovers = e.recovers || containsRecover(c.info, d)
+	}
+	s.recovers = e.recovers
 	for _, p := range passes {
 		if s.disabled[p.name] {
 			continue
@@ -641,6 +649,7 @@ type pass struct {
 var passes = []pass{
 	passMainOnce, passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passAssertValueError, passErrorsAsType, passRandN, passNewExpr, passErrors, passRecover, passFmtVerbs, passFmtNames, passGenericStd,
 	passGoPanic, passGoFunc, passOsExit, passLoopFrame, passRangeInt, passRangeChanSlice, passBuiltins, passSelect, passReturnRecv, passUnnamedParams, passMultiAssign, passRecvAssign, passBlankRecv, passPromotedMethods,
+	passIndexBounds,
 }
 
 // needsFormatting reports whether only the interpreter can show a value of

@@ -40,6 +40,8 @@ func RuntimeSymbols(goPanic func(where string, v any), exit func(code int)) map[
 			"Unwrap":     reflect.ValueOf(Unwrap),
 			"IsOne":      reflect.ValueOf(IsOne),
 			"Recovered":  reflect.ValueOf(Recovered),
+			"Index":      reflect.ValueOf(Index),
+			"IndexU":     reflect.ValueOf(IndexU),
 			"Spawn":      reflect.ValueOf(func(where string) uint64 { return 0 }),
 			"Enter":      reflect.ValueOf(func(uint64) {}),
 			"Done":       reflect.ValueOf(func(uint64) {}),
@@ -171,4 +173,22 @@ func Recovered(v any) any {
 		return rv.Interface()
 	}
 	return v
+}
+
+// Index returns i if it indexes a sequence of length n, and otherwise
+// panics with Go's own runtime error ("index out of range [5] with length
+// 3"), raised by an index of compiled code (see pass indexBounds).
+func Index(i int64, n int) int {
+	if i < 0 || i >= int64(n) {
+		_ = make([]struct{}, n)[i]
+	}
+	return int(i)
+}
+
+// IndexU is Index for an index of an unsigned type.
+func IndexU(i uint64, n int) int {
+	if i >= uint64(n) {
+		_ = make([]struct{}, n)[i]
+	}
+	return int(i)
 }

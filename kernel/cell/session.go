@@ -49,6 +49,7 @@ type Session struct {
 	yPrelude map[string]bool   // declarations of generic.go.txt given
 
 	disabled map[string]bool // passes switched off (tests only)
+	recovers bool            // a cell called recover (pass indexBounds)
 	runs     int             // units prepared, for unique function names
 
 	frameMu sync.Mutex
