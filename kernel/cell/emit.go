@@ -649,7 +649,7 @@ type pass struct {
 var passes = []pass{
 	passMainOnce, passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passAssertValueError, passErrorsAsType, passRandN, passNewExpr, passErrors, passRecover, passFmtVerbs, passFmtNames, passGenericStd,
 	passGoPanic, passGoFunc, passOsExit, passLoopFrame, passRangeInt, passRangeChanSlice, passBuiltins, passSelect, passReturnRecv, passUnnamedParams, passMultiAssign, passRecvAssign, passBlankRecv, passPromotedMethods,
-	passIndexBounds, passConstLen,
+	passIndexBounds, passConstLen, passShiftTypes,
 }
 
 // needsFormatting reports whether only the interpreter can show a value of
