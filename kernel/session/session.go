@@ -247,6 +247,7 @@ func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error
 		return Result{}, s.cellError(n, u, err)
 	}
 	s.fe.Commit(u)
+	settle()
 	v, err := s.in.EvalWithContext(ctx, u.Run)
 	s.mu.Lock()
 	panics := s.panics
