@@ -1,6 +1,8 @@
 package cell
 
 import (
+	"strconv"
+
 	"go/ast"
 	"go/constant"
 	"go/token"
@@ -18,6 +20,10 @@ import (
 //
 //	xs[i]  ->  xs[cellrt.Index(int64(i), len(xs))]     (cellrt.IndexU for unsigned i)
 //
+// and a slice expression likewise checks its bounds first:
+//
+//	s[lo:hi]  ->  s[cellrt.Slice(int64(lo), int64(hi), len(s), cap(s), 0):hi]
+//
 // Only where that is exact: the operand is a variable or a field (read
 // twice, no side effect) and the index has no call or receive (its single
 // evaluation moves before len). Elsewhere, and in cells of a session with
@@ -29,6 +35,10 @@ var passIndexBounds = pass{"indexBounds", func(e *emitter, root ast.Node) {
 	}
 	info := e.c.info
 	ast.Inspect(root, func(n ast.Node) bool {
+		if se, ok := n.(*ast.SliceExpr); ok {
+			sliceBounds(e, se)
+			return true
+		}
 		ix, ok := n.(*ast.IndexExpr)
 		if !ok {
 			return true
@@ -134,4 +144,82 @@ func containsRecover(info *types.Info, n ast.Node) bool {
 		return !found
 	})
 	return found
+}
+
+// sliceBounds rewrites a slice expression of pass indexBounds: a slice,
+// a string or an array, with a pure operand and simple bounds (each is
+// evaluated twice), all signed or all unsigned (constants go either way).
+func sliceBounds(e *emitter, se *ast.SliceExpr) {
+	info := e.c.info
+	t := info.TypeOf(se.X)
+	if t == nil || hasTypeParam(t) || !pureOperand(se.X) {
+		return
+	}
+	kind := 0
+	switch u := t.Underlying().(type) {
+	case *types.Slice:
+	case *types.Basic:
+		if u.Info()&types.IsString == 0 || info.Types[se.X].Value != nil {
+			return
+		}
+		kind = 1
+	case *types.Pointer:
+		if _, ok := u.Elem().Underlying().(*types.Array); !ok {
+			return
+		}
+		kind = 1
+	case *types.Array:
+		kind = 1
+	default:
+		return
+	}
+	if se.Slice3 && kind == 1 {
+		if b, ok := t.Underlying().(*types.Basic); ok && b.Info()&types.IsString != 0 {
+			return
+		}
+	}
+	signed, unsigned := 0, 0
+	for _, b := range []ast.Expr{se.Low, se.High, se.Max} {
+		if b == nil {
+			continue
+		}
+		bt, ok := info.TypeOf(b).Underlying().(*types.Basic)
+		if !ok || bt.Info()&types.IsInteger == 0 || !simpleIndex(info, b) {
+			return
+		}
+		if bt.Info()&types.IsUnsigned != 0 {
+			unsigned++
+		} else if info.Types[b].Value == nil || constant.Sign(info.Types[b].Value) < 0 {
+			signed++
+		}
+	}
+	if signed > 0 && unsigned > 0 {
+		return // mixed: no one helper prints both as Go does
+	}
+	conv, suffix := "int64", ""
+	if unsigned > 0 {
+		conv, suffix = "uint64", "U"
+	}
+	arg := func(b ast.Expr, dflt ast.Expr) ast.Expr {
+		if b == nil {
+			return dflt
+		}
+		return &ast.CallExpr{Fun: ast.NewIdent(conv), Args: []ast.Expr{b}}
+	}
+	length := &ast.CallExpr{Fun: ast.NewIdent("len"), Args: []ast.Expr{se.X}}
+	capacity := ast.Expr(length)
+	if kind == 0 {
+		capacity = &ast.CallExpr{Fun: ast.NewIdent("cap"), Args: []ast.Expr{se.X}}
+	}
+	rt := e.importAlias(RuntimePath, "cellrt")
+	lo := arg(se.Low, &ast.BasicLit{Kind: token.INT, Value: "0"})
+	hi := arg(se.High, &ast.CallExpr{Fun: ast.NewIdent(conv), Args: []ast.Expr{length}})
+	k := &ast.BasicLit{Kind: token.INT, Value: strconv.Itoa(kind)}
+	var call *ast.CallExpr
+	if se.Slice3 {
+		call = &ast.CallExpr{Fun: parseExpr(rt + ".Slice3" + suffix), Args: []ast.Expr{lo, hi, arg(se.Max, nil), length, capacity, k}}
+	} else {
+		call = &ast.CallExpr{Fun: parseExpr(rt + ".Slice" + suffix), Args: []ast.Expr{lo, hi, length, capacity, k}}
+	}
+	se.Low = call
 }
