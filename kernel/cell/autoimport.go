@@ -48,8 +48,16 @@ func (s *Session) autoImports(committed []*cellFile, cur *cellFile) []importSpec
 			declared[pkgName(p)] = true
 		}
 	}
-	// Earlier cells' imports: the latest wins.
+	// Earlier cells' imports: the latest wins. A dot import (import . "fmt")
+	// goes on into every later cell, as the notebook's one file would have it.
 	earlier := map[string]string{}
+	dotted := map[string]bool{}
+	for _, sp := range cur.file.Imports {
+		if p, err := strconv.Unquote(sp.Path.Value); err == nil && sp.Name != nil && sp.Name.Name == "." {
+			dotted[p] = true
+		}
+	}
+	var out []importSpec
 	for _, cf := range committed {
 		for _, sp := range cf.file.Imports {
 			p, _ := strconv.Unquote(sp.Path.Value)
@@ -60,6 +68,13 @@ func (s *Session) autoImports(committed []*cellFile, cur *cellFile) []importSpec
 				}
 				name = sp.Name.Name
 			}
+			if name == "." {
+				if !dotted[p] {
+					dotted[p] = true
+					out = append(out, importSpec{name: ".", path: p})
+				}
+				continue
+			}
 			earlier[name] = p
 		}
 	}
@@ -67,7 +82,6 @@ func (s *Session) autoImports(committed []*cellFile, cur *cellFile) []importSpec
 	for _, id := range cur.file.Unresolved {
 		unresolved[id.Name] = true
 	}
-	var out []importSpec
 	seen := map[string]bool{}
 	ast.Inspect(cur.file, func(n ast.Node) bool {
 		sel, ok := n.(*ast.SelectorExpr)

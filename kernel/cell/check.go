@@ -290,7 +290,7 @@ func (s *Session) check(n int, src string) (*checked, error) {
 		if p.Path() == "main" {
 			return ""
 		}
-		if name, ok := fileImports[p.Path()]; ok {
+		if name, ok := fileImports[p.Path()]; ok && name != "." {
 			if name == "" {
 				return p.Name()
 			}

@@ -28,6 +28,9 @@ type emitter struct {
 	// declares func main, which its runner calls (mainOnce).
 	inits []*ast.Ident
 	main  token.Pos
+	// recovers: the session calls recover somewhere (this unit or an
+	// earlier one), so a program can see a run-time panic's value.
+	recovers bool
 	// refusals are constructs the interpreter cannot run exactly: the
 	// cell is rejected with them (see refuse).
 	refusals ErrorList
@@ -176,8 +179,15 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 	body := c.cur.body.Body
 	for _, d := range decls {
 		refuseInexact(e, d)
+		refuseDeferredClosure(e, d)
 	}
 	refuseInexact(e, body)
+	refuseDeferredClosure(e, c.cur.body)
+	e.recovers = s.recovers || containsRecover(c.info, c.cur.body)
+	for _, d := range decls {
+		e.recovers = e.recovers || containsRecover(c.info, d)
+	}
+	s.recovers = e.recovers
 	for _, p := range passes {
 		if s.disabled[p.name] {
 			continue
@@ -367,7 +377,11 @@ func (e *emitter) rename(nodes any) {
 	}
 	info := e.c.info
 	for _, n := range list {
+		qualified := map[*ast.Ident]bool{} // the Sel of pkg.Name
 		ast.Inspect(n, func(n ast.Node) bool {
+			if sel, ok := n.(*ast.SelectorExpr); ok {
+				qualified[sel.Sel] = true
+			}
 			id, ok := n.(*ast.Ident)
 			if !ok {
 				return true
@@ -375,6 +389,12 @@ func (e *emitter) rename(nodes any) {
 			obj := info.Uses[id]
 			if obj == nil {
 				obj = info.Defs[id]
+			}
+			if obj != nil && !qualified[id] && obj.Pkg() != nil && obj.Pkg() != e.c.pkg && obj.Parent() == obj.Pkg().Scope() {
+				// A name of a dot import (import . "fmt"; Println):
+				// yaegi gets the package's alias, pkg.Name.
+				id.Name = e.importAlias(obj.Pkg().Path(), obj.Pkg().Name()) + "." + id.Name
+				return true
 			}
 			switch obj := obj.(type) {
 			case *types.PkgName:
@@ -638,6 +658,7 @@ type pass struct {
 var passes = []pass{
 	passMainOnce, passMonomorphize, passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passAssertValueError, passErrorsAsType, passRandN, passNewExpr, passErrors, passRecover, passFmtVerbs, passFmtNames, passGenericStd,
 	passGoPanic, passGoFunc, passOsExit, passLoopFrame, passRangeInt, passRangeChanSlice, passBuiltins, passSelect, passReturnRecv, passUnnamedParams, passMultiAssign, passRecvAssign, passBlankRecv, passPromotedMethods,
+	passIndexBounds, passConstLen, passShiftTypes,
 }
 
 // needsFormatting reports whether only the interpreter can show a value of

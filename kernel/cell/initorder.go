@@ -6,8 +6,8 @@ import (
 	"slices"
 )
 
-// orderPastedVars puts the var declarations of a pasted program (a cell
-// that declares func main and holds no other statement) in Go's
+// orderPastedVars puts the var declarations of a cell that holds no other
+// statement (a pasted program, a var block) in Go's
 // initialisation order: a package-level variable is initialised after the
 // variables its initialiser refers to, directly or through the functions
 // it calls, and otherwise in declaration order. A notebook cell runs its
@@ -15,20 +15,19 @@ import (
 // (var n = len(<-c); var c = ...).
 //
 // The references are found by name, not by type: a method counts as
-// referenced when a selector with its name appears, and a local name that
-// shadows a variable counts as the variable. Go's analysis is finer, so
+// referenced when a selector with its name appears; a parameter or local
+// variable is not a reference to a package-level variable of its name
+// (the parser's resolution says which is which). Go's analysis is finer, so
 // this order can put a variable later than Go does, never before one it
 // needs.
 func orderPastedVars(f *ast.File, body *ast.BlockStmt) {
 	funcs := map[string][]*ast.FuncDecl{} // name -> functions and methods of that name
-	hasMain := false
 	for _, d := range f.Decls {
 		if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name != bodyName {
 			funcs[fd.Name.Name] = append(funcs[fd.Name.Name], fd)
-			hasMain = hasMain || (fd.Recv == nil && fd.Name.Name == "main")
 		}
 	}
-	if !hasMain || body == nil {
+	if body == nil {
 		return
 	}
 	// One statement per variable spec.
@@ -59,10 +58,15 @@ func orderPastedVars(f *ast.File, body *ast.BlockStmt) {
 	funcRefs := map[*ast.FuncDecl]map[string]bool{}
 	var refs func(n ast.Node, into map[string]bool, seen map[*ast.FuncDecl]bool)
 	refs = func(n ast.Node, into map[string]bool, seen map[*ast.FuncDecl]bool) {
-		ast.Inspect(n, func(n ast.Node) bool {
+		ast.Inspect(n, func(m ast.Node) bool {
 			var name string
-			switch x := n.(type) {
+			switch x := m.(type) {
 			case *ast.Ident:
+				// A name declared inside n (a parameter, a local) is not
+				// a package-level variable (the parser resolved it).
+				if x.Obj != nil && x.Obj.Pos() >= n.Pos() && x.Obj.Pos() < n.End() {
+					return true
+				}
 				name = x.Name
 			case *ast.SelectorExpr:
 				name = x.Sel.Name
@@ -75,7 +79,7 @@ func orderPastedVars(f *ast.File, body *ast.BlockStmt) {
 					seen[fd] = true
 					if funcRefs[fd] == nil {
 						funcRefs[fd] = map[string]bool{}
-						refs(fd.Body, funcRefs[fd], seen)
+						refs(fd, funcRefs[fd], seen)
 					}
 					for k := range funcRefs[fd] {
 						into[k] = true

@@ -2,6 +2,8 @@ package cell
 
 import (
 	"reflect"
+	"runtime"
+	"strings"
 )
 
 // RuntimePath is the import path of the pseudo-package that rewritten code
@@ -40,6 +42,12 @@ func RuntimeSymbols(goPanic func(where string, v any), exit func(code int)) map[
 			"Unwrap":     reflect.ValueOf(Unwrap),
 			"IsOne":      reflect.ValueOf(IsOne),
 			"Recovered":  reflect.ValueOf(Recovered),
+			"Index":      reflect.ValueOf(Index),
+			"IndexU":     reflect.ValueOf(IndexU),
+			"Slice":      reflect.ValueOf(Slice),
+			"Slice3":     reflect.ValueOf(Slice3),
+			"SliceU":     reflect.ValueOf(SliceU),
+			"Slice3U":    reflect.ValueOf(Slice3U),
 			"Spawn":      reflect.ValueOf(func(where string) uint64 { return 0 }),
 			"Enter":      reflect.ValueOf(func(uint64) {}),
 			"Done":       reflect.ValueOf(func(uint64) {}),
@@ -172,3 +180,95 @@ func Recovered(v any) any {
 	}
 	return v
 }
+
+// Index returns i if it indexes a sequence of length n, and otherwise
+// panics with Go's own runtime error ("index out of range [5] with length
+// 3"), raised by an index of compiled code (see pass indexBounds).
+func Index(i int64, n int) int {
+	if i < 0 || i >= int64(n) {
+		_ = make([]struct{}, n)[i]
+	}
+	return int(i)
+}
+
+// IndexU is Index for an index of an unsigned type.
+func IndexU(i uint64, n int) int {
+	if i >= uint64(n) {
+		_ = make([]struct{}, n)[i]
+	}
+	return int(i)
+}
+
+// Slice returns lo if lo:hi slices a slice of length n and capacity c
+// (kind 0), or a string or an array of length n (kind 1), and otherwise
+// panics with Go's own runtime error ("slice bounds out of range [:5] with
+// capacity 3"), raised by compiled code (see pass indexBounds).
+func Slice(lo, hi int64, n, c, kind int) int {
+	if kind == 1 {
+		c = n
+	}
+	if lo < 0 || hi < lo || hi > int64(c) {
+		if kind == 1 {
+			_ = string(make([]byte, n))[lo:hi]
+		} else {
+			_ = make([]struct{}, n, c)[lo:hi]
+		}
+	}
+	return int(lo)
+}
+
+// Slice3 is Slice for lo:hi:max of a slice (kind 0) or an array (kind 1).
+func Slice3(lo, hi, max int64, n, c, kind int) int {
+	if kind == 1 {
+		c = n
+	}
+	if lo < 0 || hi < lo || max < hi || max > int64(c) {
+		defer arrayText(kind)
+		_ = make([]struct{}, n, c)[lo:hi:max]
+	}
+	return int(lo)
+}
+
+// SliceU is Slice for unsigned bounds.
+func SliceU(lo, hi uint64, n, c, kind int) int {
+	if kind == 1 {
+		c = n
+	}
+	if hi < lo || hi > uint64(c) {
+		if kind == 1 {
+			_ = string(make([]byte, n))[lo:hi]
+		} else {
+			_ = make([]struct{}, n, c)[lo:hi]
+		}
+	}
+	return int(lo)
+}
+
+// Slice3U is Slice3 for unsigned bounds.
+func Slice3U(lo, hi, max uint64, n, c, kind int) int {
+	if kind == 1 {
+		c = n
+	}
+	if hi < lo || max < hi || max > uint64(c) {
+		defer arrayText(kind)
+		_ = make([]struct{}, n, c)[lo:hi:max]
+	}
+	return int(lo)
+}
+
+// arrayText turns the panic of a slice's lo:hi:max into an array's: Go
+// says "with length" where a slice has "with capacity".
+func arrayText(kind int) {
+	if kind != 1 {
+		return
+	}
+	if err, ok := recover().(runtime.Error); ok {
+		panic(boundsText{strings.Replace(err.Error(), " with capacity ", " with length ", 1)})
+	}
+}
+
+// boundsText is a runtime error with Go's text.
+type boundsText struct{ msg string }
+
+func (e boundsText) Error() string { return e.msg }
+func (boundsText) RuntimeError()   {}

@@ -55,6 +55,7 @@ type Session struct {
 	mono     monoState         // instances of the cells' generics given (monomorphize)
 
 	disabled map[string]bool // passes switched off (tests only)
+	recovers bool            // a cell called recover (pass indexBounds)
 	runs     int             // units prepared, for unique function names
 
 	frameMu sync.Mutex

@@ -26,6 +26,8 @@ type Request struct {
 	Raw      bool // yaegi alone, without the front end
 	Combined bool // standard output and error go to one file
 	Rounds   int  // run the cells this many times in one session (at least once)
+	// SessionRounds, if not 0, starts a new session every that many rounds.
+	SessionRounds int
 }
 
 // Response is what a child did with a Request, or what became of the child.
@@ -135,7 +137,10 @@ func runRequest(dir string, req Request) Response {
 		defer os.Remove(stderr.Name())
 		defer stderr.Close()
 	}
-	s, err := session.New(session.Options{Stdin: strings.NewReader(""), Stdout: stdout, Stderr: stderr, Raw: req.Raw})
+	newSession := func() (*session.Session, error) {
+		return session.New(session.Options{Stdin: strings.NewReader(""), Stdout: stdout, Stderr: stderr, Raw: req.Raw})
+	}
+	s, err := newSession()
 	if err != nil {
 		return Response{Err: err.Error()}
 	}
@@ -144,6 +149,11 @@ func runRequest(dir string, req Request) Response {
 	var outAt, errAt int64
 	start := time.Now()
 	for round := range max(req.Rounds, 1) {
+		if req.SessionRounds > 0 && round > 0 && round%req.SessionRounds == 0 {
+			if s, err = newSession(); err != nil {
+				return Response{Err: err.Error()}
+			}
+		}
 		var o Outcome
 		for i, src := range req.Cells {
 			_, err := s.Execute(context.Background(), round*len(req.Cells)+i+1, src)

@@ -14,7 +14,11 @@ type Job struct {
 	Program *Program
 	Mode    string // Whole, Split, Notebook, Stress, FullLoop
 	Raw     bool   // yaegi alone
-	Rounds  int    // in one session (Stress, FullLoop)
+	Rounds  int    // in one session (Stress), or in sessions of SessionRounds (FullLoop)
+	// SessionRounds, if not 0, starts a new session after that many
+	// rounds: a session keeps every cell it ran, so 10,000 rounds in one
+	// session run out of memory (FullLoop).
+	SessionRounds int
 }
 
 // ID names a job's run: "goroot/split/ken/chan.go", plus " raw" for
@@ -44,7 +48,7 @@ func (r *Runner) RunJob(ctx context.Context, ex Exclusions, j Job) (Verdict, err
 	if err != nil {
 		return Verdict{}, fmt.Errorf("corpus: %s: %w", j.ID(), err)
 	}
-	resp, err := r.Run(ctx, Request{Cells: cells, Raw: j.Raw, Combined: j.Program.Want.Combined, Rounds: j.Rounds})
+	resp, err := r.Run(ctx, Request{Cells: cells, Raw: j.Raw, Combined: j.Program.Want.Combined, Rounds: j.Rounds, SessionRounds: j.SessionRounds})
 	if err != nil {
 		return Verdict{}, err
 	}

@@ -13,8 +13,10 @@
 // what Go would say but that the interpreter does not know the index and
 // the length (Go's text has them: "index out of range [3] with length
 // 0"), and that %%run gives Go's message: yaegi's panic does not carry
-// them, and checking every index in the interpreter would slow every
-// loop down.
+// them. Where a program can recover the panic, kernel/cell's pass
+// indexBounds checks the index itself and raises Go's exact error; this
+// text remains for code that cells gave the interpreter before any cell
+// called recover, and for operands that the pass cannot read twice.
 package panics
 
 import (

@@ -147,6 +147,24 @@ func (t *tracker) done(token uint64) {
 	t.countOthersLocked()
 }
 
+// settle lets goroutines that are ending finish (the interpreter's
+// evaluation of the cell's declarations, an earlier cell's deadlock
+// watcher: each has done its work and is unwinding), so that the cell's
+// runtime.NumGoroutine does not see the session's own goroutines leave
+// while it runs. It yields until the count stops going down, for at most
+// 2 ms.
+func settle() {
+	prev, still := runtime.NumGoroutine(), 0
+	for deadline := time.Now().Add(2 * time.Millisecond); still < 8 && time.Now().Before(deadline); {
+		runtime.Gosched()
+		if cur := runtime.NumGoroutine(); cur < prev {
+			prev, still = cur, 0
+		} else {
+			still++
+		}
+	}
+}
+
 func (t *tracker) countOthersLocked() {
 	t.others.Store(int64(len(t.byToken) - t.perCell[t.running]))
 }

@@ -266,6 +266,7 @@ func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error
 	}
 	s.fe.Commit(u)
 	declared := Result{Declared: true}
+	settle()
 	v, err := s.in.EvalWithContext(ctx, u.Run)
 	s.mu.Lock()
 	panics := s.panics

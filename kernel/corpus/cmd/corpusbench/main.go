@@ -129,7 +129,11 @@ func run(ctx context.Context, args []string) error {
 					if (m == corpus.Stress || m == corpus.FullLoop) && f != "frontend" {
 						continue // the stress is the front end's
 					}
-					jobs = append(jobs, corpus.Job{Program: p, Mode: m, Raw: f == "yaegi", Rounds: rounds})
+					j := corpus.Job{Program: p, Mode: m, Raw: f == "yaegi", Rounds: rounds}
+					if m == corpus.FullLoop {
+						j.SessionRounds = 200 // a session keeps every cell it ran
+					}
+					jobs = append(jobs, j)
 				}
 			}
 		}
