@@ -180,6 +180,9 @@
 //	                closures (yaegi shares one frame between iterations,
 //	                and a closure that returns restores a shared slot,
 //	                which raced)
+//	typeSwitch      type switches as chains of comma-ok assertions (yaegi
+//	                misses case *MyErr on an error, interface cases, ...)
+//	ifaceEqual      interface == value of a cell's type with methods
 //	rangeInt        range over integers
 //	rangeChanSlice  range over a slice of channels
 //	builtins        min, max and clear
@@ -232,6 +235,15 @@
 //     case E misses it and == compares pointers. A type switch or a type
 //     assertion to an interface type on an error value does not match
 //     interpreted types.
+//   - yaegi v0.16.1 loses the dynamic type of values in interfaces: a
+//     type switch case, a type assertion or ==/!= that it would answer
+//     wrongly is refused (see refuseInexact): a non-empty interface type
+//     other than a compiled one seen through an any that no cell type
+//     implements, a struct type literal, a type with the same underlying
+//     type as a cell's type, comparing an interface with a value of a
+//     cell's type with methods or two values of a cell's interface type.
+//     Two `any` holding values of different cell types with the same
+//     fields still compare equal (not refused).
 //   - fmt gets a value whose type has a String method as yaegi's wrapper
 //     struct: pass fmtVerbs fixes %d and co. in Printf-like calls with a
 //     constant format, but %T and formats built at run time show the

@@ -637,7 +637,7 @@ type pass struct {
 
 var passes = []pass{
 	passMainOnce, passMonomorphize, passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passAssertValueError, passErrorsAsType, passRandN, passNewExpr, passErrors, passRecover, passFmtVerbs, passFmtNames, passGenericStd,
-	passGoPanic, passGoFunc, passOsExit, passLoopFrame, passTypeSwitch, passRangeInt, passRangeChanSlice, passBuiltins, passSelect, passReturnRecv, passUnnamedParams, passMultiAssign, passRecvAssign, passBlankRecv, passPromotedMethods,
+	passGoPanic, passGoFunc, passOsExit, passLoopFrame, passTypeSwitch, passIfaceEqual, passRangeInt, passRangeChanSlice, passBuiltins, passSelect, passReturnRecv, passUnnamedParams, passMultiAssign, passRecvAssign, passBlankRecv, passPromotedMethods,
 }
 
 // needsFormatting reports whether only the interpreter can show a value of

@@ -27,9 +27,10 @@ import (
 //	default:                                                x := _gl_ts1; _ = x; S4
 //	}
 //
-// The cases that comma-ok assertions get wrong too are refused before
-// (refuseInexact): most non-empty interface types, struct type literals,
-// types with the same underlying type as a cell's type.
+// A type switch on a value of a cell's interface type without case nil
+// stays: yaegi gets it right. The cases that comma-ok assertions get wrong too are refused
+// before (refuseInexact): types with the same underlying type as a cell's
+// type.
 var passTypeSwitch = pass{"typeSwitch", func(e *emitter, root ast.Node) {
 	blocks := map[ast.Stmt]bool{} // type switches with an init statement, now blocks
 	astutil.Apply(root, nil, func(c *astutil.Cursor) bool {
@@ -68,6 +69,9 @@ func (e *emitter) typeSwitchChain(sw *ast.TypeSwitchStmt) ast.Stmt {
 	}
 	if info.TypeOf(operand) == nil {
 		return nil // a copy of generic code
+	}
+	if cellInterface(e, info.TypeOf(operand)) && !hasNilCase(info, sw) {
+		return nil // yaegi switches on a cell's interface right, but for case nil
 	}
 	for _, st := range sw.Body.List {
 		for _, ex := range st.(*ast.CaseClause).List {
@@ -142,4 +146,81 @@ func (e *emitter) typeSwitchChain(sw *ast.TypeSwitchStmt) ast.Stmt {
 		return &ast.BlockStmt{Lbrace: sw.Pos(), List: []ast.Stmt{sw.Init, out}, Rbrace: sw.End()}
 	}
 	return out
+}
+
+// Pass ifaceEqual: yaegi v0.16.1 finds an interface holding a value of a
+// cell's type with methods unequal to that value (var i I = myint(5);
+// i == myint(5) is false, also any(i) == any(myint(5))). A comma-ok
+// assertion to the concrete type is right (refuseInexact refuses the types
+// it confuses), so:
+//
+//	i == y  ->  func(a I, b T) bool { v, ok := a.(T); return ok && v == b }(i, y)
+//
+// (!= negated; operands keep their order; conversions of y to an interface
+// type are dropped).
+var passIfaceEqual = pass{"ifaceEqual", func(e *emitter, root ast.Node) {
+	info := e.c.info
+	astutil.Apply(root, nil, func(c *astutil.Cursor) bool {
+		b, ok := c.Node().(*ast.BinaryExpr)
+		if !ok || (b.Op != token.EQL && b.Op != token.NEQ) {
+			return true
+		}
+		xt, yt := info.TypeOf(b.X), info.TypeOf(b.Y)
+		if xt == nil || yt == nil || info.Types[b.X].IsNil() || info.Types[b.Y].IsNil() || hasTypeParam(xt) || hasTypeParam(yt) {
+			return true
+		}
+		left := true // the interface is on the left
+		iface, other := b.X, b.Y
+		if !types.IsInterface(xt) {
+			left, iface, other = false, b.Y, b.X
+		}
+		it := info.TypeOf(iface)
+		if !types.IsInterface(it) {
+			return true
+		}
+		// The concrete value, also inside conversions to interface types.
+		for {
+			call, ok := ast.Unparen(other).(*ast.CallExpr)
+			if !ok || len(call.Args) != 1 || !info.Types[call.Fun].IsType() || !types.IsInterface(info.TypeOf(call.Fun)) {
+				break
+			}
+			other = call.Args[0]
+		}
+		t := info.TypeOf(other)
+		if t == nil || types.IsInterface(t) || info.Types[other].IsNil() || hasTypeParam(t) || !isSessionType(t) || types.NewMethodSet(t).Len() == 0 || isValueError(t) || !types.Comparable(t) {
+			return true
+		}
+		if !types.AssertableTo(it.Underlying().(*types.Interface), t) || !types.Implements(t, it.Underlying().(*types.Interface)) {
+			return true
+		}
+		is, ts := e.typeString(it), e.typeString(t)
+		var lit string
+		args := []ast.Expr{iface, other}
+		if left {
+			lit = "func(a " + is + ", b " + ts + ") bool { v, ok := a.(" + ts + "); return ok && v == b }"
+		} else {
+			lit = "func(b " + ts + ", a " + is + ") bool { v, ok := a.(" + ts + "); return ok && v == b }"
+			args = []ast.Expr{other, iface}
+		}
+		fn := parseExpr(lit)
+		setPos(fn, b.OpPos)
+		var r ast.Expr = &ast.CallExpr{Fun: fn, Lparen: b.OpPos, Args: args, Rparen: b.OpPos}
+		if b.Op == token.NEQ {
+			r = &ast.UnaryExpr{OpPos: b.OpPos, Op: token.NOT, X: r}
+		}
+		c.Replace(r)
+		return true
+	})
+}}
+
+// hasNilCase reports whether a type switch has a case nil.
+func hasNilCase(info *types.Info, sw *ast.TypeSwitchStmt) bool {
+	for _, st := range sw.Body.List {
+		for _, ex := range st.(*ast.CaseClause).List {
+			if info.Types[ex].IsNil() {
+				return true
+			}
+		}
+	}
+	return false
 }
