@@ -74,8 +74,10 @@ func (e *emitter) typeSwitchChain(sw *ast.TypeSwitchStmt) ast.Stmt {
 		return nil // yaegi switches on a cell's interface right, but for case nil
 	}
 	for _, st := range sw.Body.List {
-		for _, ex := range st.(*ast.CaseClause).List {
-			if info.TypeOf(ex) == nil {
+		list := st.(*ast.CaseClause).List
+		for _, ex := range list {
+			t := info.TypeOf(ex)
+			if t == nil {
 				return nil
 			}
 		}
@@ -129,7 +131,16 @@ func (e *emitter) typeSwitchChain(sw *ast.TypeSwitchStmt) ast.Stmt {
 			}
 		}
 		var body []ast.Stmt
-		if bind != nil {
+		if bind != nil && len(cc.List) == 1 && types.IsInterface(info.TypeOf(cc.List[0])) && !info.TypeOf(cc.List[0]).Underlying().(*types.Interface).Empty() {
+			// x := v.(I) panics in yaegi (reflect.Set) when v came from a
+			// value of a cell's interface type; its own type switch with
+			// the one case I binds right.
+			ts := e.typeString(info.TypeOf(cc.List[0]))
+			body = append(body,
+				parseStmt("var "+bind.Name+" "+ts),
+				parseStmt("switch _gl_y := "+v+".(type) { case "+ts+": "+bind.Name+" = _gl_y }"),
+				parseStmt("_ = "+bind.Name))
+		} else if bind != nil {
 			x := &ast.Ident{NamePos: bind.Pos(), Name: bind.Name}
 			body = append(body,
 				&ast.AssignStmt{Lhs: []ast.Expr{x}, TokPos: cc.Colon, Tok: token.DEFINE, Rhs: []ast.Expr{val}},
