@@ -41,7 +41,7 @@ func refuseInexact(e *emitter, root ast.Node) {
 				t := e.c.info.TypeOf(expr)
 				if t != nil && hasTypeParam(t) {
 					e.refuse(expr.Pos(), "a type switch case whose type uses a type parameter ("+types.ExprString(expr)+") picks the wrong case in the interpreter")
-				} else if t != nil && !e.c.info.Types[expr].IsNil() {
+				} else if t != nil && !e.c.info.Types[expr].IsNil() && !generated(expr) {
 					if why := e.inexactCase(e.c.info.TypeOf(operandOf(sw)), t); why != "" {
 						e.refuse(expr.Pos(), "a type switch case "+types.ExprString(expr)+" picks the wrong case in the interpreter ("+why+")")
 					}
