@@ -180,6 +180,9 @@
 //	                closures (yaegi shares one frame between iterations,
 //	                and a closure that returns restores a shared slot,
 //	                which raced)
+//	typeSwitch      type switches as chains of comma-ok assertions (yaegi
+//	                misses case *MyErr on an error, interface cases, ...)
+//	ifaceEqual      interface == value of a cell's type with methods
 //	rangeInt        range over integers
 //	rangeChanSlice  range over a slice of channels
 //	builtins        min, max and clear
@@ -232,6 +235,19 @@
 //     case E misses it and == compares pointers. A type switch or a type
 //     assertion to an interface type on an error value does not match
 //     interpreted types.
+//   - yaegi v0.16.1 loses the dynamic type of values in interfaces. Type
+//     switches become comma-ok assertions (pass typeSwitch), comparisons
+//     of an interface with a value of a cell's type with methods too (pass
+//     ifaceEqual); a type assertion or type switch case to a cell's type
+//     (or a struct literal type) that another cell type shares its
+//     underlying type with is refused (refuseInexact). Still wrong, not
+//     refused (yaegi's own corpus relies on them being right elsewhere):
+//     v.(I) for a *T whose T has I's methods, for a T whose *T has them,
+//     and for a compiled value and a cell's interface; v.(any) (false);
+//     x.(int) for a value of a cell's type with underlying type int; ==
+//     between two values of a cell's interface type, or two `any` holding
+//     cell types with the same fields; a type switch on a cell's
+//     interface with a case nil takes the chain, others stay yaegi's.
 //   - fmt gets a value whose type has a String method as yaegi's wrapper
 //     struct: pass fmtVerbs fixes %d and co. in Printf-like calls with a
 //     constant format, but %T and formats built at run time show the
