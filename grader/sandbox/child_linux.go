@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"unsafe"
 )
@@ -156,7 +157,14 @@ func buildRoot(root string, cfg Config) error {
 			}
 		}
 	}
-	if err := bindRO("/etc", filepath.Join(root, "etc"), false); err != nil {
+	// /etc recursively: a container runtime (podman, Docker, Kubernetes)
+	// bind-mounts /etc/hosts, /etc/hostname and /etc/resolv.conf, and in a
+	// user namespace a bind that would hide those mounts is refused. Every
+	// mount under it is made read-only too (a remount changes one mount).
+	if err := bindRO("/etc", filepath.Join(root, "etc"), true); err != nil {
+		return err
+	}
+	if err := remountBelowRO(filepath.Join(root, "etc"), ro); err != nil {
 		return err
 	}
 	// The test binary, read-only: a copy, on its own tmpfs, of the
@@ -258,4 +266,46 @@ func copyBinary(dir, name string) error {
 		return err
 	}
 	return syscall.Mount("", dir, "", syscall.MS_REMOUNT|syscall.MS_RDONLY|syscall.MS_NOSUID|syscall.MS_NODEV, "")
+}
+
+// remountBelowRO makes read-only every mount strictly below dir (the
+// submounts a recursive bind brought along), read from /proc/self/mountinfo.
+func remountBelowRO(dir string, ro uintptr) error {
+	data, err := os.ReadFile("/proc/self/mountinfo")
+	if err != nil {
+		return fmt.Errorf("read mountinfo: %w", err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 5 {
+			continue
+		}
+		mp := unescapeMount(f[4])
+		if !strings.HasPrefix(mp, dir+"/") {
+			continue
+		}
+		if err := syscall.Mount("", mp, "", ro, ""); err != nil {
+			return fmt.Errorf("read-only %s: %w", mp, err)
+		}
+	}
+	return nil
+}
+
+// unescapeMount undoes mountinfo's octal escapes (\040 for a space).
+func unescapeMount(s string) string {
+	if !strings.Contains(s, "\\") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+3 < len(s) {
+			if n, err := strconv.ParseUint(s[i+1:i+4], 8, 8); err == nil {
+				b.WriteByte(byte(n))
+				i += 3
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
