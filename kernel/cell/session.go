@@ -9,6 +9,7 @@ import (
 	"go/token"
 	"go/types"
 	"reflect"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -205,14 +206,23 @@ func NewSession(opt Options) *Session {
 // changes is the set of imports the interpreter has (see Unit.Imports).
 // Call Commit with the Unit once the interpreter has evaluated Unit.Decls
 // (even if running Unit.Run then failed, the declarations exist).
-func (s *Session) Prepare(execCount int, src string) (*Unit, error) {
+//
+// A panic inside the front end (a bug of ours) becomes the cell's error,
+// naming the front end and suggesting %%run: it must not end the worker,
+// and with it the session.
+func (s *Session) Prepare(execCount int, src string) (u *Unit, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			u, err = nil, fmt.Errorf("the kernel's front end failed on this cell (a gopherlab bug: %v); run the cell compiled with %%%%run, and please report it with the cell's text\n%s", r, debug.Stack())
+		}
+	}()
 	c, err := s.check(execCount, src)
 	if err != nil {
 		return nil, err
 	}
 	c.rec.sets = s.sessionWrites(c) // before emit's rewrites change the trees
 	sites := s.siteTable(c)
-	u, err := s.emit(c)
+	u, err = s.emit(c)
 	if u != nil {
 		u.sites = sites
 	}
