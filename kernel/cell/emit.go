@@ -62,7 +62,9 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 	// name, and everything that mentions it is given again).
 	changed := map[string]bool{}
 	committedKeys := map[string]bool{}
-	for _, r := range s.cells {
+	// Only the visible cells have names: a cell that declares nothing
+	// (1+1) is left out, so this does not grow with every cell that ran.
+	for _, r := range s.visible {
 		for k := range r.names {
 			committedKeys[k] = true
 		}
@@ -259,6 +261,7 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 	// Variables after the types they use (yaegi v0.16.1 cannot instantiate
 	// a generic type with a type declared further down).
 	code.Write(vars.Bytes())
+	u.OnlyRunner = code.Len() == 0
 	resultType := ""
 	if c.result != nil {
 		resultType = " any"

@@ -105,6 +105,10 @@ type Unit struct {
 	// Run is the expression to evaluate next; it runs the cell's statements
 	// and, if HasResult, returns the value of the cell's final expression.
 	Run string
+	// OnlyRunner says that Decls declares nothing but the function Run
+	// calls (a cell of statements only, such as 1+1): evaluating Decls
+	// runs no code.
+	OnlyRunner bool
 	// HasResult says whether the cell ends in a single-valued expression.
 	// The value comes back from evaluating Run as an `any`.
 	HasResult bool
@@ -231,8 +235,10 @@ func (s *Session) Prepare(execCount int, src string) (u *Unit, err error) {
 
 // Commit records a prepared cell as part of the session.
 func (s *Session) Commit(u *Unit) {
-	for _, c := range s.cells {
-		for name := range u.check.cur.defines {
+	// Earlier cells lose the names this one declares (none for 1+1: then
+	// committing does not grow with the number of cells).
+	for name := range u.check.cur.defines {
+		for _, c := range s.cells {
 			c.dead[name] = true
 		}
 	}
