@@ -247,12 +247,17 @@ if [ -n "$notebooks" ] && [ "$(printf '%s\n' "$notebooks" | wc -l)" -eq 1 ]; the
 	sub=$notebooks
 fi
 args=(grade --exercise "$SRC/exercise/` + s.Slug + `" --format gradescope -o "$OUT")
-# The OS sandbox where this machine allows it; where it does not, the report says so loudly.
-if "$SRC/bin/gopherlab" grade --check-sandbox >/dev/null 2>&1; then
+LOG=$AG/results/grader.log
+# The OS sandbox where this machine allows it (then grading refuses to go on
+# without it); where it does not, the report says NOT SANDBOXED, and the log why.
+if why=$("$SRC/bin/gopherlab" grade --check-sandbox 2>&1); then
 	args+=(--require-sandbox)
+	echo "run_autograder: the OS sandbox works here; grading with --require-sandbox" >"$LOG"
+else
+	printf 'run_autograder: NO OS sandbox here; grading without it (the report says NOT SANDBOXED): %s\n' "$why" >"$LOG"
 fi
-if ! "$SRC/bin/gopherlab" "${args[@]}" "$sub" 2>"$AG/results/grader.log"; then
-	msg=$(tail -n 5 "$AG/results/grader.log" | sed 's/\\/\\\\/g; s/"/\\"/g' | tr '\n' ' ')
+if ! "$SRC/bin/gopherlab" "${args[@]}" "$sub" 2>>"$LOG"; then
+	msg=$(tail -n 5 "$LOG" | sed 's/\\/\\\\/g; s/"/\\"/g' | tr '\n' ' ')
 	printf '{"score": 0, "output": "The grader could not grade this submission: %s", "tests": []}\n' "$msg" >"$OUT"
 fi
 `

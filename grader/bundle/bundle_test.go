@@ -129,6 +129,21 @@ func TestGradescope(t *testing.T) {
 		if (score == max) != c.full || max != 10 {
 			t.Errorf("%s: %v/%v:\n%s", c.file, score, max, results)
 		}
+		// run_autograder requires the OS sandbox exactly where the machine
+		// allows it, says in grader.log which way it went, and the report
+		// is loud without it.
+		sandboxed := exec.Command(filepath.Join(src, "bin", "gopherlab"), "grade", "--check-sandbox").Run() == nil
+		log, _ := os.ReadFile(filepath.Join(ag, "results", "grader.log"))
+		want := "run_autograder: NO OS sandbox here"
+		if sandboxed {
+			want = "run_autograder: the OS sandbox works here; grading with --require-sandbox"
+		}
+		if !strings.HasPrefix(string(log), want) {
+			t.Errorf("%s: grader.log does not start with %q:\n%s", c.file, want, log)
+		}
+		if loud := strings.Contains(string(results), "NOT SANDBOXED"); loud == sandboxed {
+			t.Errorf("%s: sandbox works here: %v, but the report says NOT SANDBOXED: %v:\n%s", c.file, sandboxed, loud, results)
+		}
 	}
 }
 

@@ -6,9 +6,11 @@
 # network: the kernelspec is installed for everyone, the entrypoint gives
 # the learner the release, trusted; lesson 00 runs top to bottom through
 # `jupyter nbconvert --execute`; a cell and a %%run program importing
-# golang.org/x/sync build offline; the grader gives the reference solution
-# full marks and a wrong file its verdict. Then the Gradescope target is
-# built and its /autograder/run_autograder grades the same two files.
+# golang.org/x/sync build offline; the grader, in its OS sandbox
+# (--require-sandbox, the container run with its /proc unmasked), gives the
+# reference solution full marks and a wrong file its verdict. Then the
+# Gradescope target is built and its /autograder/run_autograder grades the
+# same two files, in the sandbox too.
 #
 #   test/scale/container.sh          (root; installs podman, runc, debootstrap)
 #
@@ -145,6 +147,9 @@ say "build: ${ag_secs}s, $("${pm[@]}" images --format '{{.Size}}' localhost/goph
 
 # --- the single-user image, as its learner, offline -----------------------
 run() { "${pm[@]}" run --rm --network none "${limits[@]}" "$@"; }
+# The grader's OS sandbox mounts the /proc of its own PID namespace, which a
+# container's masked /proc forbids (deploy/container/README.md).
+unmask=(--security-opt 'unmask=/proc/*')
 say "image: who runs, the kernelspec, the learner's release"
 who=$(run localhost/gopherlab id) || die "the image does not start: $who"
 [ "${who%% *}" = "uid=1000(jovyan)" ] || die "the image runs as $who, not jovyan (uid 1000)"
@@ -223,9 +228,12 @@ env = r.get("environment", {})
 print("%g/%g sandboxed=%s %s" % (r["score"], r["max_score"], env.get("sandboxed"), " ".join("%s:%s" % (t["name"], t["verdict"]) for t in r["tests"])))
 ' "$1"
 }
-say "image: gopherlab grade (as jovyan) on c2-pipeline's reference solution and $wrong"
+say "image: gopherlab grade --check-sandbox (as jovyan, /proc unmasked)"
+step check-sandbox run "${unmask[@]}" localhost/gopherlab gopherlab grade --check-sandbox
+say "image: $(tail -n 1 "$logs/check-sandbox.log")"
+say "image: gopherlab grade --require-sandbox (as jovyan) on c2-pipeline's reference solution and $wrong"
 mkdir -p "$work/graded" && chmod 777 "$work/graded"
-gr() { run -v "$ex:/tmp/ex:ro" -v "$work/graded:/tmp/graded" localhost/gopherlab gopherlab grade --exercise /tmp/ex --format json -o "/tmp/graded/$1.json" "$2"; }
+gr() { run "${unmask[@]}" -v "$ex:/tmp/ex:ro" -v "$work/graded:/tmp/graded" localhost/gopherlab gopherlab grade --require-sandbox --exercise /tmp/ex --format json -o "/tmp/graded/$1.json" "$2"; }
 step grade-solution gr solution /tmp/ex/solution.go
 step grade-wrong gr wrong "/tmp/ex/testdata/wrong/$wrong"
 sol=$(verdicts "$work/graded/solution.json")
@@ -234,15 +242,22 @@ say "image: solution $sol"
 say "image: $wrong $bad"
 [[ "$sol" =~ ^([0-9.]+)/([0-9.]+)\  ]] && [ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ] || die "the reference solution did not get full marks: $sol"
 [[ "$bad" == *"TestMergeSlowInput:fail"* ]] || die "$wrong did not get its verdict (TestMergeSlowInput: fail): $bad"
+[[ "$sol $bad" == *"sandboxed=True "*"sandboxed=True "* ]] || die "grading was not sandboxed: $sol / $bad"
 
-say "autograder: /autograder/run_autograder (as root, like Gradescope) on the same two files"
+say "autograder: gopherlab grade --check-sandbox (as root, like Gradescope; /proc unmasked)"
+step ag-check-sandbox run "${unmask[@]}" localhost/gopherlab-autograder /autograder/source/bin/gopherlab grade --check-sandbox
+say "autograder: $(tail -n 1 "$logs/ag-check-sandbox.log")"
+say "autograder: /autograder/run_autograder (as root, /proc unmasked) on the same two files"
 for f in solution.go "testdata/wrong/$wrong"; do
 	n=$(basename "$f" .go)
 	mkdir -p "$work/ag-$n/submission" "$work/ag-$n/results"
 	cp "$ex/$f" "$work/ag-$n/submission/"
-	step "autograder-$n" run -v "$work/ag-$n/submission:/autograder/submission:ro" -v "$work/ag-$n/results:/autograder/results" \
+	step "autograder-$n" run "${unmask[@]}" -v "$work/ag-$n/submission:/autograder/submission:ro" -v "$work/ag-$n/results:/autograder/results" \
 		localhost/gopherlab-autograder /autograder/run_autograder
 	[ -s "$work/ag-$n/results/results.json" ] || die "run_autograder wrote no results.json for $f"
+	cp "$work/ag-$n/results/grader.log" "$logs/grader-$n.log" 2>/dev/null || true
+	grep -q '^run_autograder: the OS sandbox works here; grading with --require-sandbox' "$logs/grader-$n.log" ||
+		die "run_autograder did not grade $f with --require-sandbox: $(head -c 600 "$logs/grader-$n.log")"
 	/usr/bin/python3 - "$work/ag-$n/results/results.json" "$n" >"$logs/results-$n.txt" <<'PY' || { cat "$logs/results-$n.txt" >&2; die "results.json of $f is wrong"; }
 import json, sys
 r = json.load(open(sys.argv[1]))
@@ -252,12 +267,13 @@ for t in r["tests"]:
     for k in ("name", "score", "max_score", "status", "output", "visibility"):
         assert k in t, ("test without " + k, t)
 total = sum(t["max_score"] for t in r["tests"])
+assert "NOT SANDBOXED" not in r.get("output", ""), ("graded without the sandbox", r.get("output"))
 if sys.argv[2] == "solution":
     assert r["score"] == total > 0, (r["score"], total)
 else:
     assert r["score"] < total, (r["score"], total)
     assert any(t["status"] == "failed" and "TestMergeSlowInput" in t["name"] for t in r["tests"]), [(t["name"], t["status"]) for t in r["tests"]]
-print("%s: %g/%g, %s" % (sys.argv[2], r["score"], total, " ".join("%s:%s" % (t["name"], t["status"]) for t in r["tests"])))
+print("%s: %g/%g, sandboxed (--require-sandbox), %s" % (sys.argv[2], r["score"], total, " ".join("%s:%s" % (t["name"], t["status"]) for t in r["tests"])))
 PY
 	say "autograder: $(cat "$logs/results-$n.txt")"
 done
