@@ -62,7 +62,9 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 	// name, and everything that mentions it is given again).
 	changed := map[string]bool{}
 	committedKeys := map[string]bool{}
-	for _, r := range s.cells {
+	// Only the visible cells have names: a cell that declares nothing
+	// (1+1) is left out, so this does not grow with every cell that ran.
+	for _, r := range s.visible {
 		for k := range r.names {
 			committedKeys[k] = true
 		}
@@ -259,6 +261,7 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 	// Variables after the types they use (yaegi v0.16.1 cannot instantiate
 	// a generic type with a type declared further down).
 	code.Write(vars.Bytes())
+	u.OnlyRunner = code.Len() == 0
 	resultType := ""
 	if c.result != nil {
 		resultType = " any"
@@ -419,22 +422,39 @@ func (e *emitter) typeString(t types.Type) string {
 }
 
 func (e *emitter) writeType(b *strings.Builder, t types.Type) {
-	switch t := t.(type) {
-	case *types.Named:
+	e.types().write(b, t)
+}
+
+// types is the emitter's typeWriter: session types by their yaegi names,
+// other packages' by their import aliases.
+func (e *emitter) types() *typeWriter {
+	w := &typeWriter{
+		unsafe: func(b *strings.Builder) { b.WriteString(e.importAlias("unsafe", "unsafe") + ".Pointer") },
+		other: func(b *strings.Builder, t types.Type) {
+			if tp, ok := t.(*types.TypeParam); ok {
+				b.WriteString(tp.Obj().Name())
+				return
+			}
+			b.WriteString(types.TypeString(t, func(p *types.Package) string {
+				return e.importAlias(p.Path(), p.Name())
+			}))
+		},
+	}
+	w.named = func(b *strings.Builder, t *types.Named) {
 		obj := t.Obj()
-		if isIterSeq(t) {
-			e.writeType(b, t.Underlying())
+		switch {
+		case isIterSeq(t):
+			w.write(b, t.Underlying())
 			return
-		}
-		if obj.Pkg() != nil && obj.Pkg().Path() != "main" && t.TypeArgs().Len() > 0 && e.usePrelude("_gl_"+pkgName(obj.Pkg().Path())+"_"+obj.Name()) {
+		case obj.Pkg() != nil && obj.Pkg().Path() != "main" && t.TypeArgs().Len() > 0 && e.usePrelude("_gl_"+pkgName(obj.Pkg().Path())+"_"+obj.Name()):
 			// A generic type of the standard library (atomic.Pointer[T]).
 			b.WriteString("_gl_" + pkgName(obj.Pkg().Path()) + "_" + obj.Name())
-		} else if obj.Pkg() == nil {
+		case obj.Pkg() == nil:
 			b.WriteString(obj.Name()) // error, comparable
-		} else if obj.Pkg().Path() == "main" && t.TypeArgs().Len() > 0 && e.instName(t) != "" {
+		case obj.Pkg().Path() == "main" && t.TypeArgs().Len() > 0 && e.instName(t) != "":
 			b.WriteString(e.instName(t)) // a copy (monomorphize)
 			return
-		} else if obj.Pkg().Path() == "main" {
+		case obj.Pkg().Path() == "main":
 			if y, ok := e.u.yTypes[obj.Name()]; ok && obj.Parent() == obj.Pkg().Scope() {
 				b.WriteString(y)
 			} else if y, ok := e.u.mono.locals[e.posKey(obj.Pos())]; ok && obj.Parent() != obj.Pkg().Scope() {
@@ -442,160 +462,19 @@ func (e *emitter) writeType(b *strings.Builder, t types.Type) {
 			} else {
 				b.WriteString(obj.Name())
 			}
-		} else {
+		default:
 			b.WriteString(e.importAlias(obj.Pkg().Path(), obj.Pkg().Name()))
 			b.WriteString(".")
 			b.WriteString(obj.Name())
 		}
-		if args := t.TypeArgs(); args.Len() > 0 {
-			b.WriteString("[")
-			for i := range args.Len() {
-				if i > 0 {
-					b.WriteString(", ")
-				}
-				e.writeType(b, args.At(i))
-			}
-			b.WriteString("]")
-		}
-	case *types.Alias:
-		e.writeType(b, types.Unalias(t))
-	case *types.Basic:
-		switch t.Kind() {
-		case types.UntypedBool:
-			b.WriteString("bool")
-		case types.UntypedInt:
-			b.WriteString("int")
-		case types.UntypedRune:
-			b.WriteString("rune")
-		case types.UntypedFloat:
-			b.WriteString("float64")
-		case types.UntypedComplex:
-			b.WriteString("complex128")
-		case types.UntypedString:
-			b.WriteString("string")
-		default:
-			b.WriteString(t.Name())
-		}
-	case *types.Pointer:
-		b.WriteString("*")
-		e.writeType(b, t.Elem())
-	case *types.Slice:
-		b.WriteString("[]")
-		e.writeType(b, t.Elem())
-	case *types.Array:
-		fmt.Fprintf(b, "[%d]", t.Len())
-		e.writeType(b, t.Elem())
-	case *types.Map:
-		b.WriteString("map[")
-		e.writeType(b, t.Key())
-		b.WriteString("]")
-		e.writeType(b, t.Elem())
-	case *types.Chan:
-		switch t.Dir() {
-		case types.SendRecv:
-			b.WriteString("chan ")
-			if c, ok := t.Elem().(*types.Chan); ok && c.Dir() == types.RecvOnly {
-				b.WriteString("(")
-				e.writeType(b, t.Elem())
-				b.WriteString(")")
-				return
-			}
-		case types.SendOnly:
-			b.WriteString("chan<- ")
-		case types.RecvOnly:
-			b.WriteString("<-chan ")
-		}
-		e.writeType(b, t.Elem())
-	case *types.Signature:
-		b.WriteString("func")
-		e.writeSignature(b, t)
-	case *types.Struct:
-		b.WriteString("struct{")
-		for i := range t.NumFields() {
-			if i > 0 {
-				b.WriteString("; ")
-			}
-			f := t.Field(i)
-			if !f.Embedded() {
-				b.WriteString(f.Name())
-				b.WriteString(" ")
-			}
-			e.writeType(b, f.Type())
-			if tag := t.Tag(i); tag != "" {
-				b.WriteString(" " + strconv.Quote(tag))
-			}
-		}
-		b.WriteString("}")
-	case *types.Interface:
-		if t.Empty() {
-			b.WriteString("any")
-			return
-		}
-		b.WriteString("interface{")
-		n := 0
-		for i := range t.NumEmbeddeds() {
-			if n > 0 {
-				b.WriteString("; ")
-			}
-			n++
-			e.writeType(b, t.EmbeddedType(i))
-		}
-		for i := range t.NumExplicitMethods() {
-			if n > 0 {
-				b.WriteString("; ")
-			}
-			n++
-			m := t.ExplicitMethod(i)
-			b.WriteString(m.Name())
-			e.writeSignature(b, m.Type().(*types.Signature))
-		}
-		b.WriteString("}")
-	case *types.Tuple:
-		b.WriteString("(")
-		for i := range t.Len() {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			e.writeType(b, t.At(i).Type())
-		}
-		b.WriteString(")")
-	case *types.TypeParam:
-		b.WriteString(t.Obj().Name())
-	default:
-		b.WriteString(types.TypeString(t, func(p *types.Package) string {
-			return e.importAlias(p.Path(), p.Name())
-		}))
+		w.typeArgs(b, t)
 	}
-}
-
-func (e *emitter) writeSignature(b *strings.Builder, sig *types.Signature) {
-	b.WriteString("(")
-	for i := range sig.Params().Len() {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		t := sig.Params().At(i).Type()
-		if sig.Variadic() && i == sig.Params().Len()-1 {
-			b.WriteString("...")
-			t = t.(*types.Slice).Elem()
-		}
-		e.writeType(b, t)
-	}
-	b.WriteString(")")
-	e.writeResults(b, sig)
+	return w
 }
 
 // writeResults writes a signature's results, with a leading space.
 func (e *emitter) writeResults(b *strings.Builder, sig *types.Signature) {
-	switch r := sig.Results(); r.Len() {
-	case 0:
-	case 1:
-		b.WriteString(" ")
-		e.writeType(b, r.At(0).Type())
-	default:
-		b.WriteString(" ")
-		e.writeType(b, r)
-	}
+	e.types().results(b, sig)
 }
 
 // typeExpr returns a type as an expression for generated code: an

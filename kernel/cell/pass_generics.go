@@ -1062,8 +1062,22 @@ func setPos(n ast.Node, pos token.Pos) {
 }
 
 func (m *mono) writeType(b *strings.Builder, t types.Type, file *ast.File) {
-	switch t := t.(type) {
-	case *types.Named:
+	alias := func(path string) string {
+		if m.extra[file] == nil {
+			m.extra[file] = map[string]string{}
+		}
+		a := "_gl_m_" + strings.NewReplacer("/", "_", ".", "_", "-", "_").Replace(path)
+		m.extra[file][path] = a
+		return a
+	}
+	w := &typeWriter{
+		unsafe: func(b *strings.Builder) { b.WriteString(alias("unsafe") + ".Pointer") },
+		other: func(b *strings.Builder, t types.Type) {
+			m.refuse(token.NoPos, "a type argument the front end cannot write ("+t.String()+")")
+			b.WriteString("int")
+		},
+	}
+	w.named = func(b *strings.Builder, t *types.Named) {
 		obj := t.Obj()
 		if t.TypeArgs().Len() > 0 && isMainGeneric(t.Origin().Obj()) {
 			var args []types.Type
@@ -1090,150 +1104,11 @@ func (m *mono) writeType(b *strings.Builder, t types.Type, file *ast.File) {
 		case obj.Pkg().Path() == "main":
 			b.WriteString(obj.Name())
 		default:
-			path := obj.Pkg().Path()
-			if m.extra[file] == nil {
-				m.extra[file] = map[string]string{}
-			}
-			alias := "_gl_m_" + strings.NewReplacer("/", "_", ".", "_", "-", "_").Replace(path)
-			m.extra[file][path] = alias
-			b.WriteString(alias + "." + obj.Name())
+			b.WriteString(alias(obj.Pkg().Path()) + "." + obj.Name())
 		}
-		if t.TypeArgs().Len() > 0 {
-			b.WriteString("[")
-			for i := range t.TypeArgs().Len() {
-				if i > 0 {
-					b.WriteString(", ")
-				}
-				m.writeType(b, t.TypeArgs().At(i), file)
-			}
-			b.WriteString("]")
-		}
-	case *types.Alias:
-		m.writeType(b, types.Unalias(t), file)
-	case *types.Basic:
-		switch t.Kind() {
-		case types.UntypedBool:
-			b.WriteString("bool")
-		case types.UntypedInt:
-			b.WriteString("int")
-		case types.UntypedRune:
-			b.WriteString("rune")
-		case types.UntypedFloat:
-			b.WriteString("float64")
-		case types.UntypedComplex:
-			b.WriteString("complex128")
-		case types.UntypedString:
-			b.WriteString("string")
-		case types.UnsafePointer:
-			b.WriteString("_gl_m_unsafe.Pointer")
-			if m.extra[file] == nil {
-				m.extra[file] = map[string]string{}
-			}
-			m.extra[file]["unsafe"] = "_gl_m_unsafe"
-		default:
-			b.WriteString(t.Name())
-		}
-	case *types.Pointer:
-		b.WriteString("*")
-		m.writeType(b, t.Elem(), file)
-	case *types.Slice:
-		b.WriteString("[]")
-		m.writeType(b, t.Elem(), file)
-	case *types.Array:
-		fmt.Fprintf(b, "[%d]", t.Len())
-		m.writeType(b, t.Elem(), file)
-	case *types.Map:
-		b.WriteString("map[")
-		m.writeType(b, t.Key(), file)
-		b.WriteString("]")
-		m.writeType(b, t.Elem(), file)
-	case *types.Chan:
-		switch t.Dir() {
-		case types.SendRecv:
-			b.WriteString("chan (")
-		case types.SendOnly:
-			b.WriteString("chan<- (")
-		case types.RecvOnly:
-			b.WriteString("<-chan (")
-		}
-		m.writeType(b, t.Elem(), file)
-		b.WriteString(")")
-	case *types.Signature:
-		b.WriteString("func(")
-		for i := range t.Params().Len() {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			pt := t.Params().At(i).Type()
-			if t.Variadic() && i == t.Params().Len()-1 {
-				b.WriteString("...")
-				pt = pt.(*types.Slice).Elem()
-			}
-			m.writeType(b, pt, file)
-		}
-		b.WriteString(")")
-		if t.Results().Len() > 0 {
-			b.WriteString(" (")
-			for i := range t.Results().Len() {
-				if i > 0 {
-					b.WriteString(", ")
-				}
-				m.writeType(b, t.Results().At(i).Type(), file)
-			}
-			b.WriteString(")")
-		}
-	case *types.Struct:
-		b.WriteString("struct{")
-		for i := range t.NumFields() {
-			if i > 0 {
-				b.WriteString("; ")
-			}
-			f := t.Field(i)
-			if !f.Embedded() {
-				b.WriteString(f.Name() + " ")
-			}
-			m.writeType(b, f.Type(), file)
-			if tag := t.Tag(i); tag != "" {
-				b.WriteString(" " + strconv.Quote(tag))
-			}
-		}
-		b.WriteString("}")
-	case *types.Interface:
-		b.WriteString("interface{")
-		n := 0
-		for i := range t.NumEmbeddeds() {
-			if n > 0 {
-				b.WriteString("; ")
-			}
-			n++
-			m.writeType(b, t.EmbeddedType(i), file)
-		}
-		for i := range t.NumExplicitMethods() {
-			if n > 0 {
-				b.WriteString("; ")
-			}
-			n++
-			fn := t.ExplicitMethod(i)
-			b.WriteString(fn.Name())
-			var sb strings.Builder
-			m.writeType(&sb, fn.Type(), file)
-			b.WriteString(strings.TrimPrefix(sb.String(), "func"))
-		}
-		b.WriteString("}")
-	case *types.Union:
-		for i := range t.Len() {
-			if i > 0 {
-				b.WriteString(" | ")
-			}
-			if t.Term(i).Tilde() {
-				b.WriteString("~")
-			}
-			m.writeType(b, t.Term(i).Type(), file)
-		}
-	default:
-		m.refuse(token.NoPos, "a type argument the front end cannot write ("+t.String()+")")
-		b.WriteString("int")
+		w.typeArgs(b, t)
 	}
+	w.write(b, t)
 }
 
 // rewriteUses points the given code at the copies: an instantiated

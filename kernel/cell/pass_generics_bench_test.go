@@ -40,3 +40,27 @@ func BenchmarkPrepareTrivial(b *testing.B) {
 	b.Run("afterGenerics", func(b *testing.B) { run(b, generic, false) })
 	b.Run("monomorphizeOff", func(b *testing.B) { run(b, generic, true) })
 }
+
+// BenchmarkCommitTrivial prepares and commits a trivial cell in a session
+// that has already run 3,000 cells: what a cell costs should not grow with
+// the cells that declared nothing.
+func BenchmarkCommitTrivial(b *testing.B) {
+	s := cell.NewSession(cell.Options{})
+	n := 0
+	step := func(src string) {
+		n++
+		u, err := s.Prepare(n, src)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Commit(u)
+	}
+	step("x := 1")
+	for range 3000 {
+		step("x + 1")
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		step("x + 1")
+	}
+}

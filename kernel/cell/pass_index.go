@@ -183,7 +183,11 @@ func sliceBounds(e *emitter, se *ast.SliceExpr) {
 		if b == nil {
 			continue
 		}
-		bt, ok := info.TypeOf(b).Underlying().(*types.Basic)
+		typ := info.TypeOf(b)
+		if typ == nil {
+			return // made by an earlier pass (min/max of passBuiltins): no type
+		}
+		bt, ok := typ.Underlying().(*types.Basic)
 		if !ok || bt.Info()&types.IsInteger == 0 || !simpleIndex(info, b) {
 			return
 		}

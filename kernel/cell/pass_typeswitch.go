@@ -131,7 +131,7 @@ func (e *emitter) typeSwitchChain(sw *ast.TypeSwitchStmt) ast.Stmt {
 			}
 		}
 		var body []ast.Stmt
-		if bind != nil && len(cc.List) == 1 && types.IsInterface(info.TypeOf(cc.List[0])) && !info.TypeOf(cc.List[0]).Underlying().(*types.Interface).Empty() {
+		if bind != nil && len(cc.List) == 1 && info.TypeOf(cc.List[0]) != nil && types.IsInterface(info.TypeOf(cc.List[0])) && !info.TypeOf(cc.List[0]).Underlying().(*types.Interface).Empty() {
 			// x := v.(I) panics in yaegi (reflect.Set) when v came from a
 			// value of a cell's interface type; its own type switch with
 			// the one case I binds right.

@@ -9,6 +9,7 @@ import (
 	"go/token"
 	"go/types"
 	"reflect"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -104,6 +105,10 @@ type Unit struct {
 	// Run is the expression to evaluate next; it runs the cell's statements
 	// and, if HasResult, returns the value of the cell's final expression.
 	Run string
+	// OnlyRunner says that Decls declares nothing but the function Run
+	// calls (a cell of statements only, such as 1+1): evaluating Decls
+	// runs no code.
+	OnlyRunner bool
 	// HasResult says whether the cell ends in a single-valued expression.
 	// The value comes back from evaluating Run as an `any`.
 	HasResult bool
@@ -205,14 +210,23 @@ func NewSession(opt Options) *Session {
 // changes is the set of imports the interpreter has (see Unit.Imports).
 // Call Commit with the Unit once the interpreter has evaluated Unit.Decls
 // (even if running Unit.Run then failed, the declarations exist).
-func (s *Session) Prepare(execCount int, src string) (*Unit, error) {
+//
+// A panic inside the front end (a bug of ours) becomes the cell's error,
+// naming the front end and suggesting %%run: it must not end the worker,
+// and with it the session.
+func (s *Session) Prepare(execCount int, src string) (u *Unit, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			u, err = nil, fmt.Errorf("the kernel's front end failed on this cell (a gopherlab bug: %v); run the cell compiled with %%%%run, and please report it with the cell's text\n%s", r, debug.Stack())
+		}
+	}()
 	c, err := s.check(execCount, src)
 	if err != nil {
 		return nil, err
 	}
 	c.rec.sets = s.sessionWrites(c) // before emit's rewrites change the trees
 	sites := s.siteTable(c)
-	u, err := s.emit(c)
+	u, err = s.emit(c)
 	if u != nil {
 		u.sites = sites
 	}
@@ -221,8 +235,10 @@ func (s *Session) Prepare(execCount int, src string) (*Unit, error) {
 
 // Commit records a prepared cell as part of the session.
 func (s *Session) Commit(u *Unit) {
-	for _, c := range s.cells {
-		for name := range u.check.cur.defines {
+	// Earlier cells lose the names this one declares (none for 1+1: then
+	// committing does not grow with the number of cells).
+	for name := range u.check.cur.defines {
+		for _, c := range s.cells {
 			c.dead[name] = true
 		}
 	}

@@ -23,6 +23,7 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -261,7 +262,7 @@ func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error
 			return Result{}, s.cellError(n, u, err)
 		}
 	}
-	if _, err := s.in.EvalWithContext(ctx, u.Decls); err != nil {
+	if err := s.declare(ctx, u); err != nil {
 		return Result{}, s.cellError(n, u, err)
 	}
 	s.fe.Commit(u)
@@ -289,6 +290,27 @@ func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error
 		return declared, nil
 	}
 	return Result{Value: v.Interface(), Ok: true, Declared: true}, nil
+}
+
+// declare evaluates a unit's declarations. When they are only the
+// function that runs the cell (1+1), evaluating them runs no code: there
+// is nothing to interrupt, and evaluating in this goroutine saves starting
+// one, whose stack would grow again to compile them.
+func (s *Session) declare(ctx context.Context, u *cell.Unit) (err error) {
+	if !u.OnlyRunner {
+		_, err = s.in.EvalWithContext(ctx, u.Decls)
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	defer func() {
+		if r := recover(); r != nil { // a fault of the interpreter's compiler
+			err = interp.Panic{Value: r, Stack: debug.Stack()}
+		}
+	}()
+	_, err = s.in.Eval(u.Decls)
+	return err
 }
 
 // compileError turns the front end's errors (in cell coordinates) into a
