@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"go/types"
 	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -194,23 +195,7 @@ func (s *Session) check(n int, src string) (*checked, error) {
 	}
 	rec.imports = append(rec.imports, s.autoImports(committed, cur)...)
 	addImports(cur.file, rec.imports)
-	topDefs := map[token.Pos]bool{}
-	for _, st := range cur.body.Body.List {
-		if as, ok := st.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
-			for _, e := range as.Lhs {
-				topDefs[e.Pos()] = true
-			}
-		}
-		if ds, ok := st.(*ast.DeclStmt); ok {
-			for _, sp := range ds.Decl.(*ast.GenDecl).Specs {
-				if vs, ok := sp.(*ast.ValueSpec); ok {
-					for _, id := range vs.Names {
-						topDefs[id.Pos()] = true
-					}
-				}
-			}
-		}
-	}
+	topDefs := topDefPositions(cur)
 	// The final expression is the cell's result, not an unused value.
 	resultUnused := func(e types.Error) bool {
 		return cur.result != nil && e.Pos == cur.result.Pos() && strings.HasSuffix(e.Msg, "is not used")
@@ -241,31 +226,40 @@ func (s *Session) check(n int, src string) (*checked, error) {
 		}
 		return s.checkedCell(pkg1, info1, files1, cur, rec, nil), nil
 	}
-	var hoist []hoistVar
-	for _, st := range cur.body.Body.List {
-		switch st := st.(type) {
-		case *ast.AssignStmt:
-			if st.Tok != token.DEFINE {
-				continue
-			}
-			for _, e := range st.Lhs {
-				if id, ok := e.(*ast.Ident); ok && id.Name != "_" {
-					if obj := info1.Defs[id]; obj != nil {
-						hoist = append(hoist, hoistVar{id.Name, obj.Type()})
-					}
-				}
-			}
-		case *ast.DeclStmt:
-			for _, sp := range st.Decl.(*ast.GenDecl).Specs {
-				if vs, ok := sp.(*ast.ValueSpec); ok {
-					for _, id := range vs.Names {
-						if obj := info1.Defs[id]; obj != nil && id.Name != "_" {
-							hoist = append(hoist, hoistVar{id.Name, obj.Type()})
-						}
-					}
-				}
+	hoist := topVars(cur, info1)
+	// A package-level declaration that needs a top-level variable's type
+	// (const n = cap(a) of a cell's var a) sees no such variable in phase 1,
+	// and the variables whose types depend on it get none. Phase 1 runs
+	// again with the variables typed so far declared at package level, as
+	// phase 2 will declare them, until no more get a type.
+	for typed := 0; ; {
+		valid := 0
+		for _, h := range hoist {
+			if validType(h.typ) {
+				valid++
 			}
 		}
+		if valid == len(hoist) || valid <= typed {
+			break
+		}
+		typed = valid
+		cur, err = buildFile(s.fset, n, src, true)
+		if err != nil {
+			return nil, err
+		}
+		decl, _, need, err := hoistDecl(n, cur, rec.imports, hoist)
+		if err != nil {
+			return nil, err
+		}
+		topDefs = topDefPositions(cur)
+		addImports(cur.file, append(slices.Clip(rec.imports), need...))
+		cur.file.Decls = append(cur.file.Decls, decl)
+		info1 = newInfo()
+		_, all = s.typeCheckAll(append(committed, cur), info1)
+		if errs := s.errorList(all, keep1); len(errs) > 0 {
+			return nil, errs
+		}
+		hoist = topVars(cur, info1)
 	}
 
 	// Phase 2: a fresh parse of the cell, with the variables hoisted.
@@ -273,53 +267,15 @@ func (s *Session) check(n int, src string) (*checked, error) {
 	if err != nil {
 		return nil, err
 	}
-	hoistImports := map[string]string{} // path -> name
-	fileImports := map[string]string{}  // path -> name in this file
-	for _, im := range rec.imports {
-		fileImports[im.path] = im.name
+	decl, declared, need, err := hoistDecl(n, cur, rec.imports, hoist)
+	if err != nil {
+		return nil, err
 	}
-	for _, sp := range cur.file.Imports {
-		p, _ := strconv.Unquote(sp.Path.Value)
-		name := ""
-		if sp.Name != nil {
-			name = sp.Name.Name
-		}
-		fileImports[p] = name
-	}
-	qual := func(p *types.Package) string {
-		if p.Path() == "main" {
-			return ""
-		}
-		if name, ok := fileImports[p.Path()]; ok && name != "." {
-			if name == "" {
-				return p.Name()
-			}
-			return name
-		}
-		alias := "_gl_" + p.Name()
-		hoistImports[p.Path()] = alias
-		fileImports[p.Path()] = alias
-		return alias
-	}
-	var specs []ast.Spec
-	for _, h := range hoist {
-		if !validType(h.typ) {
-			continue // phase 1 reported why
-		}
-		ts := types.TypeString(h.typ, qual)
-		t, err := parser.ParseExpr(ts)
-		if err != nil {
-			return nil, ErrorList{{Cell: n, Msg: "cannot declare " + h.name + " of type " + ts + " at top level"}}
-		}
-		specs = append(specs, &ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(h.name)}, Type: t})
-		rec.hoisted = append(rec.hoisted, hoisted{h.name, ts})
-	}
-	for p, name := range hoistImports {
-		rec.imports = append(rec.imports, importSpec{name, p})
-	}
+	rec.hoisted = append(rec.hoisted, declared...)
+	rec.imports = append(rec.imports, need...)
 	addImports(cur.file, rec.imports)
-	if len(specs) > 0 {
-		cur.file.Decls = append(cur.file.Decls, &ast.GenDecl{Tok: token.VAR, Specs: specs})
+	if len(decl.Specs) > 0 {
+		cur.file.Decls = append(cur.file.Decls, decl)
 	}
 	// := becomes =, and var declarations become assignments.
 	var list []ast.Stmt
@@ -357,6 +313,115 @@ func (s *Session) check(n int, src string) (*checked, error) {
 		return nil, errs
 	}
 	return s.checkedCell(pkg, info, files, cur, rec, hoist), nil
+}
+
+// topDefPositions returns the positions of the names a cell's top-level
+// := and var statements declare.
+func topDefPositions(cur *cellFile) map[token.Pos]bool {
+	topDefs := map[token.Pos]bool{}
+	for _, st := range cur.body.Body.List {
+		if as, ok := st.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
+			for _, e := range as.Lhs {
+				topDefs[e.Pos()] = true
+			}
+		}
+		if ds, ok := st.(*ast.DeclStmt); ok {
+			for _, sp := range ds.Decl.(*ast.GenDecl).Specs {
+				if vs, ok := sp.(*ast.ValueSpec); ok {
+					for _, id := range vs.Names {
+						topDefs[id.Pos()] = true
+					}
+				}
+			}
+		}
+	}
+	return topDefs
+}
+
+// topVars lists the variables a cell declares at top level (its := and
+// var statements), with the types a check gave them.
+func topVars(cur *cellFile, info *types.Info) []hoistVar {
+	var hoist []hoistVar
+	for _, st := range cur.body.Body.List {
+		switch st := st.(type) {
+		case *ast.AssignStmt:
+			if st.Tok != token.DEFINE {
+				continue
+			}
+			for _, e := range st.Lhs {
+				if id, ok := e.(*ast.Ident); ok && id.Name != "_" {
+					if obj := info.Defs[id]; obj != nil {
+						hoist = append(hoist, hoistVar{id.Name, obj.Type()})
+					}
+				}
+			}
+		case *ast.DeclStmt:
+			for _, sp := range st.Decl.(*ast.GenDecl).Specs {
+				if vs, ok := sp.(*ast.ValueSpec); ok {
+					for _, id := range vs.Names {
+						if obj := info.Defs[id]; obj != nil && id.Name != "_" {
+							hoist = append(hoist, hoistVar{id.Name, obj.Type()})
+						}
+					}
+				}
+			}
+		}
+	}
+	return hoist
+}
+
+// hoistDecl declares the variables of hoist that have a valid type at
+// package level (phase 1 reported why the others have none). It returns
+// the declaration, the variables declared, and the imports their types
+// need that the cell lacks (with imports, those the cell gets).
+func hoistDecl(n int, cur *cellFile, imports []importSpec, hoist []hoistVar) (*ast.GenDecl, []hoisted, []importSpec, error) {
+	hoistImports := map[string]string{} // path -> name
+	fileImports := map[string]string{}  // path -> name in this file
+	for _, im := range imports {
+		fileImports[im.path] = im.name
+	}
+	for _, sp := range cur.file.Imports {
+		p, _ := strconv.Unquote(sp.Path.Value)
+		name := ""
+		if sp.Name != nil {
+			name = sp.Name.Name
+		}
+		fileImports[p] = name
+	}
+	qual := func(p *types.Package) string {
+		if p.Path() == "main" {
+			return ""
+		}
+		if name, ok := fileImports[p.Path()]; ok && name != "." {
+			if name == "" {
+				return p.Name()
+			}
+			return name
+		}
+		alias := "_gl_" + p.Name()
+		hoistImports[p.Path()] = alias
+		fileImports[p.Path()] = alias
+		return alias
+	}
+	var specs []ast.Spec
+	var declared []hoisted
+	for _, h := range hoist {
+		if !validType(h.typ) {
+			continue // phase 1 reported why
+		}
+		ts := types.TypeString(h.typ, qual)
+		t, err := parser.ParseExpr(ts)
+		if err != nil {
+			return nil, nil, nil, ErrorList{{Cell: n, Msg: "cannot declare " + h.name + " of type " + ts + " at top level"}}
+		}
+		specs = append(specs, &ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(h.name)}, Type: t})
+		declared = append(declared, hoisted{h.name, ts})
+	}
+	var need []importSpec
+	for p, name := range hoistImports {
+		need = append(need, importSpec{name, p})
+	}
+	return &ast.GenDecl{Tok: token.VAR, Specs: specs}, declared, need, nil
 }
 
 // checkedCell is the result of the final check of cell cur.

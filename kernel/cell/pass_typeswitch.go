@@ -165,10 +165,12 @@ func (e *emitter) typeSwitchChain(sw *ast.TypeSwitchStmt) ast.Stmt {
 // assertion to the concrete type is right (refuseInexact refuses the types
 // it confuses), so:
 //
-//	i == y  ->  func(a I, b T) bool { v, ok := a.(T); return ok && v == b }(i, y)
+//	i == y  ->  func(a I, b T) bool { c := a; v, ok := c.(T); return ok && v == b }(i, y)
 //
 // (!= negated; operands keep their order; conversions of y to an interface
-// type are dropped).
+// type are dropped). The copy c is needed: yaegi's assertion on the
+// parameter itself fails when the argument is a call returning an unnamed
+// interface type (h(x) of a func h(x I) interface{ foo() }).
 var passIfaceEqual = pass{"ifaceEqual", func(e *emitter, root ast.Node) {
 	info := e.c.info
 	astutil.Apply(root, nil, func(c *astutil.Cursor) bool {
@@ -208,9 +210,9 @@ var passIfaceEqual = pass{"ifaceEqual", func(e *emitter, root ast.Node) {
 		var lit string
 		args := []ast.Expr{iface, other}
 		if left {
-			lit = "func(a " + is + ", b " + ts + ") bool { v, ok := a.(" + ts + "); return ok && v == b }"
+			lit = "func(a " + is + ", b " + ts + ") bool { c := a; v, ok := c.(" + ts + "); return ok && v == b }"
 		} else {
-			lit = "func(b " + ts + ", a " + is + ") bool { v, ok := a.(" + ts + "); return ok && v == b }"
+			lit = "func(b " + ts + ", a " + is + ") bool { c := a; v, ok := c.(" + ts + "); return ok && v == b }"
 			args = []ast.Expr{other, iface}
 		}
 		fn := parseExpr(lit)
