@@ -708,3 +708,18 @@ func (s *Session) abandonBlocked() {
 		time.Sleep(5 * time.Millisecond) // polling: yaegi gives no signal when it returns
 	}
 }
+
+// unwinding reports whether a goroutine labelled with the cell's tag is
+// running the deferred calls of a panic (runtime.gopanic is on its stack,
+// printed as "panic(...)" from runtime/panic.go).
+func unwinding(tag string) bool {
+	buf := make([]byte, 1<<20)
+	dump := string(buf[:runtime.Stack(buf, true)])
+	for _, g := range strings.Split(dump, "\n\n") {
+		header, _, _ := strings.Cut(g, "\n")
+		if strings.Contains(header, `"gopherlab-cell": "`+tag+`"`) && strings.Contains(g, "\npanic(") && strings.Contains(g, "/runtime/panic.go:") {
+			return true
+		}
+	}
+	return false
+}

@@ -28,6 +28,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gopherlab/gopherlab/kernel/cell"
@@ -70,6 +71,7 @@ type Session struct {
 	wake       chan struct{}      // closed by wakeSleepers: every time.Sleep of every cell ends
 	running    bool               // a cell is running
 	panics     []goPanic          // goroutine panics while it runs
+	panicking  atomic.Int32       // goroutines inside goPanic (resolving frames, not yet recorded)
 	deadlock   *Error             // the deadlock that ended it
 	exited     *int               // the code of the os.Exit that ended it
 	abandoned  map[uint64]bool    // evaluations of cells ended while blocked for good
@@ -143,6 +145,8 @@ func (s *Session) overrides() interp.Exports {
 // the worker lives on. While a cell runs, the panic ends it and becomes its
 // error; after, it goes to standard error.
 func (s *Session) goPanic(where string, v any) {
+	s.panicking.Add(1)
+	defer s.panicking.Add(-1)
 	v = panics.Go(v)
 	frames := s.goFrames(where, v)
 	s.mu.Lock()
@@ -272,6 +276,19 @@ func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error
 	s.mu.Lock()
 	panics := s.panics
 	s.mu.Unlock()
+	if len(panics) == 0 && len(s.track.alive(n)) > 0 {
+		// A goroutine of the cell that panics runs its deferred calls
+		// before our recover reports the panic: a deferred close(done)
+		// can end the cell's <-done first. Let such a goroutine reach
+		// goPanic, and wait while one resolves its frames.
+		settle()
+		for deadline := time.Now().Add(5 * time.Second); (s.panicking.Load() > 0 || unwinding(s.track.cellTag(n))) && time.Now().Before(deadline); {
+			time.Sleep(100 * time.Microsecond) // polling: goPanic records within milliseconds
+		}
+		s.mu.Lock()
+		panics = s.panics
+		s.mu.Unlock()
+	}
 	if len(panics) > 0 {
 		p := panics[0]
 		msg := fmt.Sprint(p.value)
