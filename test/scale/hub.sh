@@ -89,6 +89,12 @@ cleanup() {
 		echo "--- hub log (last 60 lines)" >&2
 		tail -n 60 "$work/hub.log" >&2
 	fi
+	# The whole hub log outlives the run (a spawn that failed is explained
+	# only there): the last run's, at a fixed path.
+	if [ -f "$work/hub.log" ]; then
+		cp "$work/hub.log" "${TMPDIR:-/tmp}/gopherlab-hub-last.log" &&
+			echo "hub.sh: the hub's log is kept in ${TMPDIR:-/tmp}/gopherlab-hub-last.log" >&2
+	fi
 	rm -rf "$work"
 }
 trap cleanup EXIT
