@@ -257,8 +257,10 @@ class LimitedSpawner(LocalProcessSpawner):
     own process listens on its port and runs under the limits.
     """
 
-    # Ports handed to servers of this hub that have not stopped.
-    held_ports = set()
+    # Ports handed to servers of this hub that have not stopped, and the
+    # spawner each was handed to (released by owner: JupyterHub may have
+    # changed self.port by the time the server stops).
+    held_ports = {}
     # Attempts at a port held by someone else before the spawn fails.
     port_attempts = 5
 
@@ -277,12 +279,16 @@ class LimitedSpawner(LocalProcessSpawner):
                 continue
             finally:
                 probe.close()
-            self.held_ports.add(port)
+            self.held_ports[port] = self
             return port
         raise RuntimeError(f"gopherlab: no free port left in GOPHERLAB_PORT_RANGE {lo}-{hi}")
 
     def release_port(self):
-        self.held_ports.discard(self.port)
+        mine = [p for p, owner in self.held_ports.items() if owner is self]
+        for p in mine:
+            del self.held_ports[p]
+        if mine:
+            self.log.info("gopherlab: port(s) %s of %s's server back in the pool", mine, self.user.name)
 
     async def listening_or_exit(self, deadline):
         """'ours' once the started process listens on self.port, 'foreign'
@@ -396,7 +402,7 @@ class LimitedSpawner(LocalProcessSpawner):
         super().load_state(state)
         if state.get("port"):
             self.port = state["port"]
-            self.held_ports.add(self.port)
+            self.held_ports[self.port] = self
 
     def user_env(self, env):
         env = super().user_env(env)
