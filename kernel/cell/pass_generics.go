@@ -439,12 +439,8 @@ func (m *mono) index() {
 		if !ok {
 			continue
 		}
-		recv := f.Type().(*types.Signature).Recv().Type()
-		if p, ok := recv.(*types.Pointer); ok {
-			recv = p.Elem()
-		}
-		n, ok := types.Unalias(recv).(*types.Named)
-		if !ok {
+		n := recvNamed(f)
+		if n == nil {
 			continue
 		}
 		if g := m.gens[m.e.posKey(n.Origin().Obj().Pos())]; g != nil {
@@ -781,12 +777,8 @@ func (m *mono) newMethods() []ast.Decl {
 		if !ok {
 			continue
 		}
-		recv := f.Type().(*types.Signature).Recv().Type()
-		if p, ok := recv.(*types.Pointer); ok {
-			recv = p.Elem()
-		}
-		n, ok := types.Unalias(recv).(*types.Named)
-		if !ok {
+		n := recvNamed(f)
+		if n == nil {
 			continue
 		}
 		pk := m.e.posKey(n.Origin().Obj().Pos())
@@ -1383,15 +1375,7 @@ func (m *mono) typeSwitchChain(sw *ast.TypeSwitchStmt, sub map[*types.TypeParam]
 	}
 	m.seq++
 	v := fmt.Sprintf("_gl_ts%d", m.seq)
-	var bind *ast.Ident
-	var operand ast.Expr
-	switch a := sw.Assign.(type) {
-	case *ast.AssignStmt:
-		bind = a.Lhs[0].(*ast.Ident)
-		operand = a.Rhs[0].(*ast.TypeAssertExpr).X
-	case *ast.ExprStmt:
-		operand = a.X.(*ast.TypeAssertExpr).X
-	}
+	bind, operand := switchParts(sw)
 	vid := func() *ast.Ident { return &ast.Ident{NamePos: sw.Pos(), Name: v} }
 	out := &ast.SwitchStmt{Switch: sw.Switch, Init: &ast.AssignStmt{Lhs: []ast.Expr{vid()}, Tok: token.DEFINE, Rhs: []ast.Expr{cl(operand).(ast.Expr)}}, Body: &ast.BlockStmt{Lbrace: sw.Body.Lbrace, Rbrace: sw.Body.Rbrace}}
 	for _, st := range sw.Body.List {
@@ -1605,4 +1589,15 @@ func (m *mono) hasLocal(t types.Type) bool {
 	}
 	walk(t)
 	return found
+}
+
+// recvNamed returns the named type whose method f is (T of T.M or (*T).M),
+// nil when the receiver is not a named type.
+func recvNamed(f *types.Func) *types.Named {
+	recv := f.Type().(*types.Signature).Recv().Type()
+	if p, ok := recv.(*types.Pointer); ok {
+		recv = p.Elem()
+	}
+	n, _ := types.Unalias(recv).(*types.Named)
+	return n
 }

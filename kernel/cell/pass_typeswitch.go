@@ -58,15 +58,7 @@ var passTypeSwitch = pass{"typeSwitch", func(e *emitter, root ast.Node) {
 // generic copy) into a switch on comma-ok assertions; nil when it cannot.
 func (e *emitter) typeSwitchChain(sw *ast.TypeSwitchStmt) ast.Stmt {
 	info := e.c.info
-	var bind *ast.Ident
-	var operand ast.Expr
-	switch a := sw.Assign.(type) {
-	case *ast.AssignStmt:
-		bind = a.Lhs[0].(*ast.Ident)
-		operand = a.Rhs[0].(*ast.TypeAssertExpr).X
-	case *ast.ExprStmt:
-		operand = a.X.(*ast.TypeAssertExpr).X
-	}
+	bind, operand := switchParts(sw)
 	if info.TypeOf(operand) == nil {
 		return nil // a copy of generic code
 	}

@@ -203,13 +203,20 @@ func (e *emitter) inexactCase(xt, t types.Type) string {
 
 // operandOf returns x of a type switch on x.(type).
 func operandOf(sw *ast.TypeSwitchStmt) ast.Expr {
+	_, x := switchParts(sw)
+	return x
+}
+
+// switchParts returns the variable a type switch binds (nil without one)
+// and its operand x of x.(type).
+func switchParts(sw *ast.TypeSwitchStmt) (bind *ast.Ident, operand ast.Expr) {
 	switch a := sw.Assign.(type) {
 	case *ast.AssignStmt:
-		return a.Rhs[0].(*ast.TypeAssertExpr).X
+		return a.Lhs[0].(*ast.Ident), a.Rhs[0].(*ast.TypeAssertExpr).X
 	case *ast.ExprStmt:
-		return a.X.(*ast.TypeAssertExpr).X
+		return nil, a.X.(*ast.TypeAssertExpr).X
 	}
-	return nil
+	return nil, nil
 }
 
 // generated reports whether x mentions a name the front end made (_gl_...).
