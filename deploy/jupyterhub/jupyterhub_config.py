@@ -280,8 +280,11 @@ class LimitedSpawner(LocalProcessSpawner):
             finally:
                 probe.close()
             self.held_ports[port] = self
+            self.log.info("gopherlab: port %d for %s's server; %d port(s) of the pool in use", port, self.user.name,
+                          len(self.held_ports))
             return port
-        raise RuntimeError(f"gopherlab: no free port left in GOPHERLAB_PORT_RANGE {lo}-{hi}")
+        raise RuntimeError(f"gopherlab: no free port left in GOPHERLAB_PORT_RANGE {lo}-{hi} "
+                           f"({len(self.held_ports)} held by this hub's servers, the others in use)")
 
     def release_port(self):
         mine = [p for p, owner in self.held_ports.items() if owner is self]
