@@ -376,7 +376,7 @@ say "%grade c1-cache-race ran the public checks in $u's session"
 say "whole run $(($(date +%s) - t0))s"
 if [ ${#problems[@]} -gt 0 ]; then
 	printf 'test/scale/hub.sh: FAILED:\n' >&2
-	printf '  %s\n' "${problems[@]}" >&2
+	printf '%s\n' "${problems[@]}" | sed 's/^/  /' >&2
 	exit 1
 fi
 say "passed"
