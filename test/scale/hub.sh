@@ -35,7 +35,17 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 say() { printf '[hub.sh %s] %s\n' "$(date +%T)" "$*"; }
-die() { printf 'test/scale/hub.sh: %s\n' "$*" >&2; exit 1; }
+# What fails the run but lets the later checks run too (printed at the end,
+# or by die).
+problems=()
+die() {
+	printf 'test/scale/hub.sh: %s\n' "$*" >&2
+	if [ ${#problems[@]} -gt 0 ]; then
+		printf 'test/scale/hub.sh: also FAILED:\n' >&2
+		printf '%s\n' "${problems[@]}" | sed 's/^/  /' >&2
+	fi
+	exit 1
+}
 t0=$(date +%s)
 ns=(${HUB_NS:-5 10 20})
 think=${HUB_THINK:-1.5,4}
@@ -272,8 +282,6 @@ for n in "${ns[@]}"; do
 	results+=("$work/result-$n.json")
 done
 
-# What fails the run after the table (the checks below still run).
-problems=()
 /usr/bin/python3 - "$work/verdict.txt" "${results[@]}" <<'PY' || problems+=("$(cat "$work/verdict.txt" 2>/dev/null || echo "the table could not be made")")
 import json, sys
 verdict_file = sys.argv[1]
@@ -320,6 +328,7 @@ most=$(grep -o '[0-9]* port(s) of the pool in use' "$work/hub.log" | cut -d' ' -
 [ -n "$most" ] || die "the hub's log names no port the spawner handed out ('port(s) of the pool in use')"
 if [ "$most" -gt "$max_n" ]; then
 	problems+=("the spawner held $most ports at once for at most $max_n learners: ports leak from its pool")
+	say "LEAK: $most port(s) of the pool in use at once, for at most $max_n learners"
 else
 	say "at most $most port(s) of the pool in use at once, for at most $max_n learners"
 fi
