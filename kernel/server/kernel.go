@@ -95,6 +95,10 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	k.publishStatus(nil, "starting")
 	k.launchWorker(ctx)
+	// Starting the process (the init of every package in the binary, the
+	// worker's included) leaves garbage behind: give it back now, while
+	// the worker starts, and again whenever the kernel has been idle.
+	debug.FreeOSMemory()
 	k.idle = time.AfterFunc(idleAfter, debug.FreeOSMemory)
 	defer k.idle.Stop()
 
