@@ -7,7 +7,7 @@
 //
 //	fe := cell.NewSession(cell.Options{Dir: moduleDir})
 //	in := interp.New(...)
-//	in.Use(symbols.Symbols)
+//	in.Use(symbols.Symbols())
 //	in.Use(cell.RuntimeSymbols(goPanic, exit))
 //
 //	u, err := fe.Prepare(execCount, src) // err is an ErrorList in cell coordinates

@@ -93,7 +93,7 @@ func New(opts Options) (*Session, error) {
 	if err := checkLabels(); err != nil {
 		return nil, err
 	}
-	s := &Session{stdout: opts.Stdout, stderr: opts.Stderr, raw: opts.Raw, stop: make(chan struct{}), wake: make(chan struct{}), track: newTracker(), fe: cell.NewSession(cell.Options{Tables: symbols.Symbols})}
+	s := &Session{stdout: opts.Stdout, stderr: opts.Stderr, raw: opts.Raw, stop: make(chan struct{}), wake: make(chan struct{}), track: newTracker(), fe: cell.NewSession(cell.Options{Tables: symbols.Symbols()})}
 	s.errOut = &routeWriter{f: opts.Stderr, track: s.track, mark: opts.Mark}
 	s.frames = &frameWriter{w: s.errOut, fe: s.fe}
 	s.in = interp.New(interp.Options{
@@ -104,7 +104,7 @@ func New(opts Options) (*Session, error) {
 		GoPath:       os.DevNull, // never look for package sources on disk
 	})
 	runtime := cell.RuntimeSymbols(s.goPanic, s.exit)
-	for _, exports := range []interp.Exports{symbols.Symbols, s.overrides(), s.timerOverrides(), runtime, s.track.symbols()} {
+	for _, exports := range []interp.Exports{symbols.Symbols(), s.overrides(), s.timerOverrides(), runtime, s.track.symbols()} {
 		if err := s.in.Use(exports); err != nil {
 			return nil, fmt.Errorf("session: load symbols: %w", err)
 		}
