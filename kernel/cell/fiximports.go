@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"golang.org/x/tools/go/ast/astutil"
 )
@@ -123,39 +124,43 @@ func mergeImportDecls(f *ast.File) {
 	}
 }
 
-// importLine matches a line of an import block that holds one spec.
-var importLine = regexp.MustCompile(`^\t(?:([\w.]+) )?("[^"]*")(?:\s*//.*)?$`)
+// importLine matches a line of an import block that holds one spec. It is
+// compiled on first use, not in every process at start.
+var importLine = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\t(?:([\w.]+) )?("[^"]*")(?:\s*//.*)?$`)
+})
 
 // sortImportLines sorts each run of spec lines in the import blocks of
 // formatted Go source by group (the standard library, then the rest), path
 // and name, drops duplicates, and puts a blank line between the groups.
 func sortImportLines(src []byte) []byte {
-	lines := strings.SplitAfter(string(src), "\n")
-	var out []string
-	inBlock := false
-	var run []string
+	var out, run []string
 	flush := func() {
 		slices.SortStableFunc(run, func(a, b string) int {
-			ma, mb := importLine.FindStringSubmatch(strings.TrimSuffix(a, "\n")), importLine.FindStringSubmatch(strings.TrimSuffix(b, "\n"))
-			return cmp.Or(cmp.Compare(importGroup(ma[2]), importGroup(mb[2])), cmp.Compare(ma[2], mb[2]), cmp.Compare(ma[1], mb[1]))
+			ga, pa, na := importKey(a)
+			gb, pb, nb := importKey(b)
+			return cmp.Or(cmp.Compare(ga, gb), cmp.Compare(pa, pb), cmp.Compare(na, nb))
 		})
 		run = slices.Compact(run)
 		for i, l := range run {
-			if i > 0 && importGroup(importLine.FindStringSubmatch(strings.TrimSuffix(l, "\n"))[2]) != importGroup(importLine.FindStringSubmatch(strings.TrimSuffix(run[i-1], "\n"))[2]) {
-				out = append(out, "\n")
+			if g, _, _ := importKey(l); i > 0 {
+				if prev, _, _ := importKey(run[i-1]); g != prev {
+					out = append(out, "\n")
+				}
 			}
 			out = append(out, l)
 		}
 		run = nil
 	}
-	for _, l := range lines {
+	inBlock := false
+	for _, l := range strings.SplitAfter(string(src), "\n") {
 		switch {
 		case !inBlock:
 			inBlock = l == "import (\n"
-		case importLine.MatchString(strings.TrimSuffix(l, "\n")):
+		case importLine().MatchString(strings.TrimSuffix(l, "\n")):
 			run = append(run, l)
 			continue
-		default:
+		default: // a blank line, a comment, or the end of the block
 			flush()
 			inBlock = l != ")\n"
 		}
@@ -163,6 +168,12 @@ func sortImportLines(src []byte) []byte {
 	}
 	flush()
 	return []byte(strings.Join(out, ""))
+}
+
+// importKey returns the group, quoted path and name of a spec line.
+func importKey(line string) (group int, path, name string) {
+	m := importLine().FindStringSubmatch(strings.TrimSuffix(line, "\n"))
+	return importGroup(m[2]), m[2], m[1]
 }
 
 // importGroup is 0 for a path of the standard library (no dot in its first
