@@ -201,6 +201,11 @@
 //	                type or interface are declared on it (a value with
 //	                several fields as an io.Reader, *struct{ bytes.Buffer }
 //	                as an io.Writer)
+//	indexBounds     recovered index and slice panics with Go's numbers
+//	constLen        len of arrays through pointers and indexes
+//	shiftTypes      shifts with untyped constant operands or counts
+//	opToIface       !x, -x, ^x and shifts whose value goes to an interface
+//	                (yaegi panics or silently returns there)
 //
 // The symbol tables (kernel/symbols) hold the whole standard library of the
 // Go that builds the kernel, golang.org/x/sync, golang.org/x/time/rate and
@@ -267,10 +272,22 @@
 //     into Go's, for recover() (pass recover) and for what the session
 //     reports. A nil dereference (also a call of a nil func or a method of
 //     a nil interface) and a failed type assertion read exactly as in Go.
-//     An index or slice bound out of range cannot: yaegi's panic does not
-//     carry the index and the length, so the text says
-//     "runtime error: index out of range (the interpreter does not know
-//     the index and the length; %%run gives Go's exact message)".
+//     An index or slice bound out of range reads as in Go where pass
+//     indexBounds checks it (once the session has a recover: in the cell
+//     that brings it, functions of earlier cells that index are given to
+//     yaegi again); elsewhere yaegi's panic does not carry the index and
+//     the length, so the text says "runtime error: index out of range
+//     (the interpreter does not know the index and the length; %%run
+//     gives Go's exact message)", and a cell that recovers such a value
+//     ends with an InterpreterError after its statements (its output may
+//     differ from go run's): methods and generic functions of cells that
+//     ran before the session's first recover (yaegi cannot redefine a
+//     method in place), and operands the pass cannot read twice. The
+//     check is a compiled call per index: index-heavy loops run up to
+//     30x slower in a session that calls recover.
+//   - a panic of the interpreter's own (reflect's errors under yaegi that
+//     Go would not raise) ends the cell with an InterpreterError that
+//     names the construct when the Go stack tells it (kernel/session).
 //   - select runs through reflect.Select: a select in a tight loop costs
 //     about 2-5 µs per round (the 120,000-value fan-in of the corpus takes
 //     0.2-0.5 s, over its budget of 2x go run + 200 ms).

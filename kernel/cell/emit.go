@@ -134,6 +134,7 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 			}
 		}
 	}
+	redo = e.indexRedo(redo)
 	// New yaegi names for every type given (again).
 	for _, d := range append(append([]ast.Decl{}, c.cur.file.Decls...), redo...) {
 		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.TYPE {
@@ -537,7 +538,7 @@ type pass struct {
 var passes = []pass{
 	passMainOnce, passMonomorphize, passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passAssertValueError, passErrorsAsType, passRandN, passNewExpr, passErrors, passRecover, passFmtVerbs, passFmtNames, passGenericStd,
 	passGoPanic, passGoFunc, passOsExit, passLoopFrame, passTypeSwitch, passIfaceEqual, passRangeInt, passRangeChanSlice, passBuiltins, passSelect, passReturnRecv, passUnnamedParams, passMultiAssign, passRecvAssign, passBlankRecv, passPromotedMethods,
-	passIndexBounds, passConstLen, passShiftTypes,
+	passIndexBounds, passConstLen, passShiftTypes, passOpToIface,
 }
 
 // needsFormatting reports whether only the interpreter can show a value of
