@@ -58,15 +58,20 @@
 //	{ _gl_f1 := f; var _gl_a2 T1 = x                // 1. the function and its arguments, evaluated
 //	                                                 //    in the parent, in order, as Go does
 //	  _gl_t3 := cellrt.Spawn("cell 3, line 4")       // 2. in the parent, after them, before the goroutine exists
-//	  go func() {
+//	  go cellrt.Guard(_gl_t3, "cell 3, line 4", func() { // 6. compiled: takes a panic the recover missed
 //	  	defer cellrt.Done(_gl_t3)                      // 5. last, after the panic report
 //	  	defer func() { ...cellrt.GoPanic("cell 3, line 4", r)... }() // 4. a panic is reported, the goroutine ends
 //	  	cellrt.Enter(_gl_t3)                           // 3. first, in the goroutine
 //	  	_gl_f1(_gl_a2)
-//	  }() }
+//	  }) }
 //
 // (a function literal keeps its body and gets the same three statements
-// first). So: Spawn is called exactly once per go statement executed, in
+// first; its parameters become variables of its body, given the arguments
+// evaluated as above). Guard is there because yaegi runs no interpreted
+// code of a cell it has stopped (an interrupt, a goroutine's panic that
+// ended the cell), not even the deferred recover: a goroutine that panics
+// inside an operation it was running at that moment would otherwise kill
+// the worker. So: Spawn is called exactly once per go statement executed, in
 // the goroutine that executes it, and returns a token; the new goroutine
 // calls Enter(token) before any code of the cell and Done(token) after
 // everything else, also when it panics (the panic is reported to GoPanic,
