@@ -83,7 +83,9 @@ func Go(v any) any {
 		msg == "reflect.Value.Call: call of nil function",
 		msg == "reflect: Method on nil interface value":
 		return nilDeref
-	case strings.HasPrefix(msg, "reflect: ") && strings.HasSuffix(msg, " index out of range"):
+	case msg == "reflect: slice index out of range", msg == "reflect: array index out of range", msg == "reflect: string index out of range":
+		// (reflect's Method and Field index out of range are the
+		// interpreter's failures: see Internal)
 		return runtimeError{"runtime error: index out of range (the interpreter does not know the index and the length; %%run gives Go's exact message)", true}
 	case msg == "reflect.Value.Slice: slice index out of bounds",
 		msg == "reflect.Value.Slice3: slice index out of bounds",
