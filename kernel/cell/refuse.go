@@ -41,7 +41,7 @@ func refuseInexact(e *emitter, root ast.Node) {
 		if !ok {
 			return true
 		}
-		if cellInterface(e, e.c.info.TypeOf(operandOf(sw))) && !hasNilCase(e.c.info, sw) {
+		if cellInterface(e, e.c.info.TypeOf(operandOf(sw))) && !hasNilCase(e.c.info, sw) && !hasIfaceCase(e.c.info, sw) {
 			return true // yaegi is right there; pass typeSwitch leaves it
 		}
 		for _, st := range sw.Body.List {
