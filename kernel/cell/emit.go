@@ -34,6 +34,9 @@ type emitter struct {
 	// refusals are constructs the interpreter cannot run exactly: the
 	// cell is rejected with them (see refuse).
 	refusals ErrorList
+	// flowed: pass ifaceAssert scanned the cell for values put into
+	// interfaces (Session.inIface).
+	flowed bool
 }
 
 // newName returns a fresh identifier for generated code.

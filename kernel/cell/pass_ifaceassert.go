@@ -2,7 +2,9 @@ package cell
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -22,13 +24,15 @@ import (
 //	s, ok := v.(Shape)
 //	->
 //	s, ok := func() (Shape, bool) {
-//		var _gl_v any = v
+//		_gl_v := v
 //		if _gl_v == nil { return nil, false }
 //		if c, ok := _gl_v.(*Sq); ok { return c, true }        // the methods are on Sq
 //		if _, ok := _gl_v.(Box); ok { return nil, false }      // only *Box has them
 //		if c, ok := _gl_v.(plain); ok && cellrt.IsCell(_gl_v) { return c, true } // not an int
-//		if cellrt.Missing(_gl_v, "Area", (*func() int)(nil)) == "" { cellrt.CannotHold(_gl_v, "main.Shape") }
-//		return nil, false
+//		if c, ok := _gl_v.(Shape); ok { return c, true }      // yaegi's own, right for compiled values
+//		if cellrt.Missing(_gl_v, "Area", (*func() int)(nil)) != "" { return nil, false }
+//		cellrt.CannotHold(_gl_v, "main.Shape")                  // a compiled value yaegi cannot convert
+//		return nil, true
 //	}()
 //
 // The chain holds every type of the session (and every local type in
@@ -47,13 +51,34 @@ import (
 // the same underlying type U.
 var passIfaceAssert = pass{"ifaceAssert", func(e *emitter, root ast.Node) {
 	info := e.c.info
+	// The operands of pass typeSwitch's assertions (_gl_ts1 := x) and their
+	// types.
+	operands := map[string]types.Type{}
+	ast.Inspect(root, func(n ast.Node) bool {
+		if a, ok := n.(*ast.AssignStmt); ok && len(a.Lhs) == 1 && len(a.Rhs) == 1 && a.Tok == token.DEFINE {
+			if id, ok := a.Lhs[0].(*ast.Ident); ok && strings.HasPrefix(id.Name, "_gl_ts") {
+				if t := info.TypeOf(a.Rhs[0]); t != nil {
+					operands[id.Name] = t
+				}
+			}
+		}
+		return true
+	})
 	astutil.Apply(root, nil, func(c *astutil.Cursor) bool {
 		ta, ok := c.Node().(*ast.TypeAssertExpr)
 		if !ok || ta.Type == nil {
 			return true
 		}
 		t := info.TypeOf(ta.Type)
-		if t == nil || hasTypeParam(t) || !types.IsInterface(t) {
+		if t == nil || hasTypeParam(t) {
+			return true
+		}
+		if !types.IsInterface(t) {
+			if !e.refusePlain(ta, t) {
+				if r := e.concreteAssertion(c, ta, t); r != nil {
+					c.Replace(r)
+				}
+			}
 			return true
 		}
 		if xt := info.TypeOf(ta.X); xt != nil && hasTypeParam(xt) {
@@ -74,7 +99,11 @@ var passIfaceAssert = pass{"ifaceAssert", func(e *emitter, root ast.Node) {
 				need = p.Names[0].Name != "_"
 			}
 		}
-		if r := e.ifaceAssertion(ta, t, commaOK, need); r != nil {
+		xt := info.TypeOf(ta.X)
+		if id, ok := ta.X.(*ast.Ident); ok && xt == nil {
+			xt = operands[id.Name]
+		}
+		if r := e.ifaceAssertion(ta, xt, t, commaOK, need); r != nil {
 			c.Replace(r)
 		}
 		return true
@@ -90,10 +119,10 @@ type chainType struct {
 
 // ifaceAssertion writes the function literal call that replaces ta (an
 // assertion to the interface type t); nil when it leaves ta to yaegi.
-func (e *emitter) ifaceAssertion(ta *ast.TypeAssertExpr, t types.Type, commaOK, need bool) ast.Expr {
+func (e *emitter) ifaceAssertion(ta *ast.TypeAssertExpr, xt, t types.Type, commaOK, need bool) ast.Expr {
 	iface := t.Underlying().(*types.Interface)
 	ts := e.typeString(t)
-	goName := types.TypeString(t, func(p *types.Package) string { return p.Name() })
+	goName := runtimeTypeName(t)
 	rt := e.importAlias(RuntimePath, "cellrt")
 	x := types.ExprString(ta.X)
 	if strings.Contains(x, "\n") {
@@ -106,7 +135,9 @@ func (e *emitter) ifaceAssertion(ta *ast.TypeAssertExpr, t types.Type, commaOK, 
 	} else {
 		b.WriteString(ts)
 	}
-	b.WriteString(" { var _gl_v any = _gl_X\n")
+	// _gl_v keeps x's type: yaegi's own assertions see what they saw (and
+	// var _gl_v any = x fails in yaegi for some x of type any).
+	b.WriteString(" { _gl_v := _gl_X\n")
 	fail := func(dyn, missing string) string { // what a failed assertion does
 		if commaOK {
 			return "return nil, false"
@@ -124,7 +155,7 @@ func (e *emitter) ifaceAssertion(ta *ast.TypeAssertExpr, t types.Type, commaOK, 
 		return e.assertCall(b.String(), ta)
 	}
 	b.WriteString("if _gl_v == nil { " + fail("", "") + " }\n")
-	chain, refused := e.assertChain(ta, iface, need)
+	chain, refused := e.assertChain(ta, xt, iface, need)
 	if refused {
 		return nil
 	}
@@ -143,20 +174,26 @@ func (e *emitter) ifaceAssertion(ta *ast.TypeAssertExpr, t types.Type, commaOK, 
 		if ct.impl {
 			b.WriteString(ok("c"))
 		} else {
-			b.WriteString(fail(types.TypeString(ct.t, func(p *types.Package) string { return p.Name() }), missingMethod(ct.t, iface)))
+			b.WriteString(fail(runtimeTypeName(ct.t), missingMethod(ct.t, iface)))
 		}
 		b.WriteString(" }\n")
 	}
 	if n, isNamed := types.Unalias(t).(*types.Named); isNamed && n.Obj().Pkg() != nil && n.Obj().Pkg() != e.c.pkg {
 		// A compiled interface type: yaegi asserts compiled values right.
 		if commaOK {
-			b.WriteString("c, ok := _gl_v.(" + ts + "); return c, ok }")
+			b.WriteString("if _, ok := _gl_v.(" + ts + "); ok { return _gl_v.(" + ts + "), true }; return nil, false }")
 		} else {
 			b.WriteString("return _gl_v.(" + ts + ") }")
 		}
 		return e.assertCall(b.String(), ta)
 	}
-	// A cell's (or unnamed) interface type: the compiled value's methods.
+	// A cell's (or unnamed) interface type: yaegi's own assertion is right
+	// for a compiled value that interpreted code put into a cell's
+	// interface (it keeps it as such); for another compiled value, its
+	// methods decide.
+	// (x, ok := v.(I) binds with reflect.Set, which fails for a value that
+	// came from a cell's interface; v.(I) alone does not.)
+	b.WriteString("if _, ok := _gl_v.(" + ts + "); ok { " + ok("_gl_v.("+ts+")") + " }\n")
 	var pairs []string
 	for m := range iface.Methods() {
 		pairs = append(pairs, m.Name())
@@ -212,13 +249,13 @@ func (e *emitter) assertCall(src string, ta *ast.TypeAssertExpr) ast.Expr {
 // assertChain lists the types an assertion of ta to iface must try, in a
 // fixed order; refused (after a refusal) when yaegi cannot tell two of
 // them apart.
-func (e *emitter) assertChain(ta *ast.TypeAssertExpr, iface *types.Interface, need bool) (chain []chainType, refused bool) {
+func (e *emitter) assertChain(ta *ast.TypeAssertExpr, xt types.Type, iface *types.Interface, need bool) (chain []chainType, refused bool) {
 	names := map[string]bool{}
 	for m := range iface.Methods() {
 		names[m.Name()] = true
 	}
 	var operand *types.Interface
-	if xt := e.c.info.TypeOf(ta.X); xt != nil && types.IsInterface(xt) {
+	if xt != nil && types.IsInterface(xt) {
 		operand = xt.Underlying().(*types.Interface)
 	}
 	var all []*types.TypeName // every type a value may have
@@ -246,7 +283,7 @@ func (e *emitter) assertChain(ta *ast.TypeAssertExpr, iface *types.Interface, ne
 		}
 		plain = append(plain, tn)
 		for _, ct := range []types.Type{tn.Type(), types.NewPointer(tn.Type())} {
-			ms := types.NewMethodSet(ct)
+			ms := types.NewMethodSet(types.NewPointer(tn.Type())) // T too when only *T has them: yaegi says T implements I
 			has := false
 			for i := range ms.Len() {
 				if names[ms.At(i).Obj().Name()] {
@@ -413,4 +450,78 @@ func (e *emitter) identicalCompiled(iface *types.Interface) string {
 		}
 	}
 	return ""
+}
+
+// concreteAssertion rewrites x.(C) where yaegi takes a value of a cell's
+// type with methods and underlying type C for a C, or a C for it (C an int,
+// the cell's type a `type celsius int` with a String method): such a value
+// is an interp.valueInterface to compiled code, which cellrt.IsCell tells.
+// nil when x.(C) needs no check.
+func (e *emitter) concreteAssertion(c *astutil.Cursor, ta *ast.TypeAssertExpr, t types.Type) ast.Expr {
+	if _, ok := t.Underlying().(*types.Struct); ok {
+		return nil
+	}
+	if _, ok := t.(*types.Pointer); ok {
+		return nil
+	}
+	withMethods := func(n types.Type) bool {
+		return types.NewMethodSet(n).Len() > 0 || types.NewMethodSet(types.NewPointer(n)).Len() > 0
+	}
+	var want string // "!" when a match must not be a cell's value
+	var cellNames []string
+	if isSessionType(t) {
+		if !withMethods(t) {
+			return nil
+		}
+		want = ""
+	} else {
+		for _, tn := range e.sessionTypes() {
+			if withMethods(tn.Type()) && types.Identical(tn.Type().Underlying(), t) {
+				cellNames = append(cellNames, runtimeTypeName(tn.Type()))
+			}
+		}
+		if len(cellNames) == 0 {
+			return nil
+		}
+		want = "!"
+	}
+	commaOK := false
+	switch p := c.Parent().(type) {
+	case *ast.AssignStmt:
+		commaOK = len(p.Lhs) == 2 && len(p.Rhs) == 1
+	case *ast.ValueSpec:
+		commaOK = len(p.Names) == 2 && len(p.Values) == 1
+	}
+	rt := e.importAlias(RuntimePath, "cellrt")
+	ts := e.typeString(t)
+	cond := "if _, ok := _gl_v.(" + ts + "); ok && " + want + rt + ".IsCell(_gl_v) { "
+	var src string
+	if commaOK {
+		src = "func() (" + ts + ", bool) { _gl_v := _gl_X\n" + cond + "return _gl_v.(" + ts + "), true }\nvar z " + ts + "; return z, false }"
+	} else {
+		static := "interface {}"
+		if xt := e.c.info.TypeOf(ta.X); xt != nil {
+			static = runtimeTypeName(xt)
+		}
+		dyn := "" // a compiled value: its own type
+		if want == "!" {
+			dyn = cellNames[0]
+			if len(cellNames) > 1 {
+				dyn = "a type declared in a cell"
+			}
+		}
+		goName := runtimeTypeName(t)
+		src = "func() " + ts + " { _gl_v := _gl_X\n" + cond + "return _gl_v.(" + ts + ") }\n" + rt + ".ConcreteFailed(_gl_v, " + quote(static) + ", " + quote(dyn) + ", " + quote(goName) + "); panic(0) }"
+	}
+	return e.assertCall(src, ta)
+}
+
+// anyWord is the predeclared any in a type's text.
+var anyWord = regexp.MustCompile(`(^|[^.\w])any\b`)
+
+// runtimeTypeName writes t as Go's runtime names it in panics: main.T,
+// interface {} for any.
+func runtimeTypeName(t types.Type) string {
+	s := types.TypeString(t, func(p *types.Package) string { return p.Name() })
+	return anyWord.ReplaceAllString(s, "${1}interface {}")
 }

@@ -68,7 +68,7 @@ var passIfacesEqual = pass{"ifacesEqual", func(e *emitter, root ast.Node) {
 				if types.Comparable(ct) {
 					src.WriteString("if x, ok := a.(" + cs + "); ok" + check + " { y, ok := b.(" + cs + "); return ok" + strings.ReplaceAll(check, "(a)", "(b)") + " && x == y }\n")
 				} else {
-					name := types.TypeString(ct, func(p *types.Package) string { return p.Name() })
+					name := runtimeTypeName(ct)
 					src.WriteString("if _, ok := a.(" + cs + "); ok" + check + " { _, ok := b.(" + cs + "); return ok" + strings.ReplaceAll(check, "(a)", "(b)") + " && " + rt + ".Uncomparable(" + quote(name) + ") }\n")
 				}
 			}

@@ -20,6 +20,7 @@ import (
 //   - runtime.Breakpoint: the trap kills the worker (SIGTRAP), and with it
 //     the session; a program under go run dies the same way, not a cell.
 func refuseInexact(e *emitter, root ast.Node) {
+	e.scanFlows() // before the passes rewrite the cell (refuse_plain.go)
 	ast.Inspect(root, func(n ast.Node) bool {
 		if sel, ok := n.(*ast.SelectorExpr); ok {
 			if f, ok := e.c.info.Uses[sel.Sel].(*types.Func); ok && f.Pkg() != nil && f.Pkg().Path() == "runtime" && f.Name() == "Breakpoint" {

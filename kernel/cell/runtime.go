@@ -52,11 +52,12 @@ func RuntimeSymbols(goPanic func(where string, v any), exit func(code int)) map[
 			"Enter":      reflect.ValueOf(func(uint64) {}),
 			"Done":       reflect.ValueOf(func(uint64) {}),
 			// pass ifaceAssert (runtime_iface.go)
-			"IsCell":       reflect.ValueOf(IsCell),
-			"Missing":      reflect.ValueOf(Missing),
-			"AssertFailed": reflect.ValueOf(AssertFailed),
-			"CannotHold":   reflect.ValueOf(CannotHold),
-			"Uncomparable": reflect.ValueOf(Uncomparable),
+			"IsCell":         reflect.ValueOf(IsCell),
+			"Missing":        reflect.ValueOf(Missing),
+			"AssertFailed":   reflect.ValueOf(AssertFailed),
+			"CannotHold":     reflect.ValueOf(CannotHold),
+			"Uncomparable":   reflect.ValueOf(Uncomparable),
+			"ConcreteFailed": reflect.ValueOf(ConcreteFailed),
 		},
 	}
 }

@@ -69,3 +69,15 @@ func (assertText) RuntimeError()   {}
 func Uncomparable(typ string) bool {
 	panic(assertText{"runtime error: comparing uncomparable type " + typ})
 }
+
+// ConcreteFailed panics as Go's failed type assertion x.(T) to a concrete
+// type T does: static is x's type, dyn the dynamic type's name ("" for
+// v's compiled type).
+func ConcreteFailed(v any, static, dyn, target string) {
+	if dyn == "" && v == nil {
+		dyn = "nil"
+	} else if dyn == "" {
+		dyn = fmt.Sprintf("%T", v)
+	}
+	panic(assertText{"interface conversion: " + static + " is " + dyn + ", not " + target})
+}
