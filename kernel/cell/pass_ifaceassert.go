@@ -53,13 +53,11 @@ var passIfaceAssert = pass{"ifaceAssert", func(e *emitter, root ast.Node) {
 	info := e.c.info
 	// The operands of pass typeSwitch's assertions (_gl_ts1 := x) and their
 	// types.
-	operands := map[string]types.Type{}
+	operands := map[string]ast.Expr{}
 	ast.Inspect(root, func(n ast.Node) bool {
 		if a, ok := n.(*ast.AssignStmt); ok && len(a.Lhs) == 1 && len(a.Rhs) == 1 && a.Tok == token.DEFINE {
 			if id, ok := a.Lhs[0].(*ast.Ident); ok && strings.HasPrefix(id.Name, "_gl_ts") {
-				if t := info.TypeOf(a.Rhs[0]); t != nil {
-					operands[id.Name] = t
-				}
+				operands[id.Name] = a.Rhs[0]
 			}
 		}
 		return true
@@ -73,8 +71,12 @@ var passIfaceAssert = pass{"ifaceAssert", func(e *emitter, root ast.Node) {
 		if t == nil || hasTypeParam(t) {
 			return true
 		}
+		operand := ta.X // the source's, also for pass typeSwitch's _gl_ts1
+		if id, ok := ta.X.(*ast.Ident); ok && operands[id.Name] != nil {
+			operand = operands[id.Name]
+		}
 		if !types.IsInterface(t) {
-			if !e.refusePlain(ta, t) {
+			if !e.refusePlain(ta, t, operand) {
 				if r := e.concreteAssertion(c, ta, t); r != nil {
 					c.Replace(r)
 				}
@@ -99,10 +101,7 @@ var passIfaceAssert = pass{"ifaceAssert", func(e *emitter, root ast.Node) {
 				need = p.Names[0].Name != "_"
 			}
 		}
-		xt := info.TypeOf(ta.X)
-		if id, ok := ta.X.(*ast.Ident); ok && xt == nil {
-			xt = operands[id.Name]
-		}
+		xt := info.TypeOf(operand)
 		if r := e.ifaceAssertion(ta, xt, t, commaOK, need); r != nil {
 			c.Replace(r)
 		}
@@ -311,6 +310,9 @@ func (e *emitter) assertChain(ta *ast.TypeAssertExpr, xt types.Type, iface *type
 				other = types.NewPointer(other)
 			} else if !isStruct && types.NewMethodSet(other).Len() == 0 && types.NewMethodSet(types.NewPointer(other)).Len() == 0 {
 				continue // a value without methods is its underlying type's: cellrt.IsCell tells
+			}
+			if operand != nil && !types.Implements(other, operand) {
+				continue // x cannot hold one
 			}
 			if !need && types.Implements(other, iface) == ct.impl {
 				continue // same answer, value unused

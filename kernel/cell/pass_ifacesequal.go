@@ -104,17 +104,17 @@ func (e *emitter) sessionTypes() []*types.TypeName {
 }
 
 // confusedTypes says why comparing two interfaces of types xt and yt can be
-// wrong: two session types that both may hold, with the same underlying
+// wrong: two session types that they may hold, with the same underlying
 // type (a struct, or another type with methods); "" if none.
 func (e *emitter) confusedTypes(xt, yt types.Type) string {
 	ts := e.sessionTypes()
 	may := func(t types.Type) bool { // may an xt or a yt hold a t?
 		for _, it := range []types.Type{xt, yt} {
-			if !types.Implements(t, it.Underlying().(*types.Interface)) {
-				return false
+			if types.Implements(t, it.Underlying().(*types.Interface)) {
+				return true
 			}
 		}
-		return true
+		return false
 	}
 	for i, a := range ts {
 		for _, b := range ts[i+1:] {

@@ -28,7 +28,8 @@ import (
 //	}
 //
 // A type switch on a value of a cell's interface type without case nil
-// stays: yaegi gets it right. The cases that comma-ok assertions get wrong too are refused
+// and without interface cases stays: yaegi gets it right. Interface cases
+// become assertions that pass ifaceAssert makes exact. The cases that comma-ok assertions get wrong too are refused
 // before (refuseInexact): types with the same underlying type as a cell's
 // type.
 var passTypeSwitch = pass{"typeSwitch", func(e *emitter, root ast.Node) {

@@ -19,6 +19,10 @@ import (
 //     int, v.(struct{ X int }) for a T);
 //   - runtime.Breakpoint: the trap kills the worker (SIGTRAP), and with it
 //     the session; a program under go run dies the same way, not a cell.
+//
+// Passes ifaceAssert and ifacesEqual refuse their own cases (assertions to
+// interface types, == of interfaces, methodless non-struct types:
+// refuse_plain.go).
 func refuseInexact(e *emitter, root ast.Node) {
 	e.scanFlows() // before the passes rewrite the cell (refuse_plain.go)
 	ast.Inspect(root, func(n ast.Node) bool {

@@ -4,21 +4,25 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"strings"
 )
 
 // A type declared in a cell without methods whose underlying type is not
 // a struct (type plain int) is its underlying type to yaegi v0.16.1: a
 // plain in an interface is an int, x.(int) is true for it and x.(plain)
 // for an int. Nothing at run time tells them apart, so pass ifaceAssert
-// refuses x.(int) (or a type switch case int) once interpreted code of the
-// session has put a plain into an interface, and x.(plain) once it has put
-// both a plain and an int into interfaces. The session remembers the types
-// whose values went into interfaces (Session.inIface); values that only
-// compiled code puts there (json.Unmarshal into an any) are not seen.
+// refuses x.(int) (or a type switch case int) where x may hold a plain
+// that interpreted code of the session put into an interface, and
+// x.(plain) where x may hold both a plain and an int. "May hold" is
+// judged by where the values went (Session.inIface): a variable (x's own,
+// or a field), or anywhere (a call's argument, a return, a composite
+// literal, a send, or a variable whose interface value is itself copied
+// on). Values that only compiled code puts into interfaces (json.Unmarshal
+// into an any) are not seen.
 
 // refusePlain refuses the assertion ta to the concrete type t where yaegi
 // cannot tell t from a methodless cell type; it reports whether it did.
-func (e *emitter) refusePlain(ta *ast.TypeAssertExpr, t types.Type) bool {
+func (e *emitter) refusePlain(ta *ast.TypeAssertExpr, t types.Type, operand ast.Expr) bool {
 	e.scanFlows()
 	what, pos := "the type assertion "+types.ExprString(ta), ta.Pos()
 	if generated(ta.X) {
@@ -28,9 +32,10 @@ func (e *emitter) refusePlain(ta *ast.TypeAssertExpr, t types.Type) bool {
 		e.refuse(pos, what+" can be wrong in the interpreter (it holds a "+n+" in an interface as its underlying type "+u+": it cannot tell them apart)")
 		return true
 	}
+	dest := e.flowDest(operand)
 	if n := methodlessPlain(t); n != nil {
 		u := n.Underlying()
-		if e.s.inIface[n.Obj().Name()] && e.s.inIface[flowKey(u)] {
+		if e.mayHold(n.Obj().Name(), dest) && e.mayHold(flowKey(u), dest) {
 			return refuse(n.Obj().Name(), types.TypeString(u, nil))
 		}
 		return false
@@ -39,11 +44,70 @@ func (e *emitter) refusePlain(ta *ast.TypeAssertExpr, t types.Type) bool {
 		return false
 	}
 	for _, tn := range e.sessionTypes() {
-		if n := methodlessPlain(tn.Type()); n != nil && e.s.inIface[tn.Name()] && types.Identical(n.Underlying(), t) {
+		if n := methodlessPlain(tn.Type()); n != nil && types.Identical(n.Underlying(), t) && e.mayHold(tn.Name(), dest) {
 			return refuse(tn.Name(), types.TypeString(t, nil))
 		}
 	}
 	return false
+}
+
+// mayHold reports whether an interface at dest may hold a value of the
+// type named key (flowKey) that interpreted code put into an interface.
+func (e *emitter) mayHold(key, dest string) bool {
+	m := e.s.inIface
+	if m[key+"|?"] || (dest != "?" && m[key+"|"+dest]) {
+		return true
+	}
+	if dest == "?" {
+		for k := range m {
+			if strings.HasPrefix(k, key+"|") {
+				return true
+			}
+		}
+		return false
+	}
+	for k := range m {
+		if d, ok := strings.CutPrefix(k, key+"|"); ok && m["copied|"+d] {
+			return true
+		}
+	}
+	return false
+}
+
+// flowDest names where an interface value is stored, for Session.inIface:
+// a package variable by name, a local variable or a field by position,
+// "?" for anything else.
+func (e *emitter) flowDest(x ast.Expr) string {
+	for {
+		switch y := x.(type) {
+		case *ast.ParenExpr:
+			x = y.X
+			continue
+		case *ast.IndexExpr:
+			x = y.X
+			continue
+		case *ast.StarExpr:
+			x = y.X
+			continue
+		case *ast.Ident:
+			obj := e.c.info.ObjectOf(y)
+			if obj == nil {
+				return "?"
+			}
+			if obj.Parent() == e.c.pkg.Scope() {
+				return "var:" + obj.Name()
+			}
+			return "local:" + e.s.fset.Position(obj.Pos()).String()
+		case *ast.SelectorExpr:
+			if sel := e.c.info.Selections[y]; sel != nil && sel.Kind() == types.FieldVal {
+				return "field:" + e.s.fset.Position(sel.Obj().Pos()).String()
+			}
+			if obj, ok := e.c.info.Uses[y.Sel].(*types.Var); ok && obj.Pkg() == e.c.pkg {
+				return "var:" + obj.Name()
+			}
+		}
+		return "?"
+	}
 }
 
 // methodlessPlain returns t when it is a cell's named type without methods
@@ -84,14 +148,28 @@ func (e *emitter) scanFlows() {
 		e.s.inIface = map[string]bool{}
 	}
 	info := e.c.info
-	flow := func(x ast.Expr, to types.Type) {
+	converted := map[*ast.CallExpr]bool{}
+	// flowTo records that x goes into an interface of type to at dest; an
+	// interface value going on marks its own place as copied.
+	flowTo := func(x ast.Expr, to types.Type, dest string) {
 		if to == nil || !types.IsInterface(to) {
 			return
 		}
-		if t := info.TypeOf(x); t != nil && !types.IsInterface(t) && !info.Types[x].IsNil() {
-			e.s.inIface[flowKey(t)] = true
+		if call, ok := ast.Unparen(x).(*ast.CallExpr); ok && len(call.Args) == 1 && info.Types[call.Fun].IsType() && types.IsInterface(info.TypeOf(call.Fun)) {
+			converted[call] = true // var x any = any(p): the conversion goes to x
+			x = call.Args[0]
 		}
+		t := info.TypeOf(x)
+		if t == nil || info.Types[x].IsNil() {
+			return
+		}
+		if types.IsInterface(t) {
+			e.s.inIface["copied|"+e.flowDest(x)] = true
+			return
+		}
+		e.s.inIface[flowKey(t)+"|"+dest] = true
 	}
+	flow := func(x ast.Expr, to types.Type) { flowTo(x, to, "?") }
 	var funcs []*types.Signature // enclosing functions
 	var stack []ast.Node
 	ast.Inspect(e.c.cur.file, func(n ast.Node) bool {
@@ -125,15 +203,15 @@ func (e *emitter) scanFlows() {
 				}
 			}
 		case *ast.AssignStmt:
-			if n.Tok == token.ASSIGN && len(n.Lhs) == len(n.Rhs) {
+			if len(n.Lhs) == len(n.Rhs) {
 				for i := range n.Lhs {
-					flow(n.Rhs[i], info.TypeOf(n.Lhs[i]))
+					flowTo(n.Rhs[i], info.TypeOf(n.Lhs[i]), e.flowDest(n.Lhs[i]))
 				}
 			}
 		case *ast.ValueSpec:
 			if n.Type != nil && len(n.Values) == len(n.Names) {
-				for _, v := range n.Values {
-					flow(v, info.TypeOf(n.Type))
+				for i, v := range n.Values {
+					flowTo(v, info.TypeOf(n.Type), e.flowDest(n.Names[i]))
 				}
 			}
 		case *ast.SendStmt:
@@ -178,7 +256,7 @@ func (e *emitter) scanFlows() {
 			}
 		case *ast.CallExpr:
 			if tv, ok := info.Types[n.Fun]; ok && tv.IsType() {
-				if len(n.Args) == 1 {
+				if len(n.Args) == 1 && !converted[n] {
 					flow(n.Args[0], tv.Type)
 				}
 				return true
