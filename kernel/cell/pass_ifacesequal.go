@@ -34,7 +34,16 @@ var passIfacesEqual = pass{"ifacesEqual", func(e *emitter, root ast.Node) {
 			return true
 		}
 		xt, yt := info.TypeOf(b.X), info.TypeOf(b.Y)
-		if xt == nil || yt == nil || !types.IsInterface(xt) || !types.IsInterface(yt) || hasTypeParam(xt) || hasTypeParam(yt) || info.Types[b.X].IsNil() || info.Types[b.Y].IsNil() {
+		if xt == nil || yt == nil || hasTypeParam(xt) || hasTypeParam(yt) || info.Types[b.X].IsNil() || info.Types[b.Y].IsNil() {
+			return true
+		}
+		if (types.IsInterface(xt) || types.IsInterface(yt)) && !generated(b) {
+			if why := e.plainCompared(b.X, xt, b.Y, yt); why != "" {
+				e.refuse(b.OpPos, "the comparison "+types.ExprString(b)+" can be wrong in the interpreter ("+why+")")
+				return true
+			}
+		}
+		if !types.IsInterface(xt) || !types.IsInterface(yt) {
 			return true
 		}
 		if why := e.confusedTypes(xt, yt); why != "" {
@@ -128,6 +137,33 @@ func (e *emitter) confusedTypes(xt, yt types.Type) string {
 			if (may(a.Type()) && may(b.Type())) || (may(types.NewPointer(a.Type())) && may(types.NewPointer(b.Type()))) {
 				return "it cannot tell " + a.Name() + " from " + b.Name() + ", which have the same underlying type"
 			}
+		}
+	}
+	return ""
+}
+
+// plainCompared says why x == y, one of them an interface, can be wrong
+// because of a methodless cell type N with underlying type U
+// (refuse_plain.go): one side may hold an N and the other a U, or is one;
+// "" if it cannot.
+func (e *emitter) plainCompared(x ast.Expr, xt types.Type, y ast.Expr, yt types.Type) string {
+	e.scanFlows()
+	// may reports whether the side ex of type t may be a value of the type
+	// with key k.
+	may := func(ex ast.Expr, t types.Type, k string) bool {
+		if types.IsInterface(t) {
+			return e.mayHold(k, e.flowDest(ex))
+		}
+		return flowKey(t) == k
+	}
+	for _, tn := range e.sessionTypes() {
+		n := methodlessPlain(tn.Type())
+		if n == nil {
+			continue
+		}
+		nk, uk := flowKey(n), flowKey(n.Underlying())
+		if (may(x, xt, nk) && may(y, yt, uk)) || (may(x, xt, uk) && may(y, yt, nk)) {
+			return "it holds a " + tn.Name() + " in an interface as its underlying type " + types.TypeString(n.Underlying(), nil) + ": it cannot tell them apart"
 		}
 	}
 	return ""
