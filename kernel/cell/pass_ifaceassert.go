@@ -31,7 +31,7 @@ import (
 //		if c, ok := _gl_v.(plain); ok && cellrt.IsCell(_gl_v) { return c, true } // not an int
 //		if c, ok := _gl_v.(Shape); ok { return c, true }      // yaegi's own, right for compiled values
 //		if cellrt.Missing(_gl_v, "Area", (*func() int)(nil)) != "" { return nil, false }
-//		cellrt.CannotHold(_gl_v, "main.Shape")                  // a compiled value yaegi cannot convert
+//		cellrt.CannotHold(_gl_v, "main.Shape", "v.(Shape)")     // a compiled value yaegi cannot convert
 //		return nil, true
 //	}()
 //
@@ -220,7 +220,11 @@ func (e *emitter) ifaceAssertion(ta *ast.TypeAssertExpr, xt, t types.Type, comma
 		if j := e.identicalCompiled(iface); j != "" {
 			b.WriteString("if c, ok := _gl_v.(" + j + "); ok { " + ok("c") + " }\n")
 		}
-		b.WriteString(rt + ".CannotHold(_gl_v, " + quote(goName) + ")\n")
+		what := types.ExprString(ta)
+		if generated(ta.X) {
+			what = "of a type switch case " + types.ExprString(ta.Type)
+		}
+		b.WriteString(rt + ".CannotHold(_gl_v, " + quote(goName) + ", " + quote(what) + ")\n")
 	}
 	if commaOK {
 		b.WriteString("return nil, true }")

@@ -54,8 +54,8 @@ func AssertFailed(v any, dyn, iface, missing string) {
 // CannotHold refuses, at run time, to put a compiled value into a cell's
 // interface type: yaegi v0.16.1 cannot convert it dynamically (x.(I) for
 // a time.Duration and a cell's interface{ String() string }).
-func CannotHold(v any, iface string) {
-	panic(fmt.Sprintf("the interpreter cannot hold a value of the compiled type %T in the cell's interface type %s (a type assertion x.(%s)); run the cell compiled with %%%%run", v, iface, iface))
+func CannotHold(v any, iface, assertion string) {
+	panic(fmt.Sprintf("the interpreter cannot hold a value of the compiled type %T in the cell's interface type %s (the type assertion %s); run the cell compiled with %%%%run", v, iface, assertion))
 }
 
 // assertText is a failed type assertion's runtime error, with Go's text.
