@@ -280,8 +280,11 @@ class LimitedSpawner(LocalProcessSpawner):
             finally:
                 probe.close()
             self.held_ports[port] = self
+            self.log.info("gopherlab: port %d for %s's server; %d port(s) of the pool in use", port, self.user.name,
+                          len(self.held_ports))
             return port
-        raise RuntimeError(f"gopherlab: no free port left in GOPHERLAB_PORT_RANGE {lo}-{hi}")
+        raise RuntimeError(f"gopherlab: no free port left in GOPHERLAB_PORT_RANGE {lo}-{hi} "
+                           f"({len(self.held_ports)} held by this hub's servers, the others in use)")
 
     def release_port(self):
         mine = [p for p, owner in self.held_ports.items() if owner is self]
@@ -391,18 +394,35 @@ class LimitedSpawner(LocalProcessSpawner):
         finally:
             self.release_port()
 
+    # A port belongs to one server, not to the learner: once that server has
+    # stopped the spawner forgets it. JupyterHub keeps a stopped spawner's
+    # get_state() in its database and, at the learner's next start, makes a
+    # new spawner and hands it that state (load_state). Had the old port
+    # stayed in the state, the new spawner would take it back into
+    # held_ports before choosing a port of its own: two ports per learner
+    # from their second start on, the first one never used (hub.sh at N=20:
+    # 20 spawns + 10 such ports > the 27 free ports of its pool).
+    def clear_state(self):
+        super().clear_state()
+        self.port = 0
+
     def get_state(self):
         state = super().get_state()
-        if self.port:
+        if self.pid and self.port:
             state["port"] = self.port
         return state
 
     def load_state(self, state):
-        # A hub restarted with servers still running keeps their ports.
+        # A hub restarted with servers still running keeps their ports; a
+        # stopped server's port (state without a pid) is not taken back.
         super().load_state(state)
-        if state.get("port"):
-            self.port = state["port"]
-            self.held_ports[self.port] = self
+        port = state.get("port")
+        if port and state.get("pid"):
+            self.port = port
+            owner = self.held_ports.setdefault(port, self)
+            if owner is not self:
+                self.log.warning("gopherlab: %s's running server is on port %d, which is also held for %s's",
+                                 self.user.name, port, owner.user.name)
 
     def user_env(self, env):
         env = super().user_env(env)

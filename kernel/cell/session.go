@@ -243,6 +243,9 @@ func (s *Session) Commit(u *Unit) {
 			c.dead[name] = true
 		}
 	}
+	// The unit stays in s.frames for its line table (Where); its type
+	// check, with every tree and type of the session, goes.
+	u.check = nil
 	s.cells = append(s.cells, u.rec)
 	s.frameMu.Lock()
 	if s.frames == nil {

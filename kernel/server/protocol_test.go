@@ -236,6 +236,10 @@ func TestSIGINTInterrupts(t *testing.T) {
 		t.Errorf("error %q, want Interrupted", name)
 	}
 	if r := execute(t, k, "kept"); r.Value() != "5" {
-		t.Errorf("state lost: kept = %q", r.Value())
+		var kinds []string
+		for _, m := range r.Outputs {
+			kinds = append(kinds, m.Header.MsgType+" "+string(m.Content))
+		}
+		t.Errorf("state lost: kept = %q, reply %v, outputs %q\nkernel log:\n%s", r.Value(), r.Reply, kinds, k.Log.String())
 	}
 }

@@ -530,10 +530,14 @@ func (s *Session) deadlocked(n int) []gsnap {
 	}
 	self := currentGoid()
 	stacks := parseStacks(dump)
+	// The running cell's evaluation carries the cell's label (a goroutine
+	// inherits its creator's). Goroutine ids do not tell the newest: each
+	// processor hands them out from a batch of its own.
 	var cellG uint64
+	tag := s.track.cellTag(n)
 	for _, g := range stacks {
-		if g.isEval() && g.id > cellG {
-			cellG = g.id // the newest evaluation is the running cell's
+		if g.isEval() && g.cellTag == tag && g.id > cellG {
+			cellG = g.id
 		}
 	}
 	if cellG == 0 {
@@ -629,16 +633,22 @@ func cpuTime() time.Duration {
 // Stopped reports whether no goroutine is still evaluating a cell, leaving
 // out the evaluations that a deadlock or a goroutine's panic ended while
 // they were blocked for good on a mutex or WaitGroup.
-func (s *Session) Stopped() bool {
+func (s *Session) Stopped() bool { return len(s.evaluations()) == 0 }
+
+// evaluations returns the goroutines that evaluate this session's cells
+// (they carry its label), leaving out those it abandoned.
+func (s *Session) evaluations() []gstack {
 	s.mu.Lock()
 	abandoned := s.abandoned
 	s.mu.Unlock()
+	mine := strconv.FormatUint(s.track.id, 10) + "/"
+	var out []gstack
 	for _, g := range parseStacks(allStacks(64 << 20)) {
-		if g.isEval() && !abandoned[g.id] {
-			return false
+		if g.isEval() && strings.HasPrefix(g.cellTag, mine) && !abandoned[g.id] {
+			out = append(out, g)
 		}
 	}
-	return true
+	return out
 }
 
 // AbandonBlocked is for a cell that was interrupted and whose evaluation
@@ -648,14 +658,8 @@ func (s *Session) Stopped() bool {
 // goes on, and lost says what was given up, one line each. ok is false when
 // one is running (compiled code that computes): the worker must restart.
 func (s *Session) AbandonBlocked() (lost []string, ok bool) {
-	s.mu.Lock()
-	abandoned := s.abandoned
-	s.mu.Unlock()
 	var stuck []gstack
-	for _, g := range parseStacks(allStacks(64 << 20)) {
-		if !g.isEval() || abandoned[g.id] {
-			continue
-		}
+	for _, g := range s.evaluations() {
 		if g.reason == "running" || g.reason == "runnable" {
 			return nil, false
 		}
@@ -682,15 +686,7 @@ func (s *Session) AbandonBlocked() (lost []string, ok bool) {
 func (s *Session) abandonBlocked() {
 	deadline := time.Now().Add(100 * time.Millisecond)
 	for {
-		s.mu.Lock()
-		abandoned := s.abandoned
-		s.mu.Unlock()
-		var left []uint64
-		for _, g := range parseStacks(allStacks(64 << 20)) {
-			if g.isEval() && !abandoned[g.id] {
-				left = append(left, g.id)
-			}
-		}
+		left := s.evaluations()
 		if len(left) == 0 {
 			return
 		}
@@ -700,8 +696,8 @@ func (s *Session) abandonBlocked() {
 			if s.abandoned == nil {
 				s.abandoned = map[uint64]bool{}
 			}
-			for _, id := range left {
-				s.abandoned[id] = true
+			for _, g := range left {
+				s.abandoned[g.id] = true
 			}
 			return
 		}

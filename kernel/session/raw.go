@@ -9,7 +9,7 @@ import (
 // returns is the cell's result; yaegi gives one for any final statement, so
 // this mode shows more results than the front end does.
 func (s *Session) executeRaw(ctx context.Context, n int, src string) (Result, error) {
-	v, err := s.in.EvalWithContext(ctx, src)
+	v, err := s.eval(ctx, src)
 	if err != nil {
 		return Result{}, s.cellError(n, nil, err)
 	}

@@ -262,7 +262,7 @@ func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error
 		return Result{}, compileError(err)
 	}
 	if u.Imports != "" {
-		if _, err := s.in.EvalWithContext(ctx, u.Imports); err != nil {
+		if _, err := s.eval(ctx, u.Imports); err != nil {
 			return Result{}, s.cellError(n, u, err)
 		}
 	}
@@ -272,7 +272,7 @@ func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error
 	s.fe.Commit(u)
 	declared := Result{Declared: true}
 	settle()
-	v, err := s.in.EvalWithContext(ctx, u.Run)
+	v, err := s.eval(ctx, u.Run)
 	s.mu.Lock()
 	panics := s.panics
 	s.mu.Unlock()
@@ -315,7 +315,7 @@ func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error
 // one, whose stack would grow again to compile them.
 func (s *Session) declare(ctx context.Context, u *cell.Unit) (err error) {
 	if !u.OnlyRunner {
-		_, err = s.in.EvalWithContext(ctx, u.Decls)
+		_, err = s.eval(ctx, u.Decls)
 		return err
 	}
 	if err := ctx.Err(); err != nil {

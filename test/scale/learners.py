@@ -20,6 +20,12 @@ An answer from another learner's server, or a success from anything but the
 learner's own server, is a misrouted request: counted apart ("misrouted"),
 and hub.sh fails on any at any N.
 
+Every failure is counted with the step it happened in (login, spawn,
+session, cells, stop); a spawn is failed when the hub answers an error or the
+server disappears while pending (the hub gave up on it), never because it
+is slow: a learner still spawning or in the lesson when the budget runs out
+is "unfinished", and their server is still stopped (after its spawn ends).
+
 Prints one line per learner and a summary; writes the numbers as JSON.
 Exit status 0 even when cells failed: hub.sh decides.
 """
@@ -38,7 +44,12 @@ import uuid
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 from tornado.websocket import websocket_connect
 
-CELL_LIMIT = 600  # seconds; only stops a hung run
+# Limits that only stop a hung run; a slow machine is the budget's business
+# (--budget), and nothing here is a verdict about speed.
+CELL_LIMIT = 600  # seconds per cell
+HTTP_LIMIT = 300  # seconds per HTTP request
+SPAWN_LIMIT = 900  # seconds from the spawn request to a ready server
+STOP_LIMIT = 900  # seconds from the end of the lesson to a stopped server
 
 
 def pss_kb(pid):
@@ -121,6 +132,8 @@ class Learner:
         self.latencies = []
         self.failures = []
         self.spawn_seconds = None
+        self.spawn_failed = False
+        self.step = "login"
         self.misrouted = []
         self.answers = 0  # responses whose answering server was checked
 
@@ -148,7 +161,7 @@ class Learner:
             headers["Authorization"] = "token " + (token or self.token)
         req = HTTPRequest(url, method=method, headers=headers,
                           body=None if body is None else json.dumps(body),
-                          allow_nonstandard_methods=True, request_timeout=120,
+                          allow_nonstandard_methods=True, request_timeout=HTTP_LIMIT,
                           follow_redirects=False)  # every answer is checked for who gave it
         resp = await self.http.fetch(req, raise_error=False)
         if resp.code != 599:  # 599: no answer at all (connection refused, timeout)
@@ -165,6 +178,7 @@ class Learner:
                                  {"auth": {"username": self.name, "password": self.args.password},
                                   "note": "load test", "expires_in": 3600})
             self.token = got["token"]
+            self.step = "spawn"
             t0 = time.monotonic()
             await self.api("POST", f"{hub}/hub/api/users/{self.name}/server")
             while True:
@@ -172,44 +186,69 @@ class Learner:
                 server = (user.get("servers") or {}).get("")
                 if server and server.get("ready"):
                     break
-                if time.monotonic() - t0 > 180:
-                    raise RuntimeError("server not ready after 180 s")
+                if not server and not user.get("pending"):
+                    # Neither ready nor pending: the hub gave up on the spawn.
+                    raise RuntimeError("the hub's spawn failed (the server is gone; see the hub's log)")
+                if time.monotonic() - t0 > SPAWN_LIMIT:
+                    raise RuntimeError(f"server not ready after {SPAWN_LIMIT} s")
                 await asyncio.sleep(0.5)
             self.spawn_seconds = time.monotonic() - t0
+            self.step = "session"
             base = f"{hub}/user/{self.name}"
             sess = await self.api("POST", f"{base}/api/sessions",
                                   {"path": self.args.notebook, "type": "notebook", "name": "",
                                    "kernel": {"name": "gopherlab"}})
             kid = sess["kernel"]["id"]
+            self.step = "cells"
             await self.run_cells(base, kid)
             if self.args.expect_output and not re.search(self.args.expect_output, self.last_output):
                 self.failures.append(f"the last cell did not print /{self.args.expect_output}/: {self.last_output[:500]!r}")
+            self.step = "session"
             await self.api("DELETE", f"{base}/api/sessions/{sess['id']}")
         except Exception as e:  # a learner's failure is counted, not fatal
-            self.failures.append(f"{type(e).__name__}: {e}")
+            if self.step == "spawn":
+                self.spawn_failed = True
+            self.failures.append(f"{self.step}: {type(e).__name__}: {e}")
         finally:
             # Also when the budget ran out (cancelled): the server is stopped.
             if self.token:
                 try:
-                    await self.api("DELETE", f"{hub}/hub/api/users/{self.name}/server")
-                    # A stop may be pending (202): wait until it is done, so
-                    # the next run's spawn does not find it "pending stop".
-                    t0 = time.monotonic()
-                    while True:
-                        user = await self.api("GET", f"{hub}/hub/api/users/{self.name}")
-                        if "" not in (user.get("servers") or {}) and not user.get("pending"):
-                            break
-                        if time.monotonic() - t0 > 180:
-                            raise RuntimeError("server still not stopped after 180 s")
-                        await asyncio.sleep(0.5)
+                    await self.stop_server()
                 except Exception as e:
-                    self.failures.append(f"stopping the server: {e}")
+                    self.failures.append(f"stop: {type(e).__name__}: {e}")
+
+    async def stop_server(self):
+        """Stop the learner's server and wait until it is gone, so the next
+        run's spawn does not find it pending. A spawn still pending (the
+        budget ran out during it) is waited for first: the hub refuses to
+        stop a server while it spawns. If that spawn then fails, it counts."""
+        hub = self.args.hub
+        t0 = time.monotonic()
+        waited_for_spawn = False
+        while True:
+            user = await self.api("GET", f"{hub}/hub/api/users/{self.name}")
+            server = (user.get("servers") or {}).get("")
+            pending = user.get("pending")
+            if server is None and not pending:
+                if waited_for_spawn:
+                    self.spawn_failed = True
+                    raise RuntimeError("the hub's spawn failed after the budget ran out (see the hub's log)")
+                return
+            if time.monotonic() - t0 > STOP_LIMIT:
+                raise RuntimeError(f"server still not stopped after {STOP_LIMIT} s (pending: {pending})")
+            if pending == "spawn":
+                waited_for_spawn = True
+            elif not pending:
+                waited_for_spawn = False
+                await self.api("DELETE", f"{hub}/hub/api/users/{self.name}/server")
+                continue
+            await asyncio.sleep(0.5)
 
     async def run_cells(self, base, kid):
         session = uuid.uuid4().hex
         url = base.replace("http", "ws", 1) + f"/api/kernels/{kid}/channels?session_id={session}"
         ws = await websocket_connect(HTTPRequest(url, headers={"Authorization": "token " + self.token},
-                                                 request_timeout=120))
+                                                 request_timeout=HTTP_LIMIT))
         self.check_answer("websocket /api/kernels/.../channels", url, 101, ws.headers)
         try:
             await self.request(ws, session, "kernel_info_request", {}, "shell")
@@ -292,7 +331,7 @@ async def main():
     ap.add_argument("--hub-pids", default="", help="hub and proxy PIDs, for their CPU time")
     ap.add_argument("--json", required=True)
     ap.add_argument("--budget", type=float, default=0,
-                    help="seconds the whole run may take; learners still running then are failures")
+                    help="seconds the learners get; those still spawning or in the lesson then are unfinished, not failed")
     ap.add_argument("--expect-output", default="", help="a regexp every learner's last cell must print")
     args = ap.parse_args()
     args.think = tuple(float(x) for x in args.think.split(","))
@@ -352,6 +391,8 @@ async def main():
         "cell_p50_s": [percentile([l.latencies[i] for l in learners if len(l.latencies) > i], 50)
                        for i in range(len(cells))],
         "failures": sum(len(v) for v in failures.values()),
+        "spawns_ok": len(spawn),
+        "spawns_failed": sum(1 for l in learners if l.spawn_failed),
         "unfinished": len(unfinished),
         "completed": sum(1 for l in learners if len(l.latencies) == len(cells) and not l.failures),
         "budget_s": args.budget,
