@@ -48,7 +48,8 @@ import (
 // Still not exact: a value of a type declared inside a function, asserted
 // where the type is not in scope, and of an instance of a cell's generic
 // type; a *T for a T that is not a struct is taken for a compiled *U of
-// the same underlying type U.
+// the same underlying type U that only compiled code put into an interface
+// (where interpreted code did, the assertion is refused).
 var passIfaceAssert = pass{"ifaceAssert", func(e *emitter, root ast.Node) {
 	info := e.c.info
 	// The operands of pass typeSwitch's assertions (_gl_ts1 := x) and their
@@ -102,7 +103,7 @@ var passIfaceAssert = pass{"ifaceAssert", func(e *emitter, root ast.Node) {
 			}
 		}
 		xt := info.TypeOf(operand)
-		if r := e.ifaceAssertion(ta, xt, t, commaOK, need); r != nil {
+		if r := e.ifaceAssertion(ta, operand, xt, t, commaOK, need); r != nil {
 			c.Replace(r)
 		}
 		return true
@@ -118,7 +119,7 @@ type chainType struct {
 
 // ifaceAssertion writes the function literal call that replaces ta (an
 // assertion to the interface type t); nil when it leaves ta to yaegi.
-func (e *emitter) ifaceAssertion(ta *ast.TypeAssertExpr, xt, t types.Type, commaOK, need bool) ast.Expr {
+func (e *emitter) ifaceAssertion(ta *ast.TypeAssertExpr, src ast.Expr, xt, t types.Type, commaOK, need bool) ast.Expr {
 	iface := t.Underlying().(*types.Interface)
 	ts := e.typeString(t)
 	goName := runtimeTypeName(t)
@@ -154,7 +155,7 @@ func (e *emitter) ifaceAssertion(ta *ast.TypeAssertExpr, xt, t types.Type, comma
 		return e.assertCall(b.String(), ta)
 	}
 	b.WriteString("if _gl_v == nil { " + fail("", "") + " }\n")
-	chain, refused := e.assertChain(ta, xt, iface, need)
+	chain, refused := e.assertChain(ta, src, xt, iface, need)
 	if refused {
 		return nil
 	}
@@ -252,7 +253,7 @@ func (e *emitter) assertCall(src string, ta *ast.TypeAssertExpr) ast.Expr {
 // assertChain lists the types an assertion of ta to iface must try, in a
 // fixed order; refused (after a refusal) when yaegi cannot tell two of
 // them apart.
-func (e *emitter) assertChain(ta *ast.TypeAssertExpr, xt types.Type, iface *types.Interface, need bool) (chain []chainType, refused bool) {
+func (e *emitter) assertChain(ta *ast.TypeAssertExpr, src ast.Expr, xt types.Type, iface *types.Interface, need bool) (chain []chainType, refused bool) {
 	names := map[string]bool{}
 	for m := range iface.Methods() {
 		names[m.Name()] = true
@@ -327,6 +328,20 @@ func (e *emitter) assertChain(ta *ast.TypeAssertExpr, xt types.Type, iface *type
 			}
 			e.refuse(pos, what+" can be wrong in the interpreter (it cannot tell "+types.TypeString(elem, types.RelativeTo(e.c.pkg))+" from "+tn.Name()+", which has the same underlying type)")
 			return nil, true
+		}
+		// A *plain (plain not a struct) is a *int to yaegi, without methods
+		// to tell it by: refused where x may hold a *int that interpreted
+		// code put into an interface (refuse_plain.go).
+		if isPtr && !isStruct && ct.impl {
+			e.scanFlows()
+			if e.mayHold(flowKey(types.NewPointer(elem.Underlying())), e.flowDest(src)) {
+				what, pos := "the type assertion "+types.ExprString(ta), ta.Pos()
+				if generated(ta.X) {
+					what, pos = "a type switch case "+types.ExprString(ta.Type), ta.Type.Pos()
+				}
+				e.refuse(pos, what+" can be wrong in the interpreter (it holds a "+types.TypeString(ct.t, types.RelativeTo(e.c.pkg))+" in an interface as a "+types.TypeString(types.NewPointer(elem.Underlying()), nil)+": it cannot tell them apart)")
+				return nil, true
+			}
 		}
 	}
 	return chain, false
