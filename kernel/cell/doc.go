@@ -260,15 +260,19 @@
 //     ifacesEqual): assertions, type switch cases and == of two interfaces
 //     where two cell types with the same underlying type may be involved
 //     (yaegi cannot tell them apart: the same fields, %T of either);
-//     x.(int) (or case int) once interpreted code put a value of a
-//     methodless `type plain int` into an interface, and x.(plain) once it
-//     put both a plain and an int there (yaegi holds such a plain as an
-//     int; refuse_plain.go). Still wrong, not refused: a value of a type
-//     declared inside a function, asserted to an interface where the type
-//     is out of scope; an instance of a cell's generic type asserted to an
-//     interface; a *plain (pointer to a non-struct cell type) taken for a
-//     compiled *int; a methodless plain that only compiled code put into
-//     an interface (json.Unmarshal, sync.Map), asserted to int.
+//     x.(int), case int and x == y where x may hold a value of a
+//     methodless `type plain int` that interpreted code put into an
+//     interface, x.(plain) where x may also hold an int, and x.(I) for a
+//     *plain where x may hold a *int (yaegi holds a plain as an int;
+//     refuse_plain.go judges "may hold" by where the values went). A
+//     compiled value asserted to a cell's interface where no compiled
+//     interface with its methods can carry it panics with a refusal at
+//     run time (a program that recovers it sees that text). Still wrong,
+//     not refused: a value of a type declared inside a function (methods
+//     promoted from an embedded field) asserted to an interface where the
+//     type is out of scope; a plain or *plain that only compiled code put
+//     into an interface (json.Unmarshal, sync.Map), taken for an int or
+//     *int.
 //   - fmt gets a value whose type has a String method as yaegi's wrapper
 //     struct: pass fmtVerbs fixes %d and co. in Printf-like calls with a
 //     constant format, but %T and formats built at run time show the
