@@ -187,7 +187,14 @@
 //	                which raced)
 //	typeSwitch      type switches as chains of comma-ok assertions (yaegi
 //	                misses case *MyErr on an error, interface cases, ...)
+//	ifaceAssert     x.(I), interface cases of type switches and x.(any),
+//	                decided by the session types the type checker says
+//	                implement I (yaegi misses *T for methods on T, takes T
+//	                when only *T has them, misses compiled values); x.(int)
+//	                for a value of a cell's type with methods and underlying
+//	                type int
 //	ifaceEqual      interface == value of a cell's type with methods
+//	ifacesEqual     == of two interfaces, one of a cell's interface type
 //	rangeInt        range over integers
 //	rangeChanSlice  range over a slice of channels
 //	builtins        min, max and clear
@@ -245,19 +252,37 @@
 //     case E misses it and == compares pointers. A type switch or a type
 //     assertion to an interface type on an error value does not match
 //     interpreted types.
-//   - yaegi v0.16.1 loses the dynamic type of values in interfaces. Type
-//     switches become comma-ok assertions (pass typeSwitch), comparisons
-//     of an interface with a value of a cell's type with methods too (pass
-//     ifaceEqual); a type assertion or type switch case to a cell's type
-//     (or a struct literal type) that another cell type shares its
-//     underlying type with is refused (refuseInexact). Still wrong, not
-//     refused (yaegi's own corpus relies on them being right elsewhere):
-//     v.(I) for a *T whose T has I's methods, for a T whose *T has them,
-//     and for a compiled value and a cell's interface; v.(any) (false);
-//     x.(int) for a value of a cell's type with underlying type int; ==
-//     between two values of a cell's interface type, or two `any` holding
-//     cell types with the same fields; a type switch on a cell's
-//     interface with a case nil takes the chain, others stay yaegi's.
+//   - yaegi v0.16.1 loses the dynamic type of values in interfaces.
+//     Type switches become comma-ok assertions (pass typeSwitch), and
+//     assertions to interface types chains of comma-ok assertions to the
+//     session's types that the type checker says implement the interface
+//     (pass ifaceAssert), so x.(I) is exact for *T with methods on T, T
+//     with methods on *T, a session variable from an earlier cell, and
+//     x.(any); a compiled value asserted to a cell's interface is decided
+//     by its methods (reflection), and where the value is needed and no
+//     compiled interface with the same methods can carry it, the cell
+//     panics with a refusal ("the interpreter cannot hold a value of the
+//     compiled type time.Duration in the cell's interface type
+//     main.Stringer ..."). == of an interface with a value of a cell's type
+//     with methods (pass ifaceEqual) and of two interfaces one of which has
+//     a cell's interface type (pass ifacesEqual) compare dynamic types,
+//     then values. Refused at compile time (refuseInexact, ifaceAssert,
+//     ifacesEqual): assertions, type switch cases and == of two interfaces
+//     where two cell types with the same underlying type may be involved
+//     (yaegi cannot tell them apart: the same fields, %T of either);
+//     x.(int), case int and x == y where x may hold a value of a
+//     methodless `type plain int` that interpreted code put into an
+//     interface, x.(plain) where x may also hold an int, and x.(I) for a
+//     *plain where x may hold a *int (yaegi holds a plain as an int;
+//     refuse_plain.go judges "may hold" by where the values went). A
+//     compiled value asserted to a cell's interface where no compiled
+//     interface with its methods can carry it panics with a refusal at
+//     run time (a program that recovers it sees that text). Still wrong,
+//     not refused: a value of a type declared inside a function (methods
+//     promoted from an embedded field) asserted to an interface where the
+//     type is out of scope; a plain or *plain that only compiled code put
+//     into an interface (json.Unmarshal, sync.Map), taken for an int or
+//     *int.
 //   - fmt gets a value whose type has a String method as yaegi's wrapper
 //     struct: pass fmtVerbs fixes %d and co. in Printf-like calls with a
 //     constant format, but %T and formats built at run time show the

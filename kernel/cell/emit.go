@@ -34,6 +34,9 @@ type emitter struct {
 	// refusals are constructs the interpreter cannot run exactly: the
 	// cell is rejected with them (see refuse).
 	refusals ErrorList
+	// flowed: pass ifaceAssert scanned the cell for values put into
+	// interfaces (Session.inIface).
+	flowed bool
 }
 
 // newName returns a fresh identifier for generated code.
@@ -537,7 +540,7 @@ type pass struct {
 
 var passes = []pass{
 	passMainOnce, passMonomorphize, passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passAssertValueError, passErrorsAsType, passRandN, passNewExpr, passErrors, passRecover, passFmtVerbs, passFmtNames, passGenericStd,
-	passGoPanic, passGoFunc, passOsExit, passLoopFrame, passTypeSwitch, passIfaceEqual, passRangeInt, passRangeChanSlice, passBuiltins, passSelect, passReturnRecv, passUnnamedParams, passMultiAssign, passRecvAssign, passBlankRecv, passPromotedMethods,
+	passGoPanic, passGoFunc, passOsExit, passLoopFrame, passTypeSwitch, passIfaceAssert, passIfaceEqual, passIfacesEqual, passRangeInt, passRangeChanSlice, passBuiltins, passSelect, passReturnRecv, passUnnamedParams, passMultiAssign, passRecvAssign, passBlankRecv, passPromotedMethods,
 	passIndexBounds, passConstLen, passShiftTypes, passOpToIface,
 }
 

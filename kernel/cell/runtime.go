@@ -86,6 +86,13 @@ func RuntimeSymbols(goPanic func(where string, v any), exit func(code int)) map[
 					return f()
 				}
 			}),
+			// pass ifaceAssert (runtime_iface.go)
+			"IsCell":         reflect.ValueOf(IsCell),
+			"Missing":        reflect.ValueOf(Missing),
+			"AssertFailed":   reflect.ValueOf(AssertFailed),
+			"CannotHold":     reflect.ValueOf(CannotHold),
+			"Uncomparable":   reflect.ValueOf(Uncomparable),
+			"ConcreteFailed": reflect.ValueOf(ConcreteFailed),
 		},
 	}
 }
