@@ -57,6 +57,7 @@ type Session struct {
 
 	disabled map[string]bool // passes switched off (tests only)
 	recovers bool            // a cell called recover (pass indexBounds)
+	inIface  map[string]bool // types whose values interpreted code put into interfaces (pass ifaceAssert)
 	runs     int             // units prepared, for unique function names
 
 	frameMu sync.Mutex
