@@ -537,7 +537,7 @@ type pass struct {
 var passes = []pass{
 	passMainOnce, passMonomorphize, passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passAssertValueError, passErrorsAsType, passRandN, passNewExpr, passErrors, passRecover, passFmtVerbs, passFmtNames, passGenericStd,
 	passGoPanic, passGoFunc, passOsExit, passLoopFrame, passTypeSwitch, passIfaceEqual, passRangeInt, passRangeChanSlice, passBuiltins, passSelect, passReturnRecv, passUnnamedParams, passMultiAssign, passRecvAssign, passBlankRecv, passPromotedMethods,
-	passIndexBounds, passConstLen, passShiftTypes,
+	passIndexBounds, passConstLen, passShiftTypes, passDeferArgs,
 }
 
 // needsFormatting reports whether only the interpreter can show a value of
