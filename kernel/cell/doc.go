@@ -156,6 +156,9 @@
 //	errorsAsType    errors.AsType (Go 1.26, generic: no symbol in the tables)
 //	randN           math/rand/v2's N (generic)
 //	newExpr         new(expr) (Go 1.26)
+//	printBuiltins   print and println in the runtime's format, to standard
+//	                error, operands evaluated first
+//	mapCommaOk      m[k], ok = x.(T) (or m2[k], <-ch) stores into the map
 //	errors          errors.Is and errors.As that see interpreted Unwrap and
 //	                error types
 //	recover         recover() values that yaegi wraps in a reflect.Value,
@@ -182,6 +185,8 @@
 //	                which raced)
 //	typeSwitch      type switches as chains of comma-ok assertions (yaegi
 //	                misses case *MyErr on an error, interface cases, ...)
+//	commaOkZero     a failed comma-ok map index or type assertion gives the
+//	                zero value (yaegi left the variable as it was)
 //	ifaceEqual      interface == value of a cell's type with methods
 //	rangeInt        range over integers
 //	rangeChanSlice  range over a slice of channels
@@ -201,6 +206,8 @@
 //	                type or interface are declared on it (a value with
 //	                several fields as an io.Reader, *struct{ bytes.Buffer }
 //	                as an io.Writer)
+//	deferArgs       a deferred call's arguments are evaluated at the defer
+//	                statement (yaegi read the variables when the call ran)
 //
 // The symbol tables (kernel/symbols) hold the whole standard library of the
 // Go that builds the kernel, golang.org/x/sync, golang.org/x/time/rate and

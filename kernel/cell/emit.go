@@ -182,9 +182,11 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 	for _, d := range decls {
 		refuseInexact(e, d)
 		refuseDeferredClosure(e, d)
+		refuseCallerFrames(e, d)
 	}
 	refuseInexact(e, body)
 	refuseDeferredClosure(e, c.cur.body)
+	refuseCallerFrames(e, c.cur.body)
 	e.recovers = s.recovers || containsRecover(c.info, c.cur.body)
 	for _, d := range decls {
 		e.recovers = e.recovers || containsRecover(c.info, d)
@@ -535,8 +537,8 @@ type pass struct {
 }
 
 var passes = []pass{
-	passMainOnce, passMonomorphize, passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passAssertValueError, passErrorsAsType, passRandN, passNewExpr, passErrors, passRecover, passFmtVerbs, passFmtNames, passGenericStd,
-	passGoPanic, passGoFunc, passOsExit, passLoopFrame, passTypeSwitch, passIfaceEqual, passRangeInt, passRangeChanSlice, passBuiltins, passSelect, passReturnRecv, passUnnamedParams, passMultiAssign, passRecvAssign, passBlankRecv, passPromotedMethods,
+	passMainOnce, passMonomorphize, passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passAssertValueError, passErrorsAsType, passRandN, passNewExpr, passPrintBuiltins, passMapCommaOk, passErrors, passRecover, passFmtVerbs, passFmtNames, passGenericStd,
+	passGoPanic, passGoFunc, passOsExit, passLoopFrame, passTypeSwitch, passCommaOkZero, passIfaceEqual, passRangeInt, passRangeChanSlice, passBuiltins, passSelect, passReturnRecv, passUnnamedParams, passMultiAssign, passRecvAssign, passBlankRecv, passPromotedMethods,
 	passIndexBounds, passConstLen, passShiftTypes, passDeferArgs,
 }
 
