@@ -159,6 +159,7 @@
 //	printBuiltins   print and println in the runtime's format, to standard
 //	                error, operands evaluated first
 //	mapCommaOk      m[k], ok = x.(T) (or m2[k], <-ch) stores into the map
+//	mapDeref        m[k] = *p panics when p is nil
 //	errors          errors.Is and errors.As that see interpreted Unwrap and
 //	                error types
 //	recover         recover() values that yaegi wraps in a reflect.Value,

@@ -537,7 +537,7 @@ type pass struct {
 }
 
 var passes = []pass{
-	passMainOnce, passMonomorphize, passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passAssertValueError, passErrorsAsType, passRandN, passNewExpr, passPrintBuiltins, passMapCommaOk, passErrors, passRecover, passFmtVerbs, passFmtNames, passGenericStd,
+	passMainOnce, passMonomorphize, passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passAssertValueError, passErrorsAsType, passRandN, passNewExpr, passPrintBuiltins, passMapCommaOk, passMapDeref, passErrors, passRecover, passFmtVerbs, passFmtNames, passGenericStd,
 	passGoPanic, passGoFunc, passOsExit, passLoopFrame, passTypeSwitch, passCommaOkZero, passIfaceEqual, passRangeInt, passRangeChanSlice, passBuiltins, passSelect, passReturnRecv, passUnnamedParams, passMultiAssign, passRecvAssign, passBlankRecv, passPromotedMethods,
 	passIndexBounds, passConstLen, passShiftTypes, passDeferArgs,
 }
