@@ -2,6 +2,7 @@ package cell
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
 
 	"golang.org/x/tools/go/ast/astutil"
@@ -25,7 +26,7 @@ import (
 // `s, ok := v.(fmt.Stringer)` keeps yaegi's stale value on failure.
 var passCommaOkZero = pass{"commaOkZero", func(e *emitter, root ast.Node) {
 	made := map[ast.Node]bool{} // the assignments inside the literals made here
-	wrap := func(lhs0 ast.Expr, rhs *ast.Expr) {
+	wrap := func(lhs0 ast.Expr, define bool, rhs *ast.Expr) {
 		if isBlank(lhs0) {
 			return
 		}
@@ -56,6 +57,10 @@ var passCommaOkZero = pass{"commaOkZero", func(e *emitter, root ast.Node) {
 		if hasTypeParam(t) || types.IsInterface(t) {
 			return // an interpreted value returned as a compiled interface loses its methods (yaegi's assert1.go)
 		}
+		// A variable := declares (also mapCommaOk's) gets t; another one must have it.
+		if lt := e.c.info.TypeOf(lhs0); (lt == nil && !define) || (lt != nil && !types.Identical(lt, t)) {
+			return // yaegi cannot convert a function's result to the variable's type (GOROOT's typeparam/issue50642)
+		}
 		v, okName := e.newName("v"), e.newName("ok")
 		lit := parseExpr("func() (" + e.typeString(t) + ", bool) { " + v + ", " + okName + " := _gl_x; return " + v + ", " + okName + " }")
 		orig := *rhs
@@ -72,11 +77,11 @@ var passCommaOkZero = pass{"commaOkZero", func(e *emitter, root ast.Node) {
 		switch n := n.(type) {
 		case *ast.AssignStmt:
 			if len(n.Lhs) == 2 && !made[n] && len(n.Rhs) == 1 {
-				wrap(n.Lhs[0], &n.Rhs[0])
+				wrap(n.Lhs[0], n.Tok == token.DEFINE, &n.Rhs[0])
 			}
 		case *ast.ValueSpec:
 			if len(n.Names) == 2 && len(n.Values) == 1 {
-				wrap(n.Names[0], &n.Values[0])
+				wrap(n.Names[0], false, &n.Values[0])
 			}
 		}
 		return true
