@@ -56,7 +56,7 @@ func conformanceChild(spec string) int {
 		}
 	}
 	in := interp.New(interp.Options{Stdout: os.Stdout, Stderr: os.Stderr, Unrestricted: true})
-	if err := in.Use(symbols.Symbols); err != nil {
+	if err := in.Use(symbols.Symbols()); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}

@@ -7,7 +7,7 @@
 //
 //	fe := cell.NewSession(cell.Options{Dir: moduleDir})
 //	in := interp.New(...)
-//	in.Use(symbols.Symbols)
+//	in.Use(symbols.Symbols())
 //	in.Use(cell.RuntimeSymbols(goPanic, exit))
 //
 //	u, err := fe.Prepare(execCount, src) // err is an ErrorList in cell coordinates
@@ -58,15 +58,20 @@
 //	{ _gl_f1 := f; var _gl_a2 T1 = x                // 1. the function and its arguments, evaluated
 //	                                                 //    in the parent, in order, as Go does
 //	  _gl_t3 := cellrt.Spawn("cell 3, line 4")       // 2. in the parent, after them, before the goroutine exists
-//	  go func() {
+//	  go cellrt.Guard(_gl_t3, "cell 3, line 4", func() { // 6. compiled: takes a panic the recover missed
 //	  	defer cellrt.Done(_gl_t3)                      // 5. last, after the panic report
 //	  	defer func() { ...cellrt.GoPanic("cell 3, line 4", r)... }() // 4. a panic is reported, the goroutine ends
 //	  	cellrt.Enter(_gl_t3)                           // 3. first, in the goroutine
 //	  	_gl_f1(_gl_a2)
-//	  }() }
+//	  }) }
 //
 // (a function literal keeps its body and gets the same three statements
-// first). So: Spawn is called exactly once per go statement executed, in
+// first; its parameters become variables of its body, given the arguments
+// evaluated as above). Guard is there because yaegi runs no interpreted
+// code of a cell it has stopped (an interrupt, a goroutine's panic that
+// ended the cell), not even the deferred recover: a goroutine that panics
+// inside an operation it was running at that moment would otherwise kill
+// the worker. So: Spawn is called exactly once per go statement executed, in
 // the goroutine that executes it, and returns a token; the new goroutine
 // calls Enter(token) before any code of the cell and Done(token) after
 // everything else, also when it panics (the panic is reported to GoPanic,
@@ -186,9 +191,16 @@
 //	                which raced)
 //	typeSwitch      type switches as chains of comma-ok assertions (yaegi
 //	                misses case *MyErr on an error, interface cases, ...)
+//	ifaceAssert     x.(I), interface cases of type switches and x.(any),
+//	                decided by the session types the type checker says
+//	                implement I (yaegi misses *T for methods on T, takes T
+//	                when only *T has them, misses compiled values); x.(int)
+//	                for a value of a cell's type with methods and underlying
+//	                type int
 //	commaOkZero     a failed comma-ok map index or type assertion gives the
 //	                zero value (yaegi left the variable as it was)
 //	ifaceEqual      interface == value of a cell's type with methods
+//	ifacesEqual     == of two interfaces, one of a cell's interface type
 //	rangeInt        range over integers
 //	rangeChanSlice  range over a slice of channels
 //	builtins        min, max and clear
@@ -207,6 +219,11 @@
 //	                type or interface are declared on it (a value with
 //	                several fields as an io.Reader, *struct{ bytes.Buffer }
 //	                as an io.Writer)
+//	indexBounds     recovered index and slice panics with Go's numbers
+//	constLen        len of arrays through pointers and indexes
+//	shiftTypes      shifts with untyped constant operands or counts
+//	opToIface       !x, -x, ^x and shifts whose value goes to an interface
+//	                (yaegi panics or silently returns there)
 //	deferArgs       a deferred call's arguments are evaluated at the defer
 //	                statement (yaegi read the variables when the call ran)
 //
@@ -243,19 +260,37 @@
 //     case E misses it and == compares pointers. A type switch or a type
 //     assertion to an interface type on an error value does not match
 //     interpreted types.
-//   - yaegi v0.16.1 loses the dynamic type of values in interfaces. Type
-//     switches become comma-ok assertions (pass typeSwitch), comparisons
-//     of an interface with a value of a cell's type with methods too (pass
-//     ifaceEqual); a type assertion or type switch case to a cell's type
-//     (or a struct literal type) that another cell type shares its
-//     underlying type with is refused (refuseInexact). Still wrong, not
-//     refused (yaegi's own corpus relies on them being right elsewhere):
-//     v.(I) for a *T whose T has I's methods, for a T whose *T has them,
-//     and for a compiled value and a cell's interface; v.(any) (false);
-//     x.(int) for a value of a cell's type with underlying type int; ==
-//     between two values of a cell's interface type, or two `any` holding
-//     cell types with the same fields; a type switch on a cell's
-//     interface with a case nil takes the chain, others stay yaegi's.
+//   - yaegi v0.16.1 loses the dynamic type of values in interfaces.
+//     Type switches become comma-ok assertions (pass typeSwitch), and
+//     assertions to interface types chains of comma-ok assertions to the
+//     session's types that the type checker says implement the interface
+//     (pass ifaceAssert), so x.(I) is exact for *T with methods on T, T
+//     with methods on *T, a session variable from an earlier cell, and
+//     x.(any); a compiled value asserted to a cell's interface is decided
+//     by its methods (reflection), and where the value is needed and no
+//     compiled interface with the same methods can carry it, the cell
+//     panics with a refusal ("the interpreter cannot hold a value of the
+//     compiled type time.Duration in the cell's interface type
+//     main.Stringer ..."). == of an interface with a value of a cell's type
+//     with methods (pass ifaceEqual) and of two interfaces one of which has
+//     a cell's interface type (pass ifacesEqual) compare dynamic types,
+//     then values. Refused at compile time (refuseInexact, ifaceAssert,
+//     ifacesEqual): assertions, type switch cases and == of two interfaces
+//     where two cell types with the same underlying type may be involved
+//     (yaegi cannot tell them apart: the same fields, %T of either);
+//     x.(int), case int and x == y where x may hold a value of a
+//     methodless `type plain int` that interpreted code put into an
+//     interface, x.(plain) where x may also hold an int, and x.(I) for a
+//     *plain where x may hold a *int (yaegi holds a plain as an int;
+//     refuse_plain.go judges "may hold" by where the values went). A
+//     compiled value asserted to a cell's interface where no compiled
+//     interface with its methods can carry it panics with a refusal at
+//     run time (a program that recovers it sees that text). Still wrong,
+//     not refused: a value of a type declared inside a function (methods
+//     promoted from an embedded field) asserted to an interface where the
+//     type is out of scope; a plain or *plain that only compiled code put
+//     into an interface (json.Unmarshal, sync.Map), taken for an int or
+//     *int.
 //   - fmt gets a value whose type has a String method as yaegi's wrapper
 //     struct: pass fmtVerbs fixes %d and co. in Printf-like calls with a
 //     constant format, but %T and formats built at run time show the
@@ -275,10 +310,22 @@
 //     into Go's, for recover() (pass recover) and for what the session
 //     reports. A nil dereference (also a call of a nil func or a method of
 //     a nil interface) and a failed type assertion read exactly as in Go.
-//     An index or slice bound out of range cannot: yaegi's panic does not
-//     carry the index and the length, so the text says
-//     "runtime error: index out of range (the interpreter does not know
-//     the index and the length; %%run gives Go's exact message)".
+//     An index or slice bound out of range reads as in Go where pass
+//     indexBounds checks it (once the session has a recover: in the cell
+//     that brings it, functions of earlier cells that index are given to
+//     yaegi again); elsewhere yaegi's panic does not carry the index and
+//     the length, so the text says "runtime error: index out of range
+//     (the interpreter does not know the index and the length; %%run
+//     gives Go's exact message)", and a cell that recovers such a value
+//     ends with an InterpreterError after its statements (its output may
+//     differ from go run's): methods and generic functions of cells that
+//     ran before the session's first recover (yaegi cannot redefine a
+//     method in place), and operands the pass cannot read twice. The
+//     check is a compiled call per index: index-heavy loops run up to
+//     30x slower in a session that calls recover.
+//   - a panic of the interpreter's own (reflect's errors under yaegi that
+//     Go would not raise) ends the cell with an InterpreterError that
+//     names the construct when the Go stack tells it (kernel/session).
 //   - select runs through reflect.Select: a select in a tight loop costs
 //     about 2-5 µs per round (the 120,000-value fan-in of the corpus takes
 //     0.2-0.5 s, over its budget of 2x go run + 200 ms).

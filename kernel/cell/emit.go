@@ -34,6 +34,9 @@ type emitter struct {
 	// refusals are constructs the interpreter cannot run exactly: the
 	// cell is rejected with them (see refuse).
 	refusals ErrorList
+	// flowed: pass ifaceAssert scanned the cell for values put into
+	// interfaces (Session.inIface).
+	flowed bool
 }
 
 // newName returns a fresh identifier for generated code.
@@ -134,6 +137,7 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 			}
 		}
 	}
+	redo = e.indexRedo(redo)
 	// New yaegi names for every type given (again).
 	for _, d := range append(append([]ast.Decl{}, c.cur.file.Decls...), redo...) {
 		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.TYPE {
@@ -538,8 +542,8 @@ type pass struct {
 
 var passes = []pass{
 	passMainOnce, passMonomorphize, passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passAssertValueError, passErrorsAsType, passRandN, passNewExpr, passPrintBuiltins, passMapCommaOk, passMapDeref, passErrors, passRecover, passFmtVerbs, passFmtNames, passGenericStd,
-	passGoPanic, passGoFunc, passOsExit, passLoopFrame, passTypeSwitch, passCommaOkZero, passIfaceEqual, passRangeInt, passRangeChanSlice, passBuiltins, passSelect, passReturnRecv, passUnnamedParams, passMultiAssign, passRecvAssign, passBlankRecv, passPromotedMethods,
-	passIndexBounds, passConstLen, passShiftTypes, passDeferArgs,
+	passGoPanic, passGoFunc, passOsExit, passLoopFrame, passTypeSwitch, passIfaceAssert, passCommaOkZero, passIfaceEqual, passIfacesEqual, passRangeInt, passRangeChanSlice, passBuiltins, passSelect, passReturnRecv, passUnnamedParams, passMultiAssign, passRecvAssign, passBlankRecv, passPromotedMethods,
+	passIndexBounds, passConstLen, passShiftTypes, passOpToIface, passDeferArgs,
 }
 
 // needsFormatting reports whether only the interpreter can show a value of

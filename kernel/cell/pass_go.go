@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"strconv"
 
 	"golang.org/x/tools/go/ast/astutil"
@@ -18,21 +19,35 @@ import (
 // statement, then cellrt.Enter first and cellrt.Done last in the child
 // (the recover's defer runs before Done's).
 //
+// The goroutine's own function is compiled: cellrt.Guard, which calls the
+// interpreted function and recovers, in Go, a panic that got past the
+// interpreted recover. That happens when the interpreter stops a cell (an
+// interrupt, or a goroutine's panic that ends the cell): yaegi then runs
+// no more interpreted code of the frames it started before, not even a
+// deferred recover, so a goroutine that is inside a compiled or
+// interpreter operation at that moment and panics there would kill the
+// worker (GOROOT's gcgort.go: many goroutines hit yaegi's failing `!` at
+// once).
+//
 //	go f(x, y)
 //
 // becomes
 //
 //	{ _gl_f1 := f; var _gl_a2 T1 = x; var _gl_a3 T2 = y
 //	  _gl_t4 := cellrt.Spawn("cell 3, line 4")
-//	  go func() {
+//	  go cellrt.Guard(_gl_t4, "cell 3, line 4", func() {
 //	  	defer cellrt.Done(_gl_t4)
 //	  	defer func() { if r := cellrt.Recovered(recover()); r != nil { cellrt.GoPanic("cell 3, line 4", r) } }()
 //	  	cellrt.Enter(_gl_t4)
 //	  	_gl_f1(_gl_a2, _gl_a3)
-//	  }() }
+//	  }) }
 //
-// (a function literal keeps its arguments and gets the same first
-// statements).
+// A function literal keeps its body and gets the same first statements;
+// its arguments are evaluated into variables first, as above, and its
+// parameters become variables of its body (func(i int) {...}(n) runs as
+// func() { i := _gl_a2; ... }). A literal with results, or whose
+// arguments are one call with several results, keeps yaegi's go statement
+// without the guard.
 var passGoPanic = pass{"goPanic", func(e *emitter, root ast.Node) {
 	astutil.Apply(root, nil, func(c *astutil.Cursor) bool {
 		g, ok := c.Node().(*ast.GoStmt)
@@ -53,12 +68,22 @@ func (e *emitter) recoverDefer(pos token.Pos) ast.Stmt {
 func (e *emitter) wrapGo(g *ast.GoStmt) ast.Stmt {
 	rt := e.importAlias(RuntimePath, "cellrt")
 	t := e.newName("t")
-	spawn := parseStmt(t + " := " + rt + ".Spawn(" + strconv.Quote(e.where(g.Pos())) + ")")
+	where := strconv.Quote(e.where(g.Pos()))
+	spawn := parseStmt(t + " := " + rt + ".Spawn(" + where + ")")
 	prologue := []ast.Stmt{parseStmt("defer " + rt + ".Done(" + t + ")"), e.recoverDefer(g.Pos()), parseStmt(rt + ".Enter(" + t + ")")}
+	guard := func(pre []ast.Stmt, lit *ast.FuncLit) ast.Stmt {
+		call := &ast.CallExpr{Fun: parseExpr(rt + ".Guard"), Args: []ast.Expr{ast.NewIdent(t), parseExpr(where), lit}}
+		return &ast.BlockStmt{List: append(pre, spawn, &ast.GoStmt{Go: g.Go, Call: call})}
+	}
 	call := g.Call
 	if lit, ok := ast.Unparen(call.Fun).(*ast.FuncLit); ok {
-		lit.Body.List = append(prologue, lit.Body.List...)
-		return &ast.BlockStmt{List: []ast.Stmt{spawn, g}}
+		pre, bind, ok := e.bindParams(lit, call)
+		lit.Body.List = slices.Concat(prologue, bind, lit.Body.List)
+		if !ok {
+			return &ast.BlockStmt{List: []ast.Stmt{spawn, g}}
+		}
+		lit.Type.Params = &ast.FieldList{}
+		return guard(pre, lit)
 	}
 	var pre []ast.Stmt
 	fun := call.Fun
@@ -100,8 +125,64 @@ func (e *emitter) wrapGo(g *ast.GoStmt) ast.Stmt {
 		Type: &ast.FuncType{Params: &ast.FieldList{}},
 		Body: &ast.BlockStmt{List: append(prologue, &ast.ExprStmt{X: inner})},
 	}
-	pre = append(pre, spawn, &ast.GoStmt{Go: g.Go, Call: &ast.CallExpr{Fun: lit}})
-	return &ast.BlockStmt{List: pre}
+	return guard(pre, lit)
+}
+
+// bindParams evaluates the arguments of a go statement that calls the
+// function literal lit into variables (pre, in the parent, in order) and
+// gives lit's parameters their values as variables of its body (bind), so
+// that lit can run without parameters. ok is false when it cannot: lit has
+// results or type parameters, or its arguments are one call with several
+// results.
+func (e *emitter) bindParams(lit *ast.FuncLit, call *ast.CallExpr) (pre, bind []ast.Stmt, ok bool) {
+	if lit.Type.Results != nil && len(lit.Type.Results.List) > 0 {
+		return nil, nil, false
+	}
+	sig, _ := e.c.info.TypeOf(lit).(*types.Signature)
+	if sig == nil || hasTypeParam(sig) {
+		return nil, nil, false
+	}
+	n := sig.Params().Len()
+	if n == 0 {
+		return nil, nil, true
+	}
+	if !sig.Variadic() && len(call.Args) != n || sig.Variadic() && len(call.Args) < n-1 {
+		return nil, nil, false // f(g()) with g returning several values
+	}
+	var names []*ast.Ident
+	for _, f := range lit.Type.Params.List {
+		if len(f.Names) == 0 {
+			names = append(names, nil)
+		}
+		names = append(names, f.Names...)
+	}
+	if len(names) != n {
+		return nil, nil, false
+	}
+	for i := range n {
+		pt := sig.Params().At(i).Type()
+		var val ast.Expr
+		switch {
+		case sig.Variadic() && i == n-1 && call.Ellipsis.IsValid():
+			val = call.Args[i]
+		case sig.Variadic() && i == n-1:
+			if len(call.Args) > i {
+				val = &ast.CompositeLit{Type: e.typeExpr(pt), Elts: call.Args[i:]}
+			}
+		default:
+			val = call.Args[i]
+		}
+		name := e.newName("a")
+		spec := &ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(name)}, Type: e.typeExpr(pt)}
+		if val != nil {
+			spec.Values = []ast.Expr{val}
+		}
+		pre = append(pre, &ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, Specs: []ast.Spec{spec}}})
+		if id := names[i]; id != nil && id.Name != "_" {
+			bind = append(bind, &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(id.Name)}, Tok: token.DEFINE, Rhs: []ast.Expr{ast.NewIdent(name)}})
+		}
+	}
+	return pre, bind, true
 }
 
 // hasTypeParam reports whether t mentions a type parameter (generated code
@@ -183,6 +264,9 @@ var passOsExit = pass{"osExit", func(e *emitter, root ast.Node) {
 //	wg.Go(func() { body })  ->  wg.Go(func() { defer func() { ...GoPanic("cell 3, line 4", r)... }(); body })
 //	wg.Go(work)             ->  wg.Go(func(_gl_f func()) func() { return func() { defer ...; _gl_f() } }(work))
 //
+// The function compiled code gets is then wrapped in cellrt.Guarded (see
+// guardFunc), for a panic that gets past the interpreted recover.
+//
 // The goroutines themselves are compiled code's: the rewrite does not call
 // cellrt.Spawn, Enter or Done for them (the session finds them by the
 // goroutine labels they inherit).
@@ -194,6 +278,7 @@ var passGoFunc = pass{"goFunc", func(e *emitter, root ast.Node) {
 		}
 		last := len(call.Args) - 1
 		arg := call.Args[last]
+		defer e.guardFunc(call)
 		if lit, ok := ast.Unparen(arg).(*ast.FuncLit); ok {
 			lit.Body.List = append([]ast.Stmt{e.recoverDefer(call.Pos())}, lit.Body.List...)
 			return true
@@ -224,6 +309,31 @@ var passGoFunc = pass{"goFunc", func(e *emitter, root ast.Node) {
 		return true
 	})
 }}
+
+// guardFunc wraps the function that call (one runsInGoroutine says yes to)
+// gives compiled code in cellrt.Guarded (or GuardedErr, GuardedAnyErr): a
+// compiled function that recovers, in Go, a panic that got past the
+// interpreted recover (see pass goPanic).
+func (e *emitter) guardFunc(call *ast.CallExpr) {
+	sig, _ := e.calledFunc(call).Type().(*types.Signature)
+	if sig == nil || sig.Params().Len() == 0 {
+		return
+	}
+	var guard string
+	switch types.TypeString(sig.Params().At(sig.Params().Len()-1).Type(), nil) {
+	case "func()":
+		guard = "Guarded"
+	case "func() error":
+		guard = "GuardedErr"
+	case "func() (any, error)", "func() (interface{}, error)":
+		guard = "GuardedAnyErr"
+	default:
+		return
+	}
+	last := len(call.Args) - 1
+	rt := e.importAlias(RuntimePath, "cellrt")
+	call.Args[last] = &ast.CallExpr{Fun: parseExpr(rt + "." + guard), Args: []ast.Expr{parseExpr(strconv.Quote(e.where(call.Pos()))), call.Args[last]}}
+}
 
 // calledFunc returns the function or method a call calls, if it is one.
 func (e *emitter) calledFunc(call *ast.CallExpr) *types.Func {

@@ -3,6 +3,8 @@ package cell
 import (
 	"strconv"
 
+	"golang.org/x/tools/go/ast/astutil"
+
 	"go/ast"
 	"go/constant"
 	"go/token"
@@ -24,16 +26,29 @@ import (
 //
 //	s[lo:hi]  ->  s[cellrt.Slice(int64(lo), int64(hi), len(s), cap(s), 0):hi]
 //
-// Only where that is exact: the operand is a variable or a field (read
-// twice, no side effect) and the index has no call or receive (its single
-// evaluation moves before len). Elsewhere, and in cells of a session with
-// no recover, the panic text stays kernel/panics' (the check costs a
-// compiled call per index).
+// Only where that is exact: the operand is a variable, a field or an
+// element of one (read twice, no side effect: m[k][i], grid[r][c]) and the
+// index has no call or receive (its single evaluation moves before len).
+// An index of a call's result that is read, not assigned (f()[i]), goes
+// through a function literal that takes the operand once:
+//
+//	f()[i]  ->  func(s []T, i int64) T { return s[cellrt.Index(i, len(s))] }(f(), int64(i))
+//
+// Elsewhere, and in cells of a session with no recover, the panic text
+// stays kernel/panics' (the check costs a compiled call per index).
 var passIndexBounds = pass{"indexBounds", func(e *emitter, root ast.Node) {
 	if !e.recovers {
 		return
 	}
 	info := e.c.info
+	astutil.Apply(root, nil, func(c *astutil.Cursor) bool {
+		if ix, ok := c.Node().(*ast.IndexExpr); ok && readOnly(c) {
+			if lit := indexOfCall(e, ix); lit != nil {
+				c.Replace(lit)
+			}
+		}
+		return true
+	})
 	ast.Inspect(root, func(n ast.Node) bool {
 		if se, ok := n.(*ast.SliceExpr); ok {
 			sliceBounds(e, se)
@@ -45,7 +60,7 @@ var passIndexBounds = pass{"indexBounds", func(e *emitter, root ast.Node) {
 		}
 		t := info.TypeOf(ix.X)
 		it := info.TypeOf(ix.Index)
-		if t == nil || it == nil || hasTypeParam(t) || !pureOperand(ix.X) || !simpleIndex(info, ix.Index) {
+		if t == nil || it == nil || hasTypeParam(t) || !pureOperand(info, ix.X) || !simpleIndex(info, ix.Index) {
 			return true
 		}
 		array := false
@@ -90,18 +105,155 @@ var passIndexBounds = pass{"indexBounds", func(e *emitter, root ast.Node) {
 	})
 }}
 
+// indexRedo adds to redo, the committed declarations that the cell gives
+// yaegi again, the functions and methods of earlier cells that index or
+// slice, when the cell brings the session's first recover: pass
+// indexBounds left them alone, and a recovered panic of theirs would read
+// "the interpreter does not know the index" where Go gives the numbers
+// (in a pasted program split into cells, the functions come before main's
+// recover). Generic functions, init and main are left out.
+func (e *emitter) indexRedo(redo []ast.Decl) []ast.Decl {
+	s, c := e.s, e.c
+	if s.recovers || s.disabled[passIndexBounds.name] {
+		return redo
+	}
+	recovers := false
+	for _, d := range c.cur.file.Decls {
+		recovers = recovers || containsRecover(c.info, d)
+	}
+	if !recovers {
+		return redo
+	}
+	given := map[ast.Decl]bool{}
+	for _, d := range redo {
+		given[d] = true
+	}
+	added := false
+	for _, f := range c.files[:len(c.files)-1] {
+		for _, d := range f.file.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || given[d] || fd.Body == nil || fd.Type.TypeParams != nil || !indexes(fd.Body) {
+				continue
+			}
+			if fd.Recv == nil && (fd.Name.Name == "init" || fd.Name.Name == "main") {
+				continue
+			}
+			if fd.Recv != nil && len(fd.Recv.List) == 1 && genericRecv(fd.Recv.List[0].Type) {
+				continue
+			}
+			redo = append(redo, d)
+			added = true
+		}
+	}
+	if added {
+		for _, r := range s.cells {
+			r.cache = nil // the passes change the trees given again
+		}
+	}
+	return redo
+}
+
+// indexes reports whether n has an index or slice expression.
+func indexes(n ast.Node) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch n.(type) {
+		case *ast.IndexExpr, *ast.SliceExpr:
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// genericRecv reports whether a receiver type is a generic type's (T[P]).
+func genericRecv(t ast.Expr) bool {
+	if st, ok := t.(*ast.StarExpr); ok {
+		t = st.X
+	}
+	switch t.(type) {
+	case *ast.IndexExpr, *ast.IndexListExpr:
+		return true
+	}
+	return false
+}
+
 // pureOperand reports whether evaluating x twice is the same as once: a
-// variable, a field of one, a dereferenced pointer variable, a literal.
-func pureOperand(x ast.Expr) bool {
+// variable, a field of one, a dereferenced pointer variable, a literal, an
+// element of one with a simple index (a map's, or one that the index's own
+// check makes panic first, as in Go).
+func pureOperand(info *types.Info, x ast.Expr) bool {
 	switch x := ast.Unparen(x).(type) {
 	case *ast.Ident, *ast.BasicLit:
 		return true
 	case *ast.SelectorExpr:
-		return pureOperand(x.X)
+		return pureOperand(info, x.X)
 	case *ast.StarExpr:
-		return pureOperand(x.X)
+		return pureOperand(info, x.X)
+	case *ast.IndexExpr:
+		return pureOperand(info, x.X) && simpleIndex(info, x.Index)
 	}
 	return false
+}
+
+// readOnly reports whether the index expression at c is only read: not
+// assigned, incremented, addressed or ranged into.
+func readOnly(c *astutil.Cursor) bool {
+	switch p := c.Parent().(type) {
+	case *ast.AssignStmt:
+		return c.Name() != "Lhs"
+	case *ast.IncDecStmt:
+		return false
+	case *ast.UnaryExpr:
+		return p.Op != token.AND
+	case *ast.RangeStmt:
+		return c.Name() == "X"
+	case *ast.SelectorExpr, *ast.IndexExpr, *ast.SliceExpr:
+		return false // a field or element of it may be assigned
+	}
+	return true
+}
+
+// indexOfCall returns the function literal that indexes the result of a
+// call (f()[i], with a slice, array or string result and a simple integer
+// index) with Go's bounds check, or nil.
+func indexOfCall(e *emitter, ix *ast.IndexExpr) ast.Expr {
+	info := e.c.info
+	call, ok := ast.Unparen(ix.X).(*ast.CallExpr)
+	if !ok {
+		return nil
+	}
+	if tv, ok := info.Types[call.Fun]; !ok || tv.IsType() || tv.IsBuiltin() {
+		return nil // a conversion or a builtin
+	}
+	t, it, rt := info.TypeOf(ix.X), info.TypeOf(ix.Index), info.TypeOf(ix)
+	if t == nil || it == nil || rt == nil || hasTypeParam(t) || !simpleIndex(info, ix.Index) {
+		return nil
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Slice, *types.Array:
+	case *types.Basic:
+		if u.Info()&types.IsString == 0 {
+			return nil
+		}
+	default:
+		return nil
+	}
+	b, ok := it.Underlying().(*types.Basic)
+	if !ok || b.Info()&types.IsInteger == 0 {
+		if tv := info.Types[ix.Index]; tv.Value == nil || tv.Value.Kind() != constant.Int {
+			return nil
+		}
+	}
+	fn, conv := "Index", "int64"
+	if ok && b.Info()&types.IsUnsigned != 0 {
+		fn, conv = "IndexU", "uint64"
+	}
+	cellrt := e.importAlias(RuntimePath, "cellrt")
+	s, i := e.newName("s"), e.newName("i")
+	lit := parseExpr("func(" + s + " " + e.typeString(t) + ", " + i + " " + conv + ") " + e.typeString(rt) +
+		" { return " + s + "[" + cellrt + "." + fn + "(" + i + ", len(" + s + "))] }")
+	return &ast.CallExpr{Fun: lit, Args: []ast.Expr{call, &ast.CallExpr{Fun: ast.NewIdent(conv), Args: []ast.Expr{ix.Index}}}}
 }
 
 // simpleIndex reports whether an index expression calls nothing and
@@ -152,7 +304,7 @@ func containsRecover(info *types.Info, n ast.Node) bool {
 func sliceBounds(e *emitter, se *ast.SliceExpr) {
 	info := e.c.info
 	t := info.TypeOf(se.X)
-	if t == nil || hasTypeParam(t) || !pureOperand(se.X) {
+	if t == nil || hasTypeParam(t) || !pureOperand(info, se.X) {
 		return
 	}
 	kind := 0

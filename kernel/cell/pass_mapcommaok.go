@@ -66,11 +66,3 @@ var passMapCommaOk = pass{"mapCommaOk", func(e *emitter, root ast.Node) {
 		return true
 	})
 }}
-
-// under is t's underlying type, nil for nil.
-func under(t types.Type) types.Type {
-	if t == nil {
-		return nil
-	}
-	return t.Underlying()
-}

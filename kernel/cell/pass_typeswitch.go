@@ -28,7 +28,8 @@ import (
 //	}
 //
 // A type switch on a value of a cell's interface type without case nil
-// stays: yaegi gets it right. The cases that comma-ok assertions get wrong too are refused
+// and without interface cases stays: yaegi gets it right. Interface cases
+// become assertions that pass ifaceAssert makes exact. The cases that comma-ok assertions get wrong too are refused
 // before (refuseInexact): types with the same underlying type as a cell's
 // type.
 var passTypeSwitch = pass{"typeSwitch", func(e *emitter, root ast.Node) {
@@ -62,8 +63,8 @@ func (e *emitter) typeSwitchChain(sw *ast.TypeSwitchStmt) ast.Stmt {
 	if info.TypeOf(operand) == nil {
 		return nil // a copy of generic code
 	}
-	if cellInterface(e, info.TypeOf(operand)) && !hasNilCase(info, sw) {
-		return nil // yaegi switches on a cell's interface right, but for case nil
+	if cellInterface(e, info.TypeOf(operand)) && !hasNilCase(info, sw) && !hasIfaceCase(info, sw) {
+		return nil // yaegi switches on a cell's interface right, but for case nil and interface cases
 	}
 	for _, st := range sw.Body.List {
 		list := st.(*ast.CaseClause).List
@@ -124,13 +125,10 @@ func (e *emitter) typeSwitchChain(sw *ast.TypeSwitchStmt) ast.Stmt {
 		}
 		var body []ast.Stmt
 		if bind != nil && len(cc.List) == 1 && info.TypeOf(cc.List[0]) != nil && types.IsInterface(info.TypeOf(cc.List[0])) && !info.TypeOf(cc.List[0]).Underlying().(*types.Interface).Empty() {
-			// x := v.(I) panics in yaegi (reflect.Set) when v came from a
-			// value of a cell's interface type; its own type switch with
-			// the one case I binds right.
-			ts := e.typeString(info.TypeOf(cc.List[0]))
+			// x := v.(I), which pass ifaceAssert makes exact.
+			x := &ast.Ident{NamePos: bind.Pos(), Name: bind.Name}
 			body = append(body,
-				parseStmt("var "+bind.Name+" "+ts),
-				parseStmt("switch _gl_y := "+v+".(type) { case "+ts+": "+bind.Name+" = _gl_y }"),
+				&ast.AssignStmt{Lhs: []ast.Expr{x}, TokPos: cc.Colon, Tok: token.DEFINE, Rhs: []ast.Expr{&ast.TypeAssertExpr{X: vid(), Lparen: cc.List[0].Pos(), Type: cc.List[0], Rparen: cc.List[0].End()}}},
 				parseStmt("_ = "+bind.Name))
 		} else if bind != nil {
 			x := &ast.Ident{NamePos: bind.Pos(), Name: bind.Name}

@@ -8,8 +8,6 @@ import (
 	"go/token"
 	"regexp"
 	"strconv"
-
-	"golang.org/x/tools/imports"
 )
 
 // Program returns the session's declarations plus the cell src as the files
@@ -53,7 +51,7 @@ func (s *Session) Program(n int, src string) (map[string][]byte, error) {
 		}
 		name := fmt.Sprintf("cell%03d.go", i)
 		// A cell's imports may serve only statements that do not run here.
-		out, err := imports.Process(name, b, &imports.Options{Comments: true, TabIndent: true, TabWidth: 8})
+		out, err := FixImports(b, false)
 		if err != nil {
 			return nil, fmt.Errorf("cell: program of cell %d: %w", cf.n, err)
 		}

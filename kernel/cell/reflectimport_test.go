@@ -12,7 +12,7 @@ import (
 // still see one time.Time (lesson 01 failed with "cannot use r.start
 // (variable of struct type time.Time) as time.Time value").
 func TestTablePackageSharesOtherPackagesTypes(t *testing.T) {
-	fe := cell.NewSession(cell.Options{Dir: t.TempDir(), Tables: symbols.Symbols})
+	fe := cell.NewSession(cell.Options{Dir: t.TempDir(), Tables: symbols.Symbols()})
 	src := `import "github.com/gopherlab/gopherlab/kernel/display"
 type rec struct{ start time.Time }
 r := rec{time.Now()}

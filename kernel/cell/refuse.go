@@ -19,7 +19,12 @@ import (
 //     int, v.(struct{ X int }) for a T);
 //   - runtime.Breakpoint: the trap kills the worker (SIGTRAP), and with it
 //     the session; a program under go run dies the same way, not a cell.
+//
+// Passes ifaceAssert and ifacesEqual refuse their own cases (assertions to
+// interface types, == of interfaces, methodless non-struct types:
+// refuse_plain.go).
 func refuseInexact(e *emitter, root ast.Node) {
+	e.scanFlows() // before the passes rewrite the cell (refuse_plain.go)
 	ast.Inspect(root, func(n ast.Node) bool {
 		if sel, ok := n.(*ast.SelectorExpr); ok {
 			if f, ok := e.c.info.Uses[sel.Sel].(*types.Func); ok && f.Pkg() != nil && f.Pkg().Path() == "runtime" && f.Name() == "Breakpoint" {
@@ -41,7 +46,7 @@ func refuseInexact(e *emitter, root ast.Node) {
 		if !ok {
 			return true
 		}
-		if cellInterface(e, e.c.info.TypeOf(operandOf(sw))) && !hasNilCase(e.c.info, sw) {
+		if cellInterface(e, e.c.info.TypeOf(operandOf(sw))) && !hasNilCase(e.c.info, sw) && !hasIfaceCase(e.c.info, sw) {
 			return true // yaegi is right there; pass typeSwitch leaves it
 		}
 		for _, st := range sw.Body.List {

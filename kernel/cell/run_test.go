@@ -48,7 +48,7 @@ type runner struct {
 func newRunner(t testing.TB, frontEnd bool) *runner {
 	out, errOut := &syncBuffer{}, &syncBuffer{}
 	in := interp.New(interp.Options{Stdout: out, Stderr: errOut, Unrestricted: true})
-	if err := in.Use(symbols.Symbols); err != nil {
+	if err := in.Use(symbols.Symbols()); err != nil {
 		t.Fatal(err)
 	}
 	goPanic := func(where string, v any) { fmt.Fprintf(out, "panic in goroutine (%s): %v\n", where, v) }

@@ -21,6 +21,14 @@ const RuntimePath = "gopherlab/cellrt"
 //   - Exit(code int) replaces os.Exit in cells. It should stop the cell
 //     (panic with a value the session recognises) and must not exit the
 //     worker.
+//   - Guard(t uint64, where string, f func()) is the function of every
+//     goroutine a go statement starts (see pass goPanic): it calls f and
+//     reports to goPanic a panic that got past f's interpreted recover
+//     (yaegi runs no interpreted code, not even a deferred recover, of a
+//     cell it has stopped). Guarded, GuardedErr and GuardedAnyErr wrap, the
+//     same way, a function that compiled code runs in a goroutine of its
+//     own (see pass goFunc). A host that tracks goroutines replaces Guard
+//     (t is Spawn's token).
 //   - Spawn, Enter and Done track goroutines (see pass goPanic): they do
 //     nothing here; a host that tracks goroutines replaces them with
 //     TrackingSymbols.
@@ -29,6 +37,11 @@ const RuntimePath = "gopherlab/cellrt"
 //   - Unwrap and IsOne are the compiled half of errors.Is and errors.As
 //     (see pass errors).
 func RuntimeSymbols(goPanic func(where string, v any), exit func(code int)) map[string]map[string]reflect.Value {
+	catch := func(where string) {
+		if r := recover(); r != nil {
+			goPanic(where, Recovered(r))
+		}
+	}
 	return map[string]map[string]reflect.Value{
 		RuntimePath + "/cellrt": {
 			"GoPanic":    reflect.ValueOf(goPanic),
@@ -51,6 +64,35 @@ func RuntimeSymbols(goPanic func(where string, v any), exit func(code int)) map[
 			"Spawn":      reflect.ValueOf(func(where string) uint64 { return 0 }),
 			"Enter":      reflect.ValueOf(func(uint64) {}),
 			"Done":       reflect.ValueOf(func(uint64) {}),
+			"Guard": reflect.ValueOf(func(_ uint64, where string, f func()) {
+				defer catch(where)
+				f()
+			}),
+			"Guarded": reflect.ValueOf(func(where string, f func()) func() {
+				return func() {
+					defer catch(where)
+					f()
+				}
+			}),
+			"GuardedErr": reflect.ValueOf(func(where string, f func() error) func() error {
+				return func() error {
+					defer catch(where)
+					return f()
+				}
+			}),
+			"GuardedAnyErr": reflect.ValueOf(func(where string, f func() (any, error)) func() (any, error) {
+				return func() (any, error) {
+					defer catch(where)
+					return f()
+				}
+			}),
+			// pass ifaceAssert (runtime_iface.go)
+			"IsCell":         reflect.ValueOf(IsCell),
+			"Missing":        reflect.ValueOf(Missing),
+			"AssertFailed":   reflect.ValueOf(AssertFailed),
+			"CannotHold":     reflect.ValueOf(CannotHold),
+			"Uncomparable":   reflect.ValueOf(Uncomparable),
+			"ConcreteFailed": reflect.ValueOf(ConcreteFailed),
 		},
 	}
 }

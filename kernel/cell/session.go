@@ -57,6 +57,7 @@ type Session struct {
 
 	disabled map[string]bool // passes switched off (tests only)
 	recovers bool            // a cell called recover (pass indexBounds)
+	inIface  map[string]bool // types whose values interpreted code put into interfaces (pass ifaceAssert)
 	runs     int             // units prepared, for unique function names
 
 	frameMu sync.Mutex
@@ -242,6 +243,9 @@ func (s *Session) Commit(u *Unit) {
 			c.dead[name] = true
 		}
 	}
+	// The unit stays in s.frames for its line table (Where); its type
+	// check, with every tree and type of the session, goes.
+	u.check = nil
 	s.cells = append(s.cells, u.rec)
 	s.frameMu.Lock()
 	if s.frames == nil {

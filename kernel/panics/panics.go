@@ -16,7 +16,11 @@
 // them. Where a program can recover the panic, kernel/cell's pass
 // indexBounds checks the index itself and raises Go's exact error; this
 // text remains for code that cells gave the interpreter before any cell
-// called recover, and for operands that the pass cannot read twice.
+// called recover, and for operands that the pass cannot read twice
+// (Inexact tells it, so that the session can say so).
+//
+// Internal tells a panic of the interpreter itself (an error of reflect
+// that Go would not raise) from the program's.
 package panics
 
 import (
@@ -34,8 +38,13 @@ var nilDeref = func() (v any) {
 	return nil
 }()
 
-// runtimeError is a run-time panic that Go would raise, with Go's text.
-type runtimeError struct{ msg string }
+// runtimeError is a run-time panic that Go would raise, with Go's text
+// (or, when inexact, Go's text without the numbers the interpreter does
+// not know).
+type runtimeError struct {
+	msg     string
+	inexact bool
+}
 
 func (e runtimeError) Error() string { return e.msg }
 
@@ -62,7 +71,7 @@ func Go(v any) any {
 		if errors.As(x, &ve) {
 			msg = ve.Error()
 		} else if m := assertion.FindStringSubmatch(x.Error()); m != nil {
-			return runtimeError{m[1]}
+			return runtimeError{msg: m[1]}
 		} else {
 			return v
 		}
@@ -74,12 +83,47 @@ func Go(v any) any {
 		msg == "reflect.Value.Call: call of nil function",
 		msg == "reflect: Method on nil interface value":
 		return nilDeref
-	case strings.HasPrefix(msg, "reflect: ") && strings.HasSuffix(msg, " index out of range"):
-		return runtimeError{"runtime error: index out of range (the interpreter does not know the index and the length; %%run gives Go's exact message)"}
+	case msg == "reflect: slice index out of range", msg == "reflect: array index out of range", msg == "reflect: string index out of range":
+		// (reflect's Method and Field index out of range are the
+		// interpreter's failures: see Internal)
+		return runtimeError{"runtime error: index out of range (the interpreter does not know the index and the length; %%run gives Go's exact message)", true}
 	case msg == "reflect.Value.Slice: slice index out of bounds",
 		msg == "reflect.Value.Slice3: slice index out of bounds",
 		msg == "reflect.Value.Slice: string slice index out of bounds":
-		return runtimeError{"runtime error: slice bounds out of range (the interpreter does not know the bounds and the capacity; %%run gives Go's exact message)"}
+		return runtimeError{"runtime error: slice bounds out of range (the interpreter does not know the bounds and the capacity; %%run gives Go's exact message)", true}
 	}
 	return v
+}
+
+// Internal reports whether v, a panic value as Go returns it, is a failure
+// of the interpreter rather than a panic Go's runtime would raise: an error
+// of reflect (yaegi runs cells through reflect; its errors that Go does not
+// translate above mean yaegi did an operation wrong) or one that names
+// yaegi's own types. A program that calls reflect itself can raise such a
+// value too: the caller tells them apart by where the panic started.
+func Internal(v any) bool {
+	var msg string
+	switch x := v.(type) {
+	case *reflect.ValueError:
+		return true
+	case string:
+		msg = x
+	case error:
+		var ve *reflect.ValueError
+		if errors.As(x, &ve) {
+			return true
+		}
+		msg = x.Error()
+	default:
+		return false
+	}
+	return strings.HasPrefix(msg, "reflect: ") || strings.HasPrefix(msg, "reflect.") ||
+		strings.Contains(msg, "reflect.Type is nil") || strings.Contains(msg, "interp.")
+}
+
+// Inexact reports whether v, a value Go returned, is an index or slice
+// bound error whose text lacks Go's numbers.
+func Inexact(v any) bool {
+	e, ok := v.(runtimeError)
+	return ok && e.inexact
 }

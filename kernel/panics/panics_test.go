@@ -42,3 +42,33 @@ func TestGo(t *testing.T) {
 		}
 	}
 }
+
+func TestInternalAndInexact(t *testing.T) {
+	var iface any = false
+	for _, c := range []struct {
+		name              string
+		v                 any
+		internal, inexact bool
+	}{
+		{"SetBool on an interface", caught(func() { reflect.ValueOf(&iface).Elem().SetBool(true) }), true, false},
+		{"reflect.Set", "reflect.Set: value of type int is not assignable to type chan int", true, false},
+		{"yaegi's types", errors.New("interface conversion: interface {} is interp.valueInterface, not int"), true, false},
+		{"slice index", caught(func() { reflect.ValueOf([]int{}).Index(3) }), false, true},
+		{"string index", caught(func() { reflect.ValueOf("ab").Index(3) }), false, true},
+		{"array index", caught(func() { reflect.ValueOf([2]int{}).Index(3) }), false, true},
+		{"method index", caught(func() { reflect.ValueOf(struct{}{}).Method(3) }), true, false},
+		{"slice bounds", caught(func() { reflect.ValueOf([]int{1}).Slice(1, 5) }), false, true},
+		{"nil dereference", caught(func() { var zero reflect.Value; zero.Field(0) }), false, false},
+		{"user string", "boom", false, false},
+		{"user error", errors.New("bad input"), false, false},
+		{"exact index", caught(func() { _ = []int{}[len(fmt.Sprint())+3] }), false, false},
+	} {
+		got := Go(c.v)
+		if Internal(got) != c.internal {
+			t.Errorf("%s: Internal(%v) = %v, want %v", c.name, got, !c.internal, c.internal)
+		}
+		if Inexact(got) != c.inexact {
+			t.Errorf("%s: Inexact(%v) = %v, want %v", c.name, got, !c.inexact, c.inexact)
+		}
+	}
+}

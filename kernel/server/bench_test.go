@@ -233,27 +233,50 @@ func BenchmarkInterruptReceive(b *testing.B) {
 // BenchmarkIdleRSS: resident memory of the kernel and its worker at idle.
 // RSS counts the pages of the binary, which the two processes share, twice;
 // PSS shares them out.
+//
+// PSS-MB and RSS-MB are read right after the first cell, before the worker
+// has been idle for long; idle-PSS-MB a second later, once it has been;
+// used-PSS-MB after 300 more cells and a second of quiet: what a session
+// in use keeps.
 func BenchmarkIdleRSS(b *testing.B) { binaries(b, benchIdleRSS) }
 
 func benchIdleRSS(b *testing.B) {
 	k := startBench(b)
-	if _, err := k.Execute(context.Background(), "1+1"); err != nil {
+	ctx := context.Background()
+	if _, err := k.Execute(ctx, "1+1"); err != nil {
 		b.Fatal(err)
 	}
 	var rss, pss int
 	for i := 0; i < b.N; i++ {
-		pids := append([]int{k.Cmd.Process.Pid}, children(k.Cmd.Process.Pid)...)
-		if len(pids) != 2 {
-			b.Fatalf("kernel and worker are %d processes", len(pids))
-		}
-		rss, pss = 0, 0
-		for _, pid := range pids {
-			rss += memKB(b, fmt.Sprintf("/proc/%d/status", pid), "VmRSS:")
-			pss += memKB(b, fmt.Sprintf("/proc/%d/smaps_rollup", pid), "Pss:")
-		}
+		rss, pss = kernelMemory(b, k)
 	}
+	b.StopTimer()
 	b.ReportMetric(float64(rss)/1024, "RSS-MB")
 	b.ReportMetric(float64(pss)/1024, "PSS-MB")
+	time.Sleep(time.Second)
+	_, pss = kernelMemory(b, k)
+	b.ReportMetric(float64(pss)/1024, "idle-PSS-MB")
+	for range 300 {
+		if _, err := k.Execute(ctx, "1+1"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	time.Sleep(time.Second)
+	_, pss = kernelMemory(b, k)
+	b.ReportMetric(float64(pss)/1024, "used-PSS-MB")
+}
+
+// kernelMemory returns the RSS and PSS, in kB, of the kernel and its worker.
+func kernelMemory(b *testing.B, k *kerneltest.Kernel) (rss, pss int) {
+	pids := append([]int{k.Cmd.Process.Pid}, children(k.Cmd.Process.Pid)...)
+	if len(pids) != 2 {
+		b.Fatalf("kernel and worker are %d processes", len(pids))
+	}
+	for _, pid := range pids {
+		rss += memKB(b, fmt.Sprintf("/proc/%d/status", pid), "VmRSS:")
+		pss += memKB(b, fmt.Sprintf("/proc/%d/smaps_rollup", pid), "Pss:")
+	}
+	return rss, pss
 }
 
 // memKB reads a "Name:   123 kB" line of a /proc file.

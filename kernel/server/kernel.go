@@ -12,6 +12,7 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -54,7 +55,13 @@ type Kernel struct {
 	nextID    atomic.Uint64 // the last worker request ID
 
 	workers sync.WaitGroup // the goroutines that start workers
+
+	idle *time.Timer // gives memory back once no request has come for idleAfter
 }
+
+// idleAfter is how long the kernel waits for the next request before it
+// gives memory back to the system.
+const idleAfter = 250 * time.Millisecond
 
 // interruptGrace is how long an interrupted worker has to answer before it
 // is made to dump its goroutines and is restarted.
@@ -88,6 +95,12 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	k.publishStatus(nil, "starting")
 	k.launchWorker(ctx)
+	// Starting the process (the init of every package in the binary, the
+	// worker's included) leaves garbage behind: give it back now, while
+	// the worker starts, and again whenever the kernel has been idle.
+	debug.FreeOSMemory()
+	k.idle = time.AfterFunc(idleAfter, debug.FreeOSMemory)
+	defer k.idle.Stop()
 
 	// Every goroutine of the kernel: each ends when ctx is cancelled and the
 	// sockets are closed.
@@ -185,7 +198,9 @@ func (k *Kernel) handleSignals(ctx context.Context) {
 
 // dispatch answers one request, surrounded by busy and idle.
 func (k *Kernel) dispatch(ctx context.Context, s *wire.Socket, m *wire.Message) {
+	k.idle.Stop()
 	k.publishStatus(m, "busy")
+	defer k.idle.Reset(idleAfter)
 	defer k.publishStatus(m, "idle")
 	switch t := m.Header.MsgType; t {
 	case "kernel_info_request":

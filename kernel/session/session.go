@@ -73,6 +73,7 @@ type Session struct {
 	panics     []goPanic          // goroutine panics while it runs
 	panicking  atomic.Int32       // goroutines inside goPanic (resolving frames, not yet recorded)
 	deadlock   *Error             // the deadlock that ended it
+	inexact    bool               // it recovered a panic whose text lacks Go's numbers (see recovered)
 	exited     *int               // the code of the os.Exit that ended it
 	abandoned  map[uint64]bool    // evaluations of cells ended while blocked for good
 	cancelCell context.CancelFunc // ends the running cell
@@ -80,9 +81,21 @@ type Session struct {
 
 // goPanic is a panic in a goroutine that a cell started.
 type goPanic struct {
-	where  string // "cell 3, line 4": the go statement
-	value  any
-	frames []string // the traceback, innermost first
+	where   string // "cell 3, line 4": the go statement
+	value   any
+	frames  []string // the traceback, innermost first
+	failure bool     // the interpreter's failure, not the program's (see interpreterFailure)
+	what    string   // the construct it failed at, if known
+}
+
+// err is the cell's error for the panic.
+func (p goPanic) err() *Error {
+	tail := []string{"", "goroutine started at " + p.where}
+	if p.failure {
+		return failureError(p.value, p.what, p.frames, tail)
+	}
+	msg := fmt.Sprint(p.value)
+	return &Error{Name: "panic", Value: msg, Traceback: slices.Concat([]string{"panic: " + msg}, p.frames, tail)}
 }
 
 // Error is a cell's failure, shaped as Jupyter shows it.
@@ -93,7 +106,7 @@ func New(opts Options) (*Session, error) {
 	if err := checkLabels(); err != nil {
 		return nil, err
 	}
-	s := &Session{stdout: opts.Stdout, stderr: opts.Stderr, raw: opts.Raw, stop: make(chan struct{}), wake: make(chan struct{}), track: newTracker(), fe: cell.NewSession(cell.Options{Tables: symbols.Symbols})}
+	s := &Session{stdout: opts.Stdout, stderr: opts.Stderr, raw: opts.Raw, stop: make(chan struct{}), wake: make(chan struct{}), track: newTracker(), fe: cell.NewSession(cell.Options{Tables: symbols.Symbols()})}
 	s.errOut = &routeWriter{f: opts.Stderr, track: s.track, mark: opts.Mark}
 	s.frames = &frameWriter{w: s.errOut, fe: s.fe}
 	s.in = interp.New(interp.Options{
@@ -104,7 +117,11 @@ func New(opts Options) (*Session, error) {
 		GoPath:       os.DevNull, // never look for package sources on disk
 	})
 	runtime := cell.RuntimeSymbols(s.goPanic, s.exit)
-	for _, exports := range []interp.Exports{symbols.Symbols, s.overrides(), s.timerOverrides(), runtime, s.track.symbols()} {
+	hooks := interp.Exports{
+		cell.RuntimePath + "/cellrt":                          {"Guard": reflect.ValueOf(s.guard)},
+		"github.com/gopherlab/gopherlab/kernel/panics/panics": {"Go": reflect.ValueOf(s.recovered)},
+	}
+	for _, exports := range []interp.Exports{symbols.Symbols(), s.overrides(), s.timerOverrides(), runtime, s.track.symbols(), hooks} {
 		if err := s.in.Use(exports); err != nil {
 			return nil, fmt.Errorf("session: load symbols: %w", err)
 		}
@@ -144,32 +161,85 @@ func (s *Session) overrides() interp.Exports {
 // wraps every go statement in a recover that calls it). The goroutine ends;
 // the worker lives on. While a cell runs, the panic ends it and becomes its
 // error; after, it goes to standard error.
-func (s *Session) goPanic(where string, v any) {
+func (s *Session) goPanic(where string, v any) { s.reportGoPanic(where, v, true) }
+
+// guard is the function of every goroutine that a go statement of a cell
+// starts (cellrt.Guard, see pass goPanic of kernel/cell): it runs f, the
+// go statement's function with its interpreted recover, and takes in Go a
+// panic that got past that recover. yaegi runs no interpreted code of a
+// cell it has stopped (an interrupt, a goroutine's panic that ended the
+// cell), not even a deferred recover: a goroutine that panics inside an
+// operation it was running at that moment would otherwise kill the worker.
+// It also ends the goroutine's tracking, which f's own deferred Done
+// misses when f never ran (stopped before it started).
+func (s *Session) guard(token uint64, where string, f func()) {
+	defer s.track.done(token)
+	defer func() {
+		if r := recover(); r != nil {
+			s.reportGoPanic(where, cell.Recovered(r), false)
+		}
+	}()
+	f()
+}
+
+// reportGoPanic is goPanic; withBase says that the goroutine's own function
+// ended the panic, so yaegi did not write its frame (see resolve).
+func (s *Session) reportGoPanic(where string, v any, withBase bool) {
 	s.panicking.Add(1)
 	defer s.panicking.Add(-1)
 	v = panics.Go(v)
-	frames := s.goFrames(where, v)
+	p := goPanic{where: where, value: v}
+	p.frames, p.what, p.failure = s.goFrames(where, v, withBase)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.running {
-		s.panics = append(s.panics, goPanic{where, v, frames})
+		s.panics = append(s.panics, p)
 		s.cancelCell()
 		return
 	}
-	fmt.Fprintf(s.errOut, "panic: %v\n%s\ngoroutine started at %s\n", v, strings.Join(append(frames, ""), "\n"), where)
+	fmt.Fprintln(s.errOut, strings.Join(p.err().Traceback, "\n"))
 }
 
 // goFrames is the traceback of a panic in the calling goroutine, which a
-// cell started with the go statement at where.
-func (s *Session) goFrames(where string, v any) []string {
+// cell started with the go statement at where, and what interpreterFailure
+// says of it.
+func (s *Session) goFrames(where string, v any, withBase bool) (lines []string, construct string, failure bool) {
 	frames := s.frames.takeGoroutine(goid())
 	var base cell.Func
 	var c, l int
-	if _, err := fmt.Sscanf(where, "cell %d, line %d", &c, &l); err == nil {
+	if _, err := fmt.Sscanf(where, "cell %d, line %d", &c, &l); err == nil && withBase {
 		base = s.fe.GoFunc(c, l)
 	}
-	return s.resolve(frames, v, base, callers())
+	stack := callers()
+	construct, failure = interpreterFailure(frames, stack, v)
+	return s.resolve(frames, v, base, stack), construct, failure
 }
+
+// recovered is panics.Go for the values that cells' recover() calls
+// return (pass recover of kernel/cell). When one is an index or slice
+// bound error without Go's numbers (the code that panicked was given to
+// the interpreter before the session's first recover, or its operand is
+// one pass indexBounds cannot check), the program may print a text that
+// differs from go run's: the running cell then ends with inexactError
+// after its statements, rather than report success.
+func (s *Session) recovered(v any) any {
+	v = panics.Go(v)
+	if panics.Inexact(v) {
+		s.mu.Lock()
+		if s.running {
+			s.inexact = true
+		}
+		s.mu.Unlock()
+	}
+	return v
+}
+
+var inexactError = func() *Error {
+	msg := "the cell recovered an index or slice bounds panic whose text lacks Go's numbers (\"index out of range [3] with length 2\"): " +
+		"the interpreter does not know them where the code that panicked was given to it before the session's first recover, or for an operand it cannot read twice; " +
+		"its output may differ from go run's. Run the cell compiled with %%run for Go's exact message"
+	return &Error{Name: "InterpreterError", Value: msg, Traceback: []string{"InterpreterError: " + msg}}
+}()
 
 // exit is os.Exit (and log.Fatal's exit) in a cell. Go's os.Exit ends the
 // program at once: no deferred call runs, in any goroutine. Here it ends
@@ -236,7 +306,7 @@ func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error
 	// left sleeping keeps sleeping when its cell ends.
 	s.mu.Lock()
 	s.stop = make(chan struct{})
-	s.running, s.panics, s.deadlock, s.exited, s.cancelCell = true, nil, nil, nil, cancel
+	s.running, s.panics, s.deadlock, s.exited, s.inexact, s.cancelCell = true, nil, nil, nil, false, cancel
 	s.mu.Unlock()
 	s.track.begin(n)
 	s.frames.take() // frames of panics that were recovered, or of earlier cells
@@ -290,12 +360,16 @@ func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error
 		s.mu.Unlock()
 	}
 	if len(panics) > 0 {
-		p := panics[0]
-		msg := fmt.Sprint(p.value)
-		return declared, &Error{Name: "panic", Value: msg, Traceback: slices.Concat([]string{"panic: " + msg}, p.frames, []string{"", "goroutine started at " + p.where})}
+		return declared, panics[0].err()
 	}
 	if err != nil {
 		return declared, s.cellError(n, u, err)
+	}
+	s.mu.Lock()
+	inexact := s.inexact
+	s.mu.Unlock()
+	if inexact {
+		return declared, inexactError
 	}
 	if !u.HasResult || !v.IsValid() {
 		return declared, nil
@@ -371,8 +445,14 @@ func (s *Session) Interrupt() {
 
 func (s *Session) cellError(n int, u *cell.Unit, err error) *Error {
 	s.mu.Lock()
-	deadlock, exited := s.deadlock, s.exited
+	deadlock, exited, goPanics := s.deadlock, s.exited, s.panics
 	s.mu.Unlock()
+	if len(goPanics) > 0 && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		// A goroutine's panic ended the cell before its statements ran
+		// (one of an earlier cell, while this cell's declarations were
+		// evaluated).
+		return goPanics[0].err()
+	}
 	if exited != nil {
 		msg := fmt.Sprintf("the cell called os.Exit(%d); the session goes on", *exited)
 		return &Error{Name: "Exit", Value: msg, Traceback: []string{"Exit: " + msg}}
@@ -387,8 +467,12 @@ func (s *Session) cellError(n int, u *cell.Unit, err error) *Error {
 	var p interp.Panic
 	if errors.As(err, &p) {
 		v := panics.Go(cell.Recovered(p.Value))
+		frames, construct, failure := s.cellFrames(v)
+		if failure {
+			return failureError(v, construct, frames, stackLines(u, p.Stack))
+		}
 		msg := fmt.Sprint(v)
-		return &Error{Name: "panic", Value: msg, Traceback: slices.Concat([]string{"panic: " + msg}, s.cellFrames(v), stackLines(u, p.Stack))}
+		return &Error{Name: "panic", Value: msg, Traceback: slices.Concat([]string{"panic: " + msg}, frames, stackLines(u, p.Stack))}
 	}
 	msg := inCell(n, u, err.Error())
 	return &Error{Name: "Error", Value: msg, Traceback: strings.Split(msg, "\n")}
@@ -396,8 +480,8 @@ func (s *Session) cellError(n int, u *cell.Unit, err error) *Error {
 
 // cellFrames is the traceback of a panic that ended the running cell: the
 // frames of the goroutine that evaluated it (the one that wrote the cell's
-// own frame last).
-func (s *Session) cellFrames(v any) []string {
+// own frame last), and what interpreterFailure says of it.
+func (s *Session) cellFrames(v any) (lines []string, construct string, failure bool) {
 	frames := s.frames.take()
 	var g uint64
 	for _, fr := range frames {
@@ -411,7 +495,17 @@ func (s *Session) cellFrames(v any) []string {
 			mine = append(mine, fr)
 		}
 	}
-	return s.resolve(mine, v, cell.Func{}, nil)
+	lines = s.resolve(mine, v, cell.Func{}, nil)
+	if g == 0 && len(frames) > 0 { // yaegi alone: no frame of the front end's cell function
+		mine = nil
+		for _, fr := range frames {
+			if fr.g == frames[len(frames)-1].g {
+				mine = append(mine, fr)
+			}
+		}
+	}
+	construct, failure = interpreterFailure(mine, nil, v)
+	return lines, construct, failure
 }
 
 // yaegiPos is a position in the source the front end gave yaegi, as yaegi

@@ -11,11 +11,13 @@ import (
 )
 
 func init() {
-	Symbols["crypto/fips140/fips140"] = map[string]reflect.Value{
-		// function, constant and variable definitions
-		"Enabled":            reflect.ValueOf(fips140.Enabled),
-		"Enforced":           reflect.ValueOf(fips140.Enforced),
-		"Version":            reflect.ValueOf(fips140.Version),
-		"WithoutEnforcement": reflect.ValueOf(fips140.WithoutEnforcement),
-	}
+	tables = append(tables, func(into map[string]map[string]reflect.Value) {
+		into["crypto/fips140/fips140"] = map[string]reflect.Value{
+			// function, constant and variable definitions
+			"Enabled":            reflect.ValueOf(fips140.Enabled),
+			"Enforced":           reflect.ValueOf(fips140.Enforced),
+			"Version":            reflect.ValueOf(fips140.Version),
+			"WithoutEnforcement": reflect.ValueOf(fips140.WithoutEnforcement),
+		}
+	})
 }

@@ -8,22 +8,24 @@ import (
 )
 
 func init() {
-	Symbols["github.com/gopherlab/gopherlab/kernel/cellfmt/cellfmt"] = map[string]reflect.Value{
-		// function, constant and variable definitions
-		"Appendf":    reflect.ValueOf(cellfmt.Appendf),
-		"Errorf":     reflect.ValueOf(cellfmt.Errorf),
-		"Fprint":     reflect.ValueOf(cellfmt.Fprint),
-		"Fprintf":    reflect.ValueOf(cellfmt.Fprintf),
-		"Fprintln":   reflect.ValueOf(cellfmt.Fprintln),
-		"Print":      reflect.ValueOf(cellfmt.Print),
-		"Printf":     reflect.ValueOf(cellfmt.Printf),
-		"Println":    reflect.ValueOf(cellfmt.Println),
-		"Register":   reflect.ValueOf(cellfmt.Register),
-		"Sprint":     reflect.ValueOf(cellfmt.Sprint),
-		"Sprintf":    reflect.ValueOf(cellfmt.Sprintf),
-		"Sprintln":   reflect.ValueOf(cellfmt.Sprintln),
-		"TypeOf":     reflect.ValueOf(cellfmt.TypeOf),
-		"TypeString": reflect.ValueOf(cellfmt.TypeString),
-		"V":          reflect.ValueOf(cellfmt.V),
-	}
+	tables = append(tables, func(into map[string]map[string]reflect.Value) {
+		into["github.com/gopherlab/gopherlab/kernel/cellfmt/cellfmt"] = map[string]reflect.Value{
+			// function, constant and variable definitions
+			"Appendf":    reflect.ValueOf(cellfmt.Appendf),
+			"Errorf":     reflect.ValueOf(cellfmt.Errorf),
+			"Fprint":     reflect.ValueOf(cellfmt.Fprint),
+			"Fprintf":    reflect.ValueOf(cellfmt.Fprintf),
+			"Fprintln":   reflect.ValueOf(cellfmt.Fprintln),
+			"Print":      reflect.ValueOf(cellfmt.Print),
+			"Printf":     reflect.ValueOf(cellfmt.Printf),
+			"Println":    reflect.ValueOf(cellfmt.Println),
+			"Register":   reflect.ValueOf(cellfmt.Register),
+			"Sprint":     reflect.ValueOf(cellfmt.Sprint),
+			"Sprintf":    reflect.ValueOf(cellfmt.Sprintf),
+			"Sprintln":   reflect.ValueOf(cellfmt.Sprintln),
+			"TypeOf":     reflect.ValueOf(cellfmt.TypeOf),
+			"TypeString": reflect.ValueOf(cellfmt.TypeString),
+			"V":          reflect.ValueOf(cellfmt.V),
+		}
+	})
 }

@@ -8,8 +8,10 @@ import (
 )
 
 func init() {
-	Symbols["github.com/gopherlab/gopherlab/kernel/panics/panics"] = map[string]reflect.Value{
-		// function, constant and variable definitions
-		"Go": reflect.ValueOf(panics.Go),
-	}
+	tables = append(tables, func(into map[string]map[string]reflect.Value) {
+		into["github.com/gopherlab/gopherlab/kernel/panics/panics"] = map[string]reflect.Value{
+			// function, constant and variable definitions
+			"Go": reflect.ValueOf(panics.Go),
+		}
+	})
 }

@@ -8,11 +8,13 @@ import (
 )
 
 func init() {
-	Symbols["golang.org/x/sync/errgroup/errgroup"] = map[string]reflect.Value{
-		// function, constant and variable definitions
-		"WithContext": reflect.ValueOf(errgroup.WithContext),
+	tables = append(tables, func(into map[string]map[string]reflect.Value) {
+		into["golang.org/x/sync/errgroup/errgroup"] = map[string]reflect.Value{
+			// function, constant and variable definitions
+			"WithContext": reflect.ValueOf(errgroup.WithContext),
 
-		// type definitions
-		"Group": reflect.ValueOf((*errgroup.Group)(nil)),
-	}
+			// type definitions
+			"Group": reflect.ValueOf((*errgroup.Group)(nil)),
+		}
+	})
 }

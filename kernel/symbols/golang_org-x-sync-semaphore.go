@@ -8,11 +8,13 @@ import (
 )
 
 func init() {
-	Symbols["golang.org/x/sync/semaphore/semaphore"] = map[string]reflect.Value{
-		// function, constant and variable definitions
-		"NewWeighted": reflect.ValueOf(semaphore.NewWeighted),
+	tables = append(tables, func(into map[string]map[string]reflect.Value) {
+		into["golang.org/x/sync/semaphore/semaphore"] = map[string]reflect.Value{
+			// function, constant and variable definitions
+			"NewWeighted": reflect.ValueOf(semaphore.NewWeighted),
 
-		// type definitions
-		"Weighted": reflect.ValueOf((*semaphore.Weighted)(nil)),
-	}
+			// type definitions
+			"Weighted": reflect.ValueOf((*semaphore.Weighted)(nil)),
+		}
+	})
 }

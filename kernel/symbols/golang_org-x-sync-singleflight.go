@@ -8,9 +8,11 @@ import (
 )
 
 func init() {
-	Symbols["golang.org/x/sync/singleflight/singleflight"] = map[string]reflect.Value{
-		// type definitions
-		"Group":  reflect.ValueOf((*singleflight.Group)(nil)),
-		"Result": reflect.ValueOf((*singleflight.Result)(nil)),
-	}
+	tables = append(tables, func(into map[string]map[string]reflect.Value) {
+		into["golang.org/x/sync/singleflight/singleflight"] = map[string]reflect.Value{
+			// type definitions
+			"Group":  reflect.ValueOf((*singleflight.Group)(nil)),
+			"Result": reflect.ValueOf((*singleflight.Result)(nil)),
+		}
+	})
 }

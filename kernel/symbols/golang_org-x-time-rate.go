@@ -8,17 +8,19 @@ import (
 )
 
 func init() {
-	Symbols["golang.org/x/time/rate/rate"] = map[string]reflect.Value{
-		// function, constant and variable definitions
-		"Every":       reflect.ValueOf(rate.Every),
-		"Inf":         reflect.ValueOf(rate.Inf),
-		"InfDuration": reflect.ValueOf(rate.InfDuration),
-		"NewLimiter":  reflect.ValueOf(rate.NewLimiter),
+	tables = append(tables, func(into map[string]map[string]reflect.Value) {
+		into["golang.org/x/time/rate/rate"] = map[string]reflect.Value{
+			// function, constant and variable definitions
+			"Every":       reflect.ValueOf(rate.Every),
+			"Inf":         reflect.ValueOf(rate.Inf),
+			"InfDuration": reflect.ValueOf(rate.InfDuration),
+			"NewLimiter":  reflect.ValueOf(rate.NewLimiter),
 
-		// type definitions
-		"Limit":       reflect.ValueOf((*rate.Limit)(nil)),
-		"Limiter":     reflect.ValueOf((*rate.Limiter)(nil)),
-		"Reservation": reflect.ValueOf((*rate.Reservation)(nil)),
-		"Sometimes":   reflect.ValueOf((*rate.Sometimes)(nil)),
-	}
+			// type definitions
+			"Limit":       reflect.ValueOf((*rate.Limit)(nil)),
+			"Limiter":     reflect.ValueOf((*rate.Limiter)(nil)),
+			"Reservation": reflect.ValueOf((*rate.Reservation)(nil)),
+			"Sometimes":   reflect.ValueOf((*rate.Sometimes)(nil)),
+		}
+	})
 }

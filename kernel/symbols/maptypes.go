@@ -9,14 +9,16 @@ import (
 	"reflect"
 )
 
-// MapTypes lists, for functions that take an `any` but behave differently
-// when it implements an interface (fmt.Println and fmt.Stringer), the
-// interfaces yaegi must make interpreted values implement when they are
-// passed to them. It follows yaegi's stdlib/maptypes.go.
-var MapTypes = map[reflect.Value][]reflect.Type{}
+func init() { tables = append(tables, addMapTypes) }
 
-func init() {
-	Symbols["."] = map[string]reflect.Value{"MapTypes": reflect.ValueOf(MapTypes)}
+// addMapTypes adds the table "." with MapTypes, which lists, for functions
+// that take an `any` but behave differently when it implements an
+// interface (fmt.Println and fmt.Stringer), the interfaces yaegi must make
+// interpreted values implement when they are passed to them. It follows
+// yaegi's stdlib/maptypes.go.
+func addMapTypes(into map[string]map[string]reflect.Value) {
+	byFunc := map[reflect.Value][]reflect.Type{}
+	into["."] = map[string]reflect.Value{"MapTypes": reflect.ValueOf(byFunc)}
 
 	mt := []reflect.Type{
 		reflect.TypeFor[fmt.Formatter](),
@@ -29,28 +31,28 @@ func init() {
 		log.Fatal, log.Fatalf, log.Fatalln, log.Panic, log.Panicf, log.Panicln,
 		log.Print, log.Printf, log.Println,
 	} {
-		MapTypes[reflect.ValueOf(f)] = mt
+		byFunc[reflect.ValueOf(f)] = mt
 	}
 
 	mt = []reflect.Type{reflect.TypeFor[fmt.Scanner]()}
 	for _, f := range []any{fmt.Scan, fmt.Scanf, fmt.Scanln, fmt.Fscan, fmt.Fscanf, fmt.Fscanln, fmt.Sscan, fmt.Sscanf, fmt.Sscanln} {
-		MapTypes[reflect.ValueOf(f)] = mt
+		byFunc[reflect.ValueOf(f)] = mt
 	}
 
-	MapTypes[reflect.ValueOf(json.Marshal)] = []reflect.Type{
+	byFunc[reflect.ValueOf(json.Marshal)] = []reflect.Type{
 		reflect.TypeFor[json.Marshaler](),
 		reflect.TypeFor[encoding.TextMarshaler](),
 	}
-	MapTypes[reflect.ValueOf(json.MarshalIndent)] = MapTypes[reflect.ValueOf(json.Marshal)]
-	MapTypes[reflect.ValueOf(json.Unmarshal)] = []reflect.Type{
+	byFunc[reflect.ValueOf(json.MarshalIndent)] = byFunc[reflect.ValueOf(json.Marshal)]
+	byFunc[reflect.ValueOf(json.Unmarshal)] = []reflect.Type{
 		reflect.TypeFor[json.Unmarshaler](),
 		reflect.TypeFor[encoding.TextUnmarshaler](),
 	}
-	MapTypes[reflect.ValueOf(xml.Marshal)] = []reflect.Type{
+	byFunc[reflect.ValueOf(xml.Marshal)] = []reflect.Type{
 		reflect.TypeFor[xml.Marshaler](),
 		reflect.TypeFor[encoding.TextMarshaler](),
 	}
-	MapTypes[reflect.ValueOf(xml.Unmarshal)] = []reflect.Type{
+	byFunc[reflect.ValueOf(xml.Unmarshal)] = []reflect.Type{
 		reflect.TypeFor[xml.Unmarshaler](),
 		reflect.TypeFor[encoding.TextUnmarshaler](),
 	}

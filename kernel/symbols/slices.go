@@ -10,5 +10,7 @@ import (
 )
 
 func init() {
-	Symbols["slices/slices"] = map[string]reflect.Value{}
+	tables = append(tables, func(into map[string]map[string]reflect.Value) {
+		into["slices/slices"] = map[string]reflect.Value{}
+	})
 }

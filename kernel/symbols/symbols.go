@@ -9,13 +9,37 @@
 // them (see its doc). Cost, measured with Go 1.26: compiling this package
 // takes ~15 s when its dependencies are built, and a binary with yaegi and
 // these tables is ~21 MB larger than one with yaegi alone (8 MB -> 29 MB).
+//
+// The tables are built on first use, not when the binary starts: the kernel
+// process runs the same binary as the worker but never runs a cell, and
+// built at start they were 0.7 MB of its heap (1,900 allocations). The last
+// generate step, internal/lazytables, turns the init functions that yaegi
+// extract writes into ones that only register a builder in tables.
 package symbols
 
-import "reflect"
+import (
+	"reflect"
+	"sync"
+)
 
-// Symbols maps "importpath/pkgname" to the package's exported symbols, in the
-// form yaegi's interp.Use expects.
-var Symbols = map[string]map[string]reflect.Value{}
+// Symbols returns the tables: a map from "importpath/pkgname" to the
+// package's exported symbols, in the form yaegi's interp.Use expects. The
+// first call builds them (about 3 ms); every call returns the same map,
+// which callers must not modify.
+func Symbols() map[string]map[string]reflect.Value { return built() }
+
+var built = sync.OnceValue(func() map[string]map[string]reflect.Value {
+	m := make(map[string]map[string]reflect.Value, len(tables))
+	for _, add := range tables {
+		add(m)
+	}
+	return m
+})
+
+// tables holds one builder per generated file (and maptypes.go), which
+// adds that file's table to the map Symbols returns. Init functions
+// register them; only Symbols calls them.
+var tables []func(into map[string]map[string]reflect.Value)
 
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract archive/tar archive/zip bufio bytes cmp compress/bzip2 compress/flate compress/gzip compress/lzw compress/zlib container/heap container/list
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract container/ring context crypto crypto/aes crypto/cipher crypto/des crypto/dsa crypto/ecdh crypto/ecdsa crypto/ed25519 crypto/elliptic crypto/fips140
@@ -36,3 +60,5 @@ var Symbols = map[string]map[string]reflect.Value{}
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -exclude=^SetSink$ github.com/gopherlab/gopherlab/kernel/display
 // cellfmt and panics are for the code kernel/cell generates.
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gopherlab/gopherlab/kernel/cellfmt github.com/gopherlab/gopherlab/kernel/panics
+// Make the tables above lazy (see the package doc); this must stay the last step.
+//go:generate go run ./internal/lazytables

@@ -23,7 +23,7 @@ func TestTables(t *testing.T) {
 		"golang.org/x/time/rate/rate":                           {"NewLimiter", "Limit"},
 		"github.com/gopherlab/gopherlab/kernel/display/display": {"HTML", "NewProgress"},
 	} {
-		table, ok := symbols.Symbols[key]
+		table, ok := symbols.Symbols()[key]
 		if !ok {
 			t.Errorf("no table %s", key)
 			continue
@@ -34,7 +34,7 @@ func TestTables(t *testing.T) {
 			}
 		}
 	}
-	if _, ok := symbols.Symbols["github.com/gopherlab/gopherlab/kernel/display/display"]["SetSink"]; ok {
+	if _, ok := symbols.Symbols()["github.com/gopherlab/gopherlab/kernel/display/display"]["SetSink"]; ok {
 		t.Error("display.SetSink is in the cells' table")
 	}
 }

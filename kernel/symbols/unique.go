@@ -10,5 +10,7 @@ import (
 )
 
 func init() {
-	Symbols["unique/unique"] = map[string]reflect.Value{}
+	tables = append(tables, func(into map[string]map[string]reflect.Value) {
+		into["unique/unique"] = map[string]reflect.Value{}
+	})
 }

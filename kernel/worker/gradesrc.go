@@ -17,7 +17,6 @@ import (
 	"strings"
 
 	"github.com/gopherlab/gopherlab/kernel/cell"
-	"golang.org/x/tools/imports"
 )
 
 // ranCell is the Go code of a cell that ran, with its execution count.
@@ -157,7 +156,7 @@ func solutionSource(pkg string, cells []ranCell, checks map[string][]byte) (*gra
 		from = append(from, cellLine{})
 	}
 	// Cells may import what the kept declarations do not use, and may use
-	// packages the kernel imported for them: goimports settles both. Only
+	// packages the kernel imported for them: cell.FixImports settles both. Only
 	// its imports are taken, so that every line of a declaration stays
 	// the line it was in its cell.
 	var draft bytes.Buffer
@@ -171,7 +170,7 @@ func solutionSource(pkg string, cells []ranCell, checks map[string][]byte) (*gra
 	}
 	header := draft.Bytes()
 	draft.Write(body.Bytes())
-	if out, err := imports.Process("cells.go", draft.Bytes(), &imports.Options{Comments: true, TabIndent: true, TabWidth: 8}); err == nil {
+	if out, err := cell.FixImports(draft.Bytes(), true); err == nil {
 		if f, err := parser.ParseFile(token.NewFileSet(), "", out, parser.ImportsOnly); err == nil {
 			end := f.Name.End()
 			if len(f.Decls) > 0 {

@@ -21,6 +21,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/gopherlab/gopherlab/kernel/display"
@@ -28,6 +29,10 @@ import (
 	"github.com/gopherlab/gopherlab/kernel/session"
 	"github.com/gopherlab/gopherlab/kernel/workerproto"
 )
+
+// idleAfter is how long the worker waits for the next request before it
+// gives memory back.
+const idleAfter = 250 * time.Millisecond
 
 // stuckAfter is how long an interrupted cell may take to stop before the
 // worker gives up on it and asks to be restarted.
@@ -47,6 +52,14 @@ func InheritedPipes() (Pipes, error) {
 	nonce := os.Getenv("GOPHERLAB_NONCE")
 	if nonce == "" {
 		return Pipes{}, errors.New("worker: GOPHERLAB_NONCE is not set: the worker is started by `gopherlab kernel`, not by hand")
+	}
+	// The request pipe comes in blocking mode (the kernel's exec hands it
+	// over so). Non-blocking, the goroutine that reads it parks in the
+	// runtime's poller instead of holding its thread in read(2): a request
+	// then reaches the goroutine that runs it without waiting for the
+	// runtime to take the processor back from the blocked thread.
+	if err := syscall.SetNonblock(3, true); err != nil {
+		return Pipes{}, fmt.Errorf("worker: request pipe: %w", err)
 	}
 	return Pipes{
 		Requests: os.NewFile(3, "requests"),
@@ -138,6 +151,13 @@ func Run(ctx context.Context, p Pipes) error {
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	go func() { readErr <- w.readRequests(ctx, work) }() // ends when the pipe closes or ctx ends
+	// Once no request has come for idleAfter, the worker collects and gives
+	// the free pages back to the system: a worker sitting idle holds little
+	// more than its live heap. (Collecting less often while cells run,
+	// GOGC=400, cut the CPU of a trivial cell by about 7% but left the
+	// worker 4 MB larger after 300 cells, even after this.)
+	idle := time.NewTimer(idleAfter)
+	defer idle.Stop()
 
 	for {
 		select {
@@ -149,9 +169,13 @@ func Run(ctx context.Context, p Pipes) error {
 			}
 			return err
 		case req := <-work:
+			idle.Stop()
 			if err := w.handle(ctx, req); err != nil {
 				return err
 			}
+			idle.Reset(idleAfter)
+		case <-idle.C:
+			debug.FreeOSMemory() // a full collection, then the free pages go back
 		}
 	}
 }
