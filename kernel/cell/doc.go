@@ -161,6 +161,10 @@
 //	errorsAsType    errors.AsType (Go 1.26, generic: no symbol in the tables)
 //	randN           math/rand/v2's N (generic)
 //	newExpr         new(expr) (Go 1.26)
+//	printBuiltins   print and println in the runtime's format, to standard
+//	                error, operands evaluated first
+//	mapCommaOk      m[k], ok = x.(T) (or m2[k], <-ch) stores into the map
+//	mapDeref        m[k] = *p panics when p is nil
 //	errors          errors.Is and errors.As that see interpreted Unwrap and
 //	                error types
 //	recover         recover() values that yaegi wraps in a reflect.Value,
@@ -193,6 +197,8 @@
 //	                when only *T has them, misses compiled values); x.(int)
 //	                for a value of a cell's type with methods and underlying
 //	                type int
+//	commaOkZero     a failed comma-ok map index or type assertion gives the
+//	                zero value (yaegi left the variable as it was)
 //	ifaceEqual      interface == value of a cell's type with methods
 //	ifacesEqual     == of two interfaces, one of a cell's interface type
 //	rangeInt        range over integers
@@ -218,6 +224,8 @@
 //	shiftTypes      shifts with untyped constant operands or counts
 //	opToIface       !x, -x, ^x and shifts whose value goes to an interface
 //	                (yaegi panics or silently returns there)
+//	deferArgs       a deferred call's arguments are evaluated at the defer
+//	                statement (yaegi read the variables when the call ran)
 //
 // The symbol tables (kernel/symbols) hold the whole standard library of the
 // Go that builds the kernel, golang.org/x/sync, golang.org/x/time/rate and

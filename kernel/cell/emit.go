@@ -186,9 +186,11 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 	for _, d := range decls {
 		refuseInexact(e, d)
 		refuseDeferredClosure(e, d)
+		refuseCallerFrames(e, d)
 	}
 	refuseInexact(e, body)
 	refuseDeferredClosure(e, c.cur.body)
+	refuseCallerFrames(e, c.cur.body)
 	e.recovers = s.recovers || containsRecover(c.info, c.cur.body)
 	for _, d := range decls {
 		e.recovers = e.recovers || containsRecover(c.info, d)
@@ -539,9 +541,9 @@ type pass struct {
 }
 
 var passes = []pass{
-	passMainOnce, passMonomorphize, passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passAssertValueError, passErrorsAsType, passRandN, passNewExpr, passErrors, passRecover, passFmtVerbs, passFmtNames, passGenericStd,
-	passGoPanic, passGoFunc, passOsExit, passLoopFrame, passTypeSwitch, passIfaceAssert, passIfaceEqual, passIfacesEqual, passRangeInt, passRangeChanSlice, passBuiltins, passSelect, passReturnRecv, passUnnamedParams, passMultiAssign, passRecvAssign, passBlankRecv, passPromotedMethods,
-	passIndexBounds, passConstLen, passShiftTypes, passOpToIface,
+	passMainOnce, passMonomorphize, passTypeArgs, passRangeFunc, passMethodExpr, passErrorValue, passAssertValueError, passErrorsAsType, passRandN, passNewExpr, passPrintBuiltins, passMapCommaOk, passMapDeref, passErrors, passRecover, passFmtVerbs, passFmtNames, passGenericStd,
+	passGoPanic, passGoFunc, passOsExit, passLoopFrame, passTypeSwitch, passIfaceAssert, passCommaOkZero, passIfaceEqual, passIfacesEqual, passRangeInt, passRangeChanSlice, passBuiltins, passSelect, passReturnRecv, passUnnamedParams, passMultiAssign, passRecvAssign, passBlankRecv, passPromotedMethods,
+	passIndexBounds, passConstLen, passShiftTypes, passOpToIface, passDeferArgs,
 }
 
 // needsFormatting reports whether only the interpreter can show a value of
