@@ -1558,37 +1558,10 @@ func (m *monoState) local(pos, name string) {
 // hasLocal reports whether a type argument mentions a type declared in a
 // function.
 func (m *mono) hasLocal(t types.Type) bool {
-	found := false
-	var walk func(t types.Type)
-	seen := map[types.Type]bool{}
-	walk = func(t types.Type) {
-		if found || seen[t] {
-			return
-		}
-		seen[t] = true
-		switch t := t.(type) {
-		case *types.Named:
-			if o := t.Obj(); o.Pkg() != nil && o.Pkg().Path() == "main" && o.Parent() != o.Pkg().Scope() {
-				found = true
-			}
-			for i := range t.TypeArgs().Len() {
-				walk(t.TypeArgs().At(i))
-			}
-		case *types.Pointer:
-			walk(t.Elem())
-		case *types.Slice:
-			walk(t.Elem())
-		case *types.Array:
-			walk(t.Elem())
-		case *types.Chan:
-			walk(t.Elem())
-		case *types.Map:
-			walk(t.Key())
-			walk(t.Elem())
-		}
-	}
-	walk(t)
-	return found
+	return anyTypePart(t, func(t types.Type) bool {
+		n, ok := t.(*types.Named)
+		return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "main" && n.Obj().Parent() != n.Obj().Pkg().Scope()
+	})
 }
 
 // recvNamed returns the named type whose method f is (T of T.M or (*T).M),

@@ -188,54 +188,10 @@ func (e *emitter) bindParams(lit *ast.FuncLit, call *ast.CallExpr) (pre, bind []
 // hasTypeParam reports whether t mentions a type parameter (generated code
 // cannot name it outside its function).
 func hasTypeParam(t types.Type) bool {
-	found := false
-	var walk func(t types.Type)
-	seen := map[types.Type]bool{}
-	walk = func(t types.Type) {
-		if found || seen[t] {
-			return
-		}
-		seen[t] = true
-		switch t := t.(type) {
-		case *types.TypeParam:
-			found = true
-		case *types.Pointer:
-			walk(t.Elem())
-		case *types.Slice:
-			walk(t.Elem())
-		case *types.Array:
-			walk(t.Elem())
-		case *types.Map:
-			walk(t.Key())
-			walk(t.Elem())
-		case *types.Chan:
-			walk(t.Elem())
-		case *types.Named:
-			for i := range t.TypeArgs().Len() {
-				walk(t.TypeArgs().At(i))
-			}
-		case *types.Signature:
-			for i := range t.Params().Len() {
-				walk(t.Params().At(i).Type())
-			}
-			for i := range t.Results().Len() {
-				walk(t.Results().At(i).Type())
-			}
-		case *types.Struct:
-			for i := range t.NumFields() {
-				walk(t.Field(i).Type())
-			}
-		case *types.Interface:
-			for i := range t.NumMethods() {
-				walk(t.Method(i).Type())
-			}
-			for i := range t.NumEmbeddeds() {
-				walk(t.EmbeddedType(i))
-			}
-		}
-	}
-	walk(t)
-	return found
+	return anyTypePart(t, func(t types.Type) bool {
+		_, ok := t.(*types.TypeParam)
+		return ok
+	})
 }
 
 // Pass osExit: os.Exit in a cell would end the worker (yaegi's unrestricted

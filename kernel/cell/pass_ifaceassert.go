@@ -382,49 +382,10 @@ func missingMethod(t types.Type, iface *types.Interface) string {
 
 // mentionsSessionType reports whether a signature uses a cell's type.
 func mentionsSessionType(sig *types.Signature) bool {
-	found := false
-	var walk func(t types.Type)
-	seen := map[types.Type]bool{}
-	walk = func(t types.Type) {
-		if found || seen[t] {
-			return
-		}
-		seen[t] = true
-		switch t := types.Unalias(t).(type) {
-		case *types.Named:
-			if t.Obj().Pkg() != nil && t.Obj().Pkg().Path() == "main" {
-				found = true
-			}
-		case *types.Pointer:
-			walk(t.Elem())
-		case *types.Slice:
-			walk(t.Elem())
-		case *types.Array:
-			walk(t.Elem())
-		case *types.Map:
-			walk(t.Key())
-			walk(t.Elem())
-		case *types.Chan:
-			walk(t.Elem())
-		case *types.Signature:
-			for v := range t.Params().Variables() {
-				walk(v.Type())
-			}
-			for v := range t.Results().Variables() {
-				walk(v.Type())
-			}
-		case *types.Struct:
-			for f := range t.Fields() {
-				walk(f.Type())
-			}
-		case *types.Interface:
-			for m := range t.Methods() {
-				walk(m.Type())
-			}
-		}
-	}
-	walk(sig)
-	return found
+	return anyTypePart(sig, func(t types.Type) bool {
+		n, ok := t.(*types.Named)
+		return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "main"
+	})
 }
 
 // quote writes s as a Go string literal.

@@ -147,57 +147,14 @@ func viaLogLogger(t *types.Named, path []int) bool {
 // nameable reports whether a cell can write every type in sig: no
 // unexported type of another package, nothing from an internal package.
 func nameable(sig *types.Signature) bool {
-	ok := true
-	seen := map[types.Type]bool{}
-	var walk func(t types.Type)
-	walk = func(t types.Type) {
-		if !ok || seen[t] {
-			return
+	return !anyTypePart(sig, func(t types.Type) bool {
+		n, ok := t.(*types.Named)
+		if !ok || n.Obj().Pkg() == nil || n.Obj().Pkg().Path() == "main" {
+			return false
 		}
-		seen[t] = true
-		switch t := t.(type) {
-		case *types.Alias:
-			walk(types.Unalias(t))
-		case *types.Named:
-			if obj := t.Obj(); obj.Pkg() != nil && obj.Pkg().Path() != "main" {
-				path := "/" + obj.Pkg().Path() + "/"
-				if !obj.Exported() || strings.Contains(path, "/internal/") || strings.Contains(path, "/vendor/") {
-					ok = false
-				}
-			}
-			for i := range t.TypeArgs().Len() {
-				walk(t.TypeArgs().At(i))
-			}
-		case *types.Pointer:
-			walk(t.Elem())
-		case *types.Slice:
-			walk(t.Elem())
-		case *types.Array:
-			walk(t.Elem())
-		case *types.Map:
-			walk(t.Key())
-			walk(t.Elem())
-		case *types.Chan:
-			walk(t.Elem())
-		case *types.Signature:
-			walk(t.Params())
-			walk(t.Results())
-		case *types.Tuple:
-			for i := range t.Len() {
-				walk(t.At(i).Type())
-			}
-		case *types.Struct:
-			for i := range t.NumFields() {
-				walk(t.Field(i).Type())
-			}
-		case *types.Interface:
-			for i := range t.NumMethods() {
-				walk(t.Method(i).Type())
-			}
-		}
-	}
-	walk(sig)
-	return ok
+		path := "/" + n.Obj().Pkg().Path() + "/"
+		return !n.Obj().Exported() || strings.Contains(path, "/internal/") || strings.Contains(path, "/vendor/")
+	})
 }
 
 // replacesForwarder reports whether a method declaration replaces a
