@@ -20,6 +20,7 @@ import (
 // while the evaluation is still compiling and, if it then runs, bumps the
 // id once more.
 func (s *Session) eval(ctx context.Context, src string) (reflect.Value, error) {
+	s.track.made.Add(1) // EvalWithContext evaluates in a goroutine of its own
 	v, err := s.in.EvalWithContext(ctx, src)
 	if ctx.Err() != nil {
 		s.stopLateStart()
@@ -60,6 +61,7 @@ func (s *Session) stopAgain() {
 	ended, cancel := context.WithCancel(context.Background())
 	cancel()
 	for range 100 {
+		s.track.made.Add(1)
 		if _, err := s.in.EvalWithContext(ended, ""); err != nil {
 			return
 		}

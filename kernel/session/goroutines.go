@@ -3,10 +3,12 @@ package session
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"os/signal"
 	"reflect"
 	"runtime"
+	"runtime/metrics"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -40,7 +42,7 @@ type tracker struct {
 	running int         // the running cell's execution count, 0 when idle
 	last    int         // the last cell that ran
 	horizon time.Time   // no timer a cell made fires after this
-	before  int         // goroutines alive when the running cell began
+	created uint64      // goroutines the process had created when the running cell began
 	id      uint64      // this tracker's number in the process, for the cell label
 	tickers []weak.Pointer[time.Ticker]
 	signals bool // a cell asked for OS signals: one may come at any time
@@ -48,6 +50,22 @@ type tracker struct {
 	// others counts the alive goroutines of cells other than the running
 	// one (all of them when idle): when it is 0, output needs no routing.
 	others atomic.Int64
+
+	// made counts the goroutines the session knows it started since the
+	// running cell began: its go statements (spawn), the interpreter's
+	// evaluations and the deadlock watcher. When the process created no
+	// more than these, compiled code started none for the cell.
+	made atomic.Uint64
+}
+
+// goroutinesCreated is how many goroutines the process has created.
+func goroutinesCreated() uint64 {
+	sample := []metrics.Sample{{Name: "/sched/goroutines-created:goroutines"}}
+	metrics.Read(sample)
+	if sample[0].Value.Kind() != metrics.KindUint64 {
+		return math.MaxUint64 // unknown: never take the fast path
+	}
+	return sample[0].Value.Uint64()
 }
 
 // tracked is one goroutine a cell started.
@@ -113,6 +131,7 @@ func (t *tracker) spawn(where string) uint64 {
 		cell = p.cell
 	}
 	t.next++
+	t.made.Add(1)
 	g := &tracked{token: t.next, where: where, cell: cell}
 	t.byToken[g.token] = g
 	t.perCell[cell]++
@@ -176,7 +195,8 @@ func (t *tracker) begin(n int) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.running = n
-	t.before = runtime.NumGoroutine()
+	t.made.Store(0)
+	t.created = goroutinesCreated()
 	t.countOthersLocked()
 	pprof.SetGoroutineLabels(t.cellLabels(n))
 }
@@ -376,14 +396,15 @@ func (s *Session) Leftover(n int) string {
 	for deadline := time.Now().Add(50 * time.Millisecond); ; {
 		left = s.track.alive(n)
 		others = nil
-		// When as many goroutines are alive as before the cell plus its
-		// tracked ones, it started no other (a trivial cell costs no stack
-		// dump); otherwise, some may be its untracked ones, or goroutines of
-		// earlier cells ended and hide them: look.
+		// When the process created no goroutine since the cell began but
+		// those the session made, compiled code started none for it (a
+		// trivial cell costs no stack dump); otherwise look. (Counting the
+		// goroutines alive is not enough: one that ended during the cell
+		// hides one that compiled code started.)
 		s.track.mu.Lock()
-		before := s.track.before
+		created := s.track.created
 		s.track.mu.Unlock()
-		if runtime.NumGoroutine() != before+len(left) {
+		if now := goroutinesCreated(); now < created || now-created > s.track.made.Load() {
 			others = s.untracked(n)
 		}
 		if len(left)+len(others) == 0 {

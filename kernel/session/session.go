@@ -320,6 +320,7 @@ func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	var watching sync.WaitGroup
 	watching.Add(1)
+	s.track.made.Add(1)
 	go func() { defer watching.Done(); s.watch(watchCtx, n) }()
 	defer watching.Wait()
 	defer stopWatch()
