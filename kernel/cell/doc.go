@@ -215,6 +215,8 @@
 //	recvAssign      r := <-ch, t.f = <-ch: the received value is copied, so
 //	                that r++ and &r work and t.f gets it
 //	blankRecv       _, ok = <-ch (a cell's top-level _, ok := <-ch)
+//	recvLogic       <-ch && x, <-ch || x when the receive waits (yaegi
+//	                gave false)
 //	promotedMethods methods that a struct type gets from an embedded compiled
 //	                type or interface are declared on it (a value with
 //	                several fields as an io.Reader, *struct{ bytes.Buffer }
