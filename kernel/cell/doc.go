@@ -336,6 +336,17 @@
 //     does not come back out by its type: v, ok := r.(T) gives ok ==
 //     false, a type switch takes default, r.(T) panics. Through any, a
 //     cell's own interface types or a pointer (*T) it works.
+//   - reflection and runtime introspection see the interpreter, not the
+//     cell, and are not refused (programs that use them for other things
+//     run right): reflect.TypeOf of a value of a named non-struct cell type
+//     (type T int) says int, not main.T, and a cell struct's fields have
+//     no PkgPath; runtime.CallersFrames' function names, debug.Stack and
+//     runtime.Stack show the interpreter's frames; runtime.ReadMemStats
+//     counts the interpreter's allocations. (runtime.Caller's file and
+//     runtime.FuncForPC of a function value are refused.)
+//   - io.Copy does not use a cell type's WriteTo or ReadFrom: the
+//     compiled io package sees yaegi's wrapper, which has only the methods
+//     of the interface it was converted to.
 //   - allocation counts are the interpreter's, not those of compiled Go:
 //     every interpreted call allocates its frame, and a go statement costs
 //     about 65 allocations (testing.AllocsPerRun of an empty function call
