@@ -95,7 +95,10 @@ func (t *tracker) cellLabels(n int) context.Context {
 
 // cellTag is the value of the cell label of cell n: "session/cell", so that
 // the sessions of one process (in tests) keep their goroutines apart.
-func (t *tracker) cellTag(n int) string { return strconv.FormatUint(t.id, 10) + "/" + strconv.Itoa(n) }
+func (t *tracker) cellTag(n int) string { return t.sessionTag() + strconv.Itoa(n) }
+
+// sessionTag is what the cell labels of this session start with: "session/".
+func (t *tracker) sessionTag() string { return strconv.FormatUint(t.id, 10) + "/" }
 
 // trackers numbers the trackers of the process.
 var trackers atomic.Uint64
@@ -228,7 +231,7 @@ func (s *Session) untracked(n int) []gstack {
 	for _, g := range s.track.alive(0) {
 		alive[g.token] = true
 	}
-	mine := strconv.FormatUint(s.track.id, 10) + "/"
+	mine := s.track.sessionTag()
 	var out []gstack
 	for _, g := range parseStacks(allStacks(64 << 20)) {
 		switch {
@@ -662,7 +665,7 @@ func (s *Session) evaluations() []gstack {
 	s.mu.Lock()
 	abandoned := s.abandoned
 	s.mu.Unlock()
-	mine := strconv.FormatUint(s.track.id, 10) + "/"
+	mine := s.track.sessionTag()
 	var out []gstack
 	for _, g := range parseStacks(allStacks(64 << 20)) {
 		if g.isEval() && strings.HasPrefix(g.cellTag, mine) && !abandoned[g.id] {

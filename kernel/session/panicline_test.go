@@ -155,13 +155,7 @@ func numbered(src string) string {
 // alone; a frame yaegi does not write (a function whose deferred call
 // panicked) is left out rather than guessed.
 func TestPanicLinesCases(t *testing.T) {
-	s, _, _ := newTestSession(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	for i, c := range []struct {
-		src  string
-		want []string // the traceback after its first line; nil: the cell succeeds
-	}{
+	runPanicCells(t, []panicCell{
 		{"func two(n int) {\n\tif n > 0 {\n\t\tpanic(fmt.Sprint(\"first\"))\n\t}\n\tpanic(\"second\")\n}\nfunc twice(n int) {\n\ttwo(1)\n\ttwo(n)\n}", nil},
 		// Two calls of two: both lines are named. The constant "second"
 		// is not the value: only line 3 fits.
@@ -185,7 +179,24 @@ func TestPanicLinesCases(t *testing.T) {
 		// A pasted program's main.
 		{"package main\n\nfunc main() {\n\tvar p *T\n\t_ = p.v\n}\n",
 			[]string{"  in main (cell 9, line 5)", "  in cell 9"}},
-	} {
+	})
+}
+
+// panicCell is a cell of runPanicCells: want is the traceback of its panic
+// after the first line, nil when the cell succeeds.
+type panicCell struct {
+	src  string
+	want []string
+}
+
+// runPanicCells runs cells 1, 2, ... in one session and checks each one's
+// panic traceback.
+func runPanicCells(t *testing.T, cells []panicCell) {
+	t.Helper()
+	s, _, _ := newTestSession(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	for i, c := range cells {
 		n := i + 1
 		_, err := s.Execute(ctx, n, c.src)
 		if c.want == nil {
@@ -289,13 +300,7 @@ func TestDeadlockLines(t *testing.T) {
 // traceback names the definition whose lines fit the panic, and neither
 // cell nor line when both would fit.
 func TestPanicLinesRedefined(t *testing.T) {
-	s, _, _ := newTestSession(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	for i, c := range []struct {
-		src  string
-		want []string
-	}{
+	runPanicCells(t, []panicCell{
 		{"func f() {\n\tpanic(\"old\")\n}\nfunc g() {\n\tf()\n}", nil},
 		{"func f() {\n\tpanic(\"new\")\n}", nil},
 		{"g()", []string{"  in f (cell 1, line 2)", "  in g (cell 1, line 5)", "  in cell 3, line 1"}},
@@ -307,21 +312,5 @@ func TestPanicLinesRedefined(t *testing.T) {
 		// new name: the line is known even after the redefinition.
 		{"func first[T any](xs []T) T {\n\treturn xs[0]\n}\nfirst([]int{})", []string{"  in first (cell 7, line 2)", "  in cell 7, line 4"}},
 		{"func first[T any](xs []T) T {\n\treturn xs[1]\n}\nfirst([]int{})", []string{"  in first (cell 8, line 2)", "  in cell 8, line 4"}},
-	} {
-		n := i + 1
-		_, err := s.Execute(ctx, n, c.src)
-		if c.want == nil {
-			if err != nil {
-				t.Fatalf("cell %d: %v", n, err)
-			}
-			continue
-		}
-		var cellErr *Error
-		if !errors.As(err, &cellErr) || cellErr.Name != "panic" {
-			t.Fatalf("cell %d: no panic: %v", n, err)
-		}
-		if got := cellErr.Traceback[1:]; !slices.Equal(got, c.want) {
-			t.Errorf("cell %d: traceback\n%s\nwant\n%s", n, strings.Join(got, "\n"), strings.Join(c.want, "\n"))
-		}
-	}
+	})
 }
