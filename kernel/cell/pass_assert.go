@@ -2,7 +2,6 @@ package cell
 
 import (
 	"go/ast"
-	"go/types"
 	"golang.org/x/tools/go/ast/astutil"
 )
 
@@ -19,15 +18,8 @@ const panicsPath = "github.com/gopherlab/gopherlab/kernel/panics"
 //	r := recover()  ->  r := panics.Go(cellrt.Recovered(recover()))
 var passRecover = pass{"recover", func(e *emitter, root ast.Node) {
 	astutil.Apply(root, nil, func(c *astutil.Cursor) bool {
-		call, ok := c.Node().(*ast.CallExpr)
-		if !ok {
-			return true
-		}
-		id, ok := ast.Unparen(call.Fun).(*ast.Ident)
-		if !ok {
-			return true
-		}
-		if b, ok := e.c.info.Uses[id].(*types.Builtin); !ok || b.Name() != "recover" {
+		call, name := e.builtinCall(c.Node())
+		if name != "recover" {
 			return true
 		}
 		rt := e.importAlias(RuntimePath, "cellrt")

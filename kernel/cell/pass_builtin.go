@@ -18,19 +18,8 @@ import (
 //	clear(s)  -> func(s S) { var z E; for i := range s { s[i] = z } }(s)
 var passBuiltins = pass{"builtins", func(e *emitter, root ast.Node) {
 	astutil.Apply(root, nil, func(c *astutil.Cursor) bool {
-		call, ok := c.Node().(*ast.CallExpr)
-		if !ok {
-			return true
-		}
-		id, ok := ast.Unparen(call.Fun).(*ast.Ident)
-		if !ok {
-			return true
-		}
-		b, ok := e.c.info.Uses[id].(*types.Builtin)
-		if !ok {
-			return true
-		}
-		switch b.Name() {
+		call, name := e.builtinCall(c.Node())
+		switch name {
 		case "min", "max":
 			tv := e.c.info.Types[call]
 			if tv.Value != nil {
@@ -42,7 +31,7 @@ var passBuiltins = pass{"builtins", func(e *emitter, root ast.Node) {
 			}
 			ts := e.typeString(tv.Type)
 			op := "<"
-			if b.Name() == "max" {
+			if name == "max" {
 				op = ">"
 			}
 			lit := parseExpr("func(m " + ts + ", r ..." + ts + ") " + ts + " { for _, x := range r { if x " + op + " m { m = x } }; return m }")
@@ -92,4 +81,22 @@ func constExpr(e *emitter, tv types.TypeAndValue) ast.Expr {
 		return lit
 	}
 	return &ast.CallExpr{Fun: e.typeExpr(tv.Type), Args: []ast.Expr{lit}}
+}
+
+// builtinCall returns n as a call of a builtin function and the builtin's
+// name (min(a, b): "min"), or "" when n is no such call.
+func (e *emitter) builtinCall(n ast.Node) (*ast.CallExpr, string) {
+	call, ok := n.(*ast.CallExpr)
+	if !ok {
+		return nil, ""
+	}
+	id, ok := ast.Unparen(call.Fun).(*ast.Ident)
+	if !ok {
+		return nil, ""
+	}
+	b, ok := e.c.info.Uses[id].(*types.Builtin)
+	if !ok {
+		return nil, ""
+	}
+	return call, b.Name()
 }

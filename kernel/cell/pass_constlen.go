@@ -24,15 +24,8 @@ import (
 //	len(f())  ->  func(any) int { return 40 }(f())
 var passConstLen = pass{"constLen", func(e *emitter, root ast.Node) {
 	astutil.Apply(root, nil, func(c *astutil.Cursor) bool {
-		call, ok := c.Node().(*ast.CallExpr)
-		if !ok || len(call.Args) != 1 {
-			return true
-		}
-		id, ok := ast.Unparen(call.Fun).(*ast.Ident)
-		if !ok {
-			return true
-		}
-		if b, ok := e.c.info.Uses[id].(*types.Builtin); !ok || b.Name() != "len" && b.Name() != "cap" {
+		call, name := e.builtinCall(c.Node())
+		if name != "len" && name != "cap" || len(call.Args) != 1 {
 			return true
 		}
 		tv, ok := e.c.info.Types[call]

@@ -15,15 +15,8 @@ import (
 //	new(42)  ->  func(v int) *int { return &v }(42)
 var passNewExpr = pass{"newExpr", func(e *emitter, root ast.Node) {
 	astutil.Apply(root, nil, func(c *astutil.Cursor) bool {
-		call, ok := c.Node().(*ast.CallExpr)
-		if !ok || len(call.Args) != 1 {
-			return true
-		}
-		id, ok := ast.Unparen(call.Fun).(*ast.Ident)
-		if !ok {
-			return true
-		}
-		if b, ok := e.c.info.Uses[id].(*types.Builtin); !ok || b.Name() != "new" {
+		call, name := e.builtinCall(c.Node())
+		if name != "new" || len(call.Args) != 1 {
 			return true
 		}
 		if tv, ok := e.c.info.Types[call.Args[0]]; !ok || tv.IsType() {

@@ -25,27 +25,19 @@ import (
 // refused.
 var passPrintBuiltins = pass{"printBuiltins", func(e *emitter, root ast.Node) {
 	astutil.Apply(root, nil, func(c *astutil.Cursor) bool {
-		call, ok := c.Node().(*ast.CallExpr)
-		if !ok {
-			return true
-		}
-		id, ok := ast.Unparen(call.Fun).(*ast.Ident)
-		if !ok {
-			return true
-		}
-		b, ok := e.c.info.Uses[id].(*types.Builtin)
-		if !ok || (b.Name() != "print" && b.Name() != "println") {
+		call, name := e.builtinCall(c.Node())
+		if name != "print" && name != "println" {
 			return true
 		}
 		if len(call.Args) == 1 {
 			if _, ok := e.c.info.TypeOf(call.Args[0]).(*types.Tuple); ok {
-				e.refuse(call.Pos(), b.Name()+" of a call with several results ("+types.ExprString(call)+") prints only the first in the interpreter")
+				e.refuse(call.Pos(), name+" of a call with several results ("+types.ExprString(call)+") prints only the first in the interpreter")
 				return true
 			}
 		}
 		var args []ast.Expr
 		for i, arg := range call.Args {
-			if i > 0 && b.Name() == "println" {
+			if i > 0 && name == "println" {
 				args = append(args, parseExpr(`" "`))
 			}
 			x := e.printOperand(arg)
@@ -54,7 +46,7 @@ var passPrintBuiltins = pass{"printBuiltins", func(e *emitter, root ast.Node) {
 			}
 			args = append(args, x)
 		}
-		if b.Name() == "println" {
+		if name == "println" {
 			args = append(args, parseExpr(`"\n"`))
 		}
 		fmt, os := e.importAlias("fmt", "fmt"), e.importAlias("os", "os")
