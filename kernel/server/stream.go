@@ -16,6 +16,16 @@ const (
 	flushDelay = 3 * time.Millisecond
 )
 
+// While a cell prints fast, the reader waits this long between reads, so
+// that the pipe gathers many writes for one read, and a write does not
+// have to wake the reader: a cell printing 10,000 lines makes a few dozen
+// reads, not 10,000. A waiting reader is woken at once when the kernel
+// waits for a sync marker (waitSync), so no cell ends later for it.
+const (
+	burstGap   = time.Millisecond // reads closer than this are a burst
+	burstPause = time.Millisecond
+)
+
 // stream forwards one of the worker's output pipes (stdout or stderr) as
 // Jupyter stream messages, and tracks the sync markers it has passed.
 // publish gets the execution count of the cell the text belongs to, or 0
@@ -32,10 +42,12 @@ type stream struct {
 	seq     uint64 // highest sync marker forwarded
 	closed  bool
 	timer   *time.Timer
+
+	wake chan struct{} // ends the reader's pause between reads of a burst
 }
 
 func newStream(name, nonce string, publish func(name, text string, cell int)) *stream {
-	s := &stream{name: name, nonce: nonce, publish: publish}
+	s := &stream{name: name, nonce: nonce, publish: publish, wake: make(chan struct{}, 1)}
 	s.cond = sync.NewCond(&s.mu)
 	return s
 }
@@ -45,10 +57,23 @@ func newStream(name, nonce string, publish func(name, text string, cell int)) *s
 func (s *stream) forward(r io.Reader) {
 	buf := make([]byte, 64<<10)
 	d := workerproto.NewDecoder(s.nonce)
+	pause := time.NewTimer(0)
+	var last time.Time
 	for {
 		n, err := r.Read(buf)
 		if n > 0 {
-			s.add(d.Decode(buf[:n]))
+			parts, seq := d.Decode(buf[:n])
+			s.add(parts, seq)
+			now := time.Now()
+			if seq == 0 && err == nil && now.Sub(last) < burstGap {
+				pause.Reset(burstPause)
+				select {
+				case <-pause.C:
+				case <-s.wake:
+					pause.Stop()
+				}
+			}
+			last = now
 		}
 		if err != nil {
 			s.add(d.Flush(), 0)
@@ -124,6 +149,10 @@ func completeUTF8(b []byte) int {
 // waitSync waits until the marker seq has been forwarded, or the stream has
 // ended.
 func (s *stream) waitSync(seq uint64) {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for s.seq < seq && !s.closed {
