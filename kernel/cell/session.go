@@ -117,6 +117,13 @@ type Unit struct {
 	// formats it in the interpreter (a string): its type has a String or
 	// Error method that only the interpreter can call, or is an interface.
 	ResultFormatted bool
+	// WritesStdio says that the cell's code can write to the process's
+	// standard output or error by itself (it names os.Stdout, calls
+	// println, uses package flag...), not only through the interpreter's
+	// fmt.Print and log functions. A session that buffers the
+	// interpreter's output must stop before such a cell runs, or the two
+	// would come out of order.
+	WritesStdio bool
 
 	lines    []lineMark
 	funcs    []string     // the functions Decls gives yaegi
@@ -227,9 +234,11 @@ func (s *Session) Prepare(execCount int, src string) (u *Unit, err error) {
 	}
 	c.rec.sets = s.sessionWrites(c) // before emit's rewrites change the trees
 	sites := s.siteTable(c)
+	stdio := writesStdio(c)
 	u, err = s.emit(c)
 	if u != nil {
 		u.sites = sites
+		u.WritesStdio = stdio
 	}
 	return u, err
 }

@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/gopherlab/gopherlab/kernel/outbuf"
 	"github.com/gopherlab/gopherlab/kernel/session"
 )
 
@@ -138,7 +139,9 @@ func runRequest(dir string, req Request) Response {
 		defer stderr.Close()
 	}
 	newSession := func() (*session.Session, error) {
-		return session.New(session.Options{Stdin: strings.NewReader(""), Stdout: stdout, Stderr: stderr, Raw: req.Raw})
+		// With the kernel's stdout buffer: the corpora check that it
+		// keeps every program's output in order.
+		return session.New(session.Options{Stdin: strings.NewReader(""), Stdout: stdout, Stderr: stderr, Raw: req.Raw, Buffer: make([]byte, outbuf.Size)})
 	}
 	s, err := newSession()
 	if err != nil {

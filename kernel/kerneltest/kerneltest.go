@@ -426,10 +426,27 @@ func (k *Kernel) Wait(ctx context.Context, m *wire.Message, ch chan *wire.Messag
 // stops it (the worker keeps an interrupt that overtakes its cell). Tests
 // poll this instead of sleeping "to let the cell start".
 func (k *Kernel) Started(ctx context.Context, m *wire.Message) error {
+	return k.await(ctx, m, "execute_input", func(*wire.Message) bool { return true })
+}
+
+// Printed waits until the running request m has published standard output
+// that contains text, while it runs: a test of output that must not wait
+// for the end of its cell.
+func (k *Kernel) Printed(ctx context.Context, m *wire.Message, text string) error {
+	return k.await(ctx, m, "stream", func(x *wire.Message) bool {
+		var c struct{ Name, Text string }
+		json.Unmarshal(x.Content, &c)
+		return c.Name == "stdout" && strings.Contains(c.Text, text)
+	})
+}
+
+// await waits for an IOPub message of request m of type msgType for which
+// match is true, keeping every message it reads for Outputs.
+func (k *Kernel) await(ctx context.Context, m *wire.Message, msgType string, match func(*wire.Message) bool) error {
 	id := m.Header.MsgID
 	k.mu.Lock()
 	for _, x := range k.pending[id] {
-		if x.Header.MsgType == "execute_input" {
+		if x.Header.MsgType == msgType && match(x) {
 			k.mu.Unlock()
 			return nil
 		}
@@ -445,11 +462,11 @@ func (k *Kernel) Started(ctx context.Context, m *wire.Message) error {
 			k.mu.Lock()
 			k.pending[parent] = append(k.pending[parent], x) // for Outputs
 			k.mu.Unlock()
-			if parent == id && x.Header.MsgType == "execute_input" {
+			if parent == id && x.Header.MsgType == msgType && match(x) {
 				return nil
 			}
 		case <-ctx.Done():
-			return fmt.Errorf("kerneltest: waiting for execute_input: %w", ctx.Err())
+			return fmt.Errorf("kerneltest: waiting for %s: %w", msgType, ctx.Err())
 		}
 	}
 }

@@ -180,6 +180,7 @@ func (k *Kernel) execute(ctx context.Context, s *wire.Socket, m *wire.Message) {
 	if died || reply.Restart {
 		if died {
 			w.drain(500 * time.Millisecond)
+			w.leftover()
 			reply.Error = w.lastWords()
 		}
 		reply.Error.Traceback = append(reply.Error.Traceback, resetNote...)

@@ -6,6 +6,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/gopherlab/gopherlab/kernel/outbuf"
 	"github.com/gopherlab/gopherlab/kernel/workerproto"
 )
 
@@ -40,6 +41,7 @@ type stream struct {
 	pending []byte
 	cell    int    // the cell pending belongs to
 	seq     uint64 // highest sync marker forwarded
+	chunk   uint64 // highest chunk marker read (kernel/outbuf)
 	closed  bool
 	timer   *time.Timer
 
@@ -64,6 +66,11 @@ func (s *stream) forward(r io.Reader) {
 		if n > 0 {
 			parts, seq := d.Decode(buf[:n])
 			s.add(parts, seq)
+			if d.Chunk > 0 {
+				s.mu.Lock()
+				s.chunk = d.Chunk
+				s.mu.Unlock()
+			}
 			now := time.Now()
 			if seq == 0 && err == nil && now.Sub(last) < burstGap {
 				pause.Reset(burstPause)
@@ -166,5 +173,19 @@ func (s *stream) waitClosed() {
 	defer s.mu.Unlock()
 	for !s.closed {
 		s.cond.Wait()
+	}
+}
+
+// leftover publishes what the worker's stdout buffer, whose memory was mem,
+// held when the worker died and had not written to the pipe: call it once
+// the pipe has been read to its end.
+func (s *stream) leftover(mem []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if b := outbuf.Leftover(mem, s.chunk); len(b) > 0 {
+		s.flushLocked(true)
+		s.cell = 0
+		s.pending = append(s.pending, b...)
+		s.flushLocked(true)
 	}
 }

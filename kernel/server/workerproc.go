@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gopherlab/gopherlab/kernel/kernelerr"
+	"github.com/gopherlab/gopherlab/kernel/outbuf"
 	"github.com/gopherlab/gopherlab/kernel/workerproto"
 )
 
@@ -35,6 +36,7 @@ type workerProc struct {
 	stdout     *stream
 	stderr     *stream
 	crash      *tail         // the worker's own stderr: the runtime's last words
+	outFile    *os.File      // the file of the worker's stdout buffer (kernel/outbuf), nil if none
 	exited     chan struct{} // closed once the process has exited
 	exitErr    error         // set before exited is closed
 	wg         sync.WaitGroup
@@ -116,18 +118,28 @@ func startWorker(argv []string, env []string, publish func(name, text string, ce
 		crash:      newTail(64 << 10),
 		exited:     make(chan struct{}),
 	}
+	// The file of the worker's stdout buffer: the worker maps it; after
+	// a crash the kernel reads what the worker had not written yet.
+	outFile, err := stdoutBufferFile()
+	if err != nil {
+		closeAll(theirs)
+		closeAll(ours)
+		return nil, err
+	}
+	p.outFile = outFile
 	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Env = append(append(os.Environ(), env...), "GOPHERLAB_NONCE="+nonce)
+	cmd.Env = append(append(os.Environ(), env...), "GOPHERLAB_NONCE="+nonce, workerproto.StdoutBufferEnv+"=6")
 	cmd.Stdin = nil // /dev/null
 	cmd.Stdout = outW
 	cmd.Stderr = p.crash
-	cmd.ExtraFiles = []*os.File{reqR, evW, errW}
+	cmd.ExtraFiles = []*os.File{reqR, evW, errW, outFile}
 	// Its own process group, so that a restart also ends the processes a
 	// cell started; and it dies with the kernel.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		closeAll(theirs)
 		closeAll(ours)
+		outFile.Close()
 		return nil, fmt.Errorf("server: start worker %s: %w", strings.Join(argv, " "), err)
 	}
 	closeAll(theirs)
@@ -212,6 +224,7 @@ func (p *workerProc) stop(grace time.Duration) {
 	// A process the cell started may still hold an output pipe: it is in the
 	// worker's group and was killed with it, so the readers end promptly.
 	p.wg.Wait()
+	p.outFile.Close()
 }
 
 // drain waits up to limit for the output pipes to be read to their end.
@@ -225,6 +238,30 @@ func (p *workerProc) drain(limit time.Duration) {
 	select {
 	case <-done:
 	case <-time.After(limit):
+	}
+}
+
+// stdoutBufferFile returns an unlinked file of outbuf.Size bytes.
+func stdoutBufferFile() (*os.File, error) {
+	f, err := os.CreateTemp("", "gopherlab-stdout-")
+	if err == nil {
+		os.Remove(f.Name())
+		if err = f.Truncate(outbuf.Size); err != nil {
+			f.Close()
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("server: worker stdout buffer: %w", err)
+	}
+	return f, nil
+}
+
+// leftover publishes the output that the worker's stdout buffer held when
+// it died and had not written to the pipe. Call it after drain.
+func (p *workerProc) leftover() {
+	mem := make([]byte, outbuf.Size)
+	if _, err := p.outFile.ReadAt(mem, 0); err == nil {
+		p.stdout.leftover(mem)
 	}
 }
 

@@ -33,6 +33,7 @@ import (
 
 	"github.com/gopherlab/gopherlab/kernel/cell"
 	"github.com/gopherlab/gopherlab/kernel/kernelerr"
+	"github.com/gopherlab/gopherlab/kernel/outbuf"
 	"github.com/gopherlab/gopherlab/kernel/panics"
 	"github.com/gopherlab/gopherlab/kernel/symbols"
 	"github.com/traefik/yaegi/interp"
@@ -53,6 +54,17 @@ type Options struct {
 	// println or log (writes to os.Stdout and os.Stderr go straight to the
 	// files).
 	Mark func(n int) []byte
+	// Buffer, if set, is memory of outbuf.Size bytes in which the session
+	// gathers what the interpreter writes to standard output, so that a
+	// cell that prints many lines makes few writes (kernel/outbuf). The
+	// worker maps it from a file that the kernel reads after a crash.
+	// Chunk returns the marker that begins each chunk written. Without
+	// the front end (Raw), or from the first cell that can write to the
+	// files by itself (cell.Unit.WritesStdio), output goes straight to the
+	// file. Either way the session flushes at the end of each Execute and
+	// before each write to standard error; FlushStdout flushes on demand.
+	Buffer []byte
+	Chunk  func(n uint64) []byte
 }
 
 // Session is one interpreter with its state.
@@ -62,9 +74,10 @@ type Session struct {
 	fe     *cell.Session // the front end: parse, type-check, rewrite
 	stdout *os.File
 	stderr *os.File
-	errOut *routeWriter // standard error, routed to the cell a goroutine belongs to
-	frames *frameWriter // the interpreter's standard error, which keeps a panic's frames
-	track  *tracker     // the goroutines the cells started, and their timers
+	out    *outbuf.Buffer // the interpreter's standard output
+	errOut *routeWriter   // standard error, routed to the cell a goroutine belongs to
+	frames *frameWriter   // the interpreter's standard error, which keeps a panic's frames
+	track  *tracker       // the goroutines the cells started, and their timers
 
 	mu         sync.Mutex
 	stop       chan struct{}      // closed when the running cell is interrupted
@@ -107,11 +120,16 @@ func New(opts Options) (*Session, error) {
 		return nil, err
 	}
 	s := &Session{stdout: opts.Stdout, stderr: opts.Stderr, raw: opts.Raw, stop: make(chan struct{}), wake: make(chan struct{}), track: newTracker(), fe: cell.NewSession(cell.Options{Tables: symbols.Symbols()})}
-	s.errOut = &routeWriter{f: opts.Stderr, track: s.track, mark: opts.Mark}
+	mem := opts.Buffer
+	if opts.Raw {
+		mem = nil
+	}
+	s.out = outbuf.New(opts.Stdout, mem, opts.Chunk)
+	s.errOut = &routeWriter{out: outbuf.New(opts.Stderr, nil, nil), first: s.out, track: s.track, mark: opts.Mark}
 	s.frames = &frameWriter{w: s.errOut, fe: s.fe}
 	s.in = interp.New(interp.Options{
 		Stdin:        opts.Stdin,
-		Stdout:       &routeWriter{f: opts.Stdout, track: s.track, mark: opts.Mark},
+		Stdout:       &routeWriter{out: s.out, track: s.track, mark: opts.Mark},
 		Stderr:       s.frames,
 		Unrestricted: true,
 		GoPath:       os.DevNull, // never look for package sources on disk
@@ -133,7 +151,7 @@ func New(opts Options) (*Session, error) {
 // in a plain program: os.Exit and log.Fatal end the cell, not the process,
 // and time.Sleep ends early when the cell is interrupted.
 func (s *Session) overrides() interp.Exports {
-	logger := log.New(s.stderr, "", log.LstdFlags)
+	logger := log.New(s.errOut, "", log.LstdFlags)
 	fatal := func(msg string) {
 		logger.Output(3, msg)
 		s.exit(1)
@@ -292,6 +310,9 @@ type Result struct {
 // ctx is cancelled the cell stops and Execute returns an *Error named
 // "Interrupted".
 func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error) {
+	// What the cell printed is out before Execute returns (and before
+	// the error that may end it).
+	defer s.out.Flush(nil)
 	// A goroutine's panic ends the cell at once, as it would end a program
 	// (a cell waiting for that goroutine would wait forever).
 	outer := ctx
@@ -331,6 +352,11 @@ func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error
 	u, err := s.fe.Prepare(n, src)
 	if err != nil {
 		return Result{}, compileError(err)
+	}
+	if u.WritesStdio {
+		// For good: the cell's code may keep os.Stdout (or start a
+		// goroutine that writes to it) beyond this cell.
+		s.out.Direct()
 	}
 	if u.Imports != "" {
 		if _, err := s.eval(ctx, u.Imports); err != nil {

@@ -26,6 +26,7 @@ import (
 
 	"github.com/gopherlab/gopherlab/kernel/display"
 	"github.com/gopherlab/gopherlab/kernel/kernelerr"
+	"github.com/gopherlab/gopherlab/kernel/outbuf"
 	"github.com/gopherlab/gopherlab/kernel/session"
 	"github.com/gopherlab/gopherlab/kernel/workerproto"
 )
@@ -45,6 +46,10 @@ type Pipes struct {
 	Stdout   *os.File // the cell's stdout
 	Stderr   *os.File // the cell's stderr
 	Nonce    string   // the sync marker nonce the kernel chose
+	// StdoutBuffer, if set, is the memory in which the session gathers
+	// the cells' standard output (kernel/outbuf): a shared mapping of a
+	// file that the kernel reads if the worker dies.
+	StdoutBuffer []byte
 }
 
 // InheritedPipes returns the pipes the kernel passes to a worker it starts.
@@ -61,13 +66,25 @@ func InheritedPipes() (Pipes, error) {
 	if err := syscall.SetNonblock(3, true); err != nil {
 		return Pipes{}, fmt.Errorf("worker: request pipe: %w", err)
 	}
-	return Pipes{
+	p := Pipes{
 		Requests: os.NewFile(3, "requests"),
 		Events:   os.NewFile(4, "events"),
 		Stdout:   os.Stdout,
 		Stderr:   os.NewFile(5, "cell-stderr"),
 		Nonce:    nonce,
-	}, nil
+	}
+	// fd 6: the file of the stdout buffer, mapped and then closed (the
+	// processes cells start must not inherit it).
+	if os.Getenv(workerproto.StdoutBufferEnv) != "" {
+		mem, err := syscall.Mmap(6, 0, outbuf.Size, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_SHARED)
+		if err != nil {
+			return Pipes{}, fmt.Errorf("worker: stdout buffer: %w", err)
+		}
+		syscall.Close(6)
+		os.Unsetenv(workerproto.StdoutBufferEnv)
+		p.StdoutBuffer = mem
+	}
+	return p, nil
 }
 
 // Worker serves one kernel.
@@ -77,6 +94,7 @@ type Worker struct {
 	sess   *session.Session
 	stdin  *stdin
 	seq    atomic.Uint64 // last sync marker written
+	wrote  atomic.Bool   // the worker wrote to the output pipes itself (magics) since the last marker
 	ran    []ranCell     // the Go code of the cells that ran, for %grade
 
 	mu       sync.Mutex
@@ -123,8 +141,10 @@ func Run(ctx context.Context, p Pipes) error {
 	w := &Worker{pipes: p, events: workerproto.NewWriter(p.Events)}
 	w.stdin = &stdin{w: w, replies: make(chan string, 1)}
 	sess, err := session.New(session.Options{Stdin: w.stdin, Stdout: p.Stdout, Stderr: p.Stderr,
-		Raw:  os.Getenv("GOPHERLAB_FRONTEND") == "off",
-		Mark: func(n int) []byte { return workerproto.CellMarker(p.Nonce, n) }})
+		Raw:    os.Getenv("GOPHERLAB_FRONTEND") == "off",
+		Mark:   func(n int) []byte { return workerproto.CellMarker(p.Nonce, n) },
+		Buffer: p.StdoutBuffer,
+		Chunk:  func(n uint64) []byte { return workerproto.ChunkMarker(p.Nonce, n) }})
 	if err != nil {
 		return fmt.Errorf("worker: %w", err)
 	}
@@ -224,11 +244,17 @@ func (w *Worker) interrupt(id uint64) {
 	}
 }
 
-// sync writes the next marker into both output pipes and returns its number.
+// sync writes the next marker into both output pipes and returns its
+// number; or returns 0, which the kernel need not wait for, when nothing
+// can have been written to them since the last marker.
 func (w *Worker) sync() uint64 {
+	quiet := w.sess.Quiet() // called every time: it takes the session's count
+	if quiet && !w.wrote.Swap(false) {
+		return 0
+	}
 	seq := w.seq.Add(1)
 	m := workerproto.Marker(w.pipes.Nonce, seq)
-	w.pipes.Stdout.Write(m)
+	w.sess.MarkStdout(m) // after what the session gathered of the cells' output
 	w.pipes.Stderr.Write(m)
 	return seq
 }

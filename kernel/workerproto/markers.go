@@ -3,7 +3,6 @@ package workerproto
 import (
 	"bytes"
 	"strconv"
-	"strings"
 )
 
 // Marker returns the bytes of sync marker seq for a worker whose nonce is
@@ -21,6 +20,18 @@ func CellMarker(nonce string, n int) []byte {
 	return []byte(markerPrefix + nonce + ":c" + strconv.Itoa(n) + "\x00")
 }
 
+// ChunkMarker begins a chunk of the worker's buffered standard output
+// (kernel/outbuf). The kernel keeps the highest chunk number it has read,
+// to publish from the buffer's file after a crash only what did not reach
+// the pipe.
+func ChunkMarker(nonce string, n uint64) []byte {
+	return []byte(markerPrefix + nonce + ":b" + strconv.FormatUint(n, 10) + "\x00")
+}
+
+// StdoutBufferEnv, set in a worker's environment, says that its fd 6 is a
+// file of outbuf.Size bytes for the buffer of the cells' standard output.
+const StdoutBufferEnv = "GOPHERLAB_STDOUT_BUFFER"
+
 const markerPrefix = "\x00gopherlab-sync:"
 
 // Part is output between markers. Cell is the execution count a cell
@@ -35,6 +46,9 @@ type Decoder struct {
 	prefix []byte
 	held   []byte // bytes that may begin a marker
 	cell   int    // the cell marker in force
+
+	// Chunk is the highest chunk marker seen (ChunkMarker).
+	Chunk uint64
 }
 
 // NewDecoder returns a Decoder for the worker whose nonce is nonce.
@@ -84,12 +98,18 @@ func (d *Decoder) Decode(b []byte) (parts []Part, seq uint64) {
 					return parts, seq
 				}
 			} else if payload := string(rest[len(d.prefix) : len(d.prefix)+end]); payload != "" {
-				cell, isCell := strings.CutPrefix(payload, "c")
-				if n, err := strconv.ParseUint(cell, 10, 64); err == nil {
+				kind, digits := byte(0), payload
+				if payload[0] == 'c' || payload[0] == 'b' {
+					kind, digits = payload[0], payload[1:]
+				}
+				if n, err := strconv.ParseUint(digits, 10, 64); err == nil {
 					emit(buf[:i])
-					if isCell {
+					switch {
+					case kind == 'c':
 						d.cell = int(n)
-					} else if n > seq {
+					case kind == 'b':
+						d.Chunk = max(d.Chunk, n)
+					case n > seq:
 						seq = n
 					}
 					buf = rest[len(d.prefix)+end+1:]
