@@ -49,7 +49,6 @@ type Buffer struct {
 	marker func(chunk uint64) []byte
 	out    []byte // one flush: marker, data, tail
 	direct bool
-	wrote  bool // output went through since the last Wrote
 	timer  *time.Timer
 }
 
@@ -82,7 +81,6 @@ func New(w io.Writer, mem []byte, marker func(chunk uint64) []byte) *Buffer {
 func (b *Buffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.wrote = true
 	if b.direct {
 		return b.w.Write(p)
 	}
@@ -108,40 +106,12 @@ func (b *Buffer) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// Flush writes what is gathered, then tail (output framed by markers), in
-// one write.
+// Flush writes what is gathered, then tail (a marker, or output framed by
+// markers), in one write.
 func (b *Buffer) Flush(tail []byte) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if len(tail) > 0 {
-		b.wrote = true
-	}
 	return b.flushLocked(tail)
-}
-
-// Mark writes what is gathered, then marker, in one write. The marker is
-// not output: it does not count for Wrote.
-func (b *Buffer) Mark(marker []byte) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.flushLocked(marker)
-}
-
-// Wrote reports whether output went through the Buffer since the last
-// call: a Write, gathered or through, or the tail of a Flush.
-func (b *Buffer) Wrote() bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	wrote := b.wrote
-	b.wrote = false
-	return wrote
-}
-
-// IsDirect reports whether the Buffer writes through (Direct, or no memory).
-func (b *Buffer) IsDirect() bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.direct
 }
 
 func (b *Buffer) flushLocked(tail []byte) error {

@@ -42,17 +42,6 @@ func (w *routeWriter) Write(p []byte) (int, error) {
 // load while no goroutine of an earlier cell is alive.
 func (s *Session) CellOf() int { return s.track.cellOf() }
 
-// MarkStdout writes what the session has gathered of the interpreter's
-// standard output, then marker, in one write.
-func (s *Session) MarkStdout(marker []byte) error { return s.out.Mark(marker) }
-
-// Quiet reports whether, since the last call, nothing reached the cells'
-// standard output and error, and nothing else could have: the session's
-// stdout buffer is on, so no cell can write to the files by itself. The
-// worker then needs no sync marker before its next event. (Output that the
-// worker writes itself, for magics, is the worker's to count.)
-func (s *Session) Quiet() bool {
-	wroteOut := s.out.Wrote()
-	wroteErr := s.errOut.out.Wrote()
-	return !wroteOut && !wroteErr && !s.out.IsDirect()
-}
+// FlushStdout writes what the session has gathered of the interpreter's
+// standard output, then tail (a marker), in one write.
+func (s *Session) FlushStdout(tail []byte) error { return s.out.Flush(tail) }

@@ -22,9 +22,6 @@ func (w *Worker) runCell(ctx context.Context, n int, code string) (res session.R
 	stdout, stderr := w.pipes.Stdout, w.pipes.Stderr
 	for _, st := range magic.Split(code) {
 		res = session.Result{}
-		if st.Kind != "go" {
-			w.wrote.Store(true) // a magic writes to the pipes itself
-		}
 		switch st.Kind {
 		case "go":
 			// A cell whose statements panicked or were interrupted still

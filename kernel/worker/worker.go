@@ -94,7 +94,6 @@ type Worker struct {
 	sess   *session.Session
 	stdin  *stdin
 	seq    atomic.Uint64 // last sync marker written
-	wrote  atomic.Bool   // the worker wrote to the output pipes itself (magics) since the last marker
 	ran    []ranCell     // the Go code of the cells that ran, for %grade
 
 	mu       sync.Mutex
@@ -244,17 +243,11 @@ func (w *Worker) interrupt(id uint64) {
 	}
 }
 
-// sync writes the next marker into both output pipes and returns its
-// number; or returns 0, which the kernel need not wait for, when nothing
-// can have been written to them since the last marker.
+// sync writes the next marker into both output pipes and returns its number.
 func (w *Worker) sync() uint64 {
-	quiet := w.sess.Quiet() // called every time: it takes the session's count
-	if quiet && !w.wrote.Swap(false) {
-		return 0
-	}
 	seq := w.seq.Add(1)
 	m := workerproto.Marker(w.pipes.Nonce, seq)
-	w.sess.MarkStdout(m) // after what the session gathered of the cells' output
+	w.sess.FlushStdout(m) // after what the session gathered of the cells' output
 	w.pipes.Stderr.Write(m)
 	return seq
 }
