@@ -39,11 +39,15 @@ type tracker struct {
 	next    uint64
 	byToken map[uint64]*tracked
 	perCell map[int]int // alive goroutines by cell
-	running int         // the running cell's execution count, 0 when idle
-	last    int         // the last cell that ran
-	horizon time.Time   // no timer a cell made fires after this
-	created uint64      // goroutines the process had created when the running cell began
-	id      uint64      // this tracker's number in the process, for the cell label
+	// orphans are goroutines whose go statement may never have run: the
+	// cell was stopped between spawn and go (see orphan). One that
+	// starts after all goes back to byToken.
+	orphans map[uint64]*tracked
+	running int       // the running cell's execution count, 0 when idle
+	last    int       // the last cell that ran
+	horizon time.Time // no timer a cell made fires after this
+	created uint64    // goroutines the process had created when the running cell began
+	id      uint64    // this tracker's number in the process, for the cell label
 	tickers []weak.Pointer[time.Ticker]
 	signals bool // a cell asked for OS signals: one may come at any time
 
@@ -73,6 +77,9 @@ type tracked struct {
 	token uint64
 	where string // its go statement: "cell 3, line 4"
 	cell  int    // the cell it belongs to: the one that ran when it started, or its parent's
+	// started says that the goroutine runs: its go statement ran (see start).
+	started bool
+	spawned time.Time
 }
 
 // labelKey is the name of the goroutine label that holds a tracked
@@ -104,7 +111,7 @@ func (t *tracker) sessionTag() string { return strconv.FormatUint(t.id, 10) + "/
 var trackers atomic.Uint64
 
 func newTracker() *tracker {
-	return &tracker{byToken: map[uint64]*tracked{}, perCell: map[int]int{}, id: trackers.Add(1)}
+	return &tracker{byToken: map[uint64]*tracked{}, perCell: map[int]int{}, orphans: map[uint64]*tracked{}, id: trackers.Add(1)}
 }
 
 // symbols returns the cellrt hooks that feed the tracker.
@@ -135,11 +142,67 @@ func (t *tracker) spawn(where string) uint64 {
 	}
 	t.next++
 	t.made.Add(1)
-	g := &tracked{token: t.next, where: where, cell: cell}
+	g := &tracked{token: t.next, where: where, cell: cell, spawned: time.Now()}
 	t.byToken[g.token] = g
 	t.perCell[cell]++
 	t.countOthersLocked()
 	return g.token
+}
+
+// start is the first thing a tracked goroutine does: cellrt.Guard, or
+// enter for a go statement the front end does not guard. The go statement
+// ran: an orphan (see orphan) is tracked again.
+func (t *tracker) start(token uint64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.startLocked(token)
+}
+
+func (t *tracker) startLocked(token uint64) *tracked {
+	if g := t.orphans[token]; g != nil {
+		delete(t.orphans, token)
+		t.byToken[token] = g
+		t.perCell[g.cell]++
+		t.countOthersLocked()
+	}
+	g := t.byToken[token]
+	if g != nil {
+		g.started = true
+	}
+	return g
+}
+
+// orphan sets aside the goroutines that were spawned and have not
+// started. It is called when the interpreter has stopped a cell: a go
+// statement it stopped before, right after its spawn, never runs, and
+// the goroutine would otherwise stay listed, forever "starting or
+// ending". One whose go statement did run starts later, and start tracks
+// it again.
+func (t *tracker) orphan() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.orphanLocked(time.Time{})
+}
+
+// orphanAfter: a goroutine spawned this long ago that has not started is
+// an orphan (see alive). The interpreter's evaluation of a stopped cell
+// can run one more step after orphan, a spawn without its go statement.
+const orphanAfter = 5 * time.Second
+
+// orphanLocked sets aside the goroutines spawned before since that have
+// not started (all of them for the zero time).
+func (t *tracker) orphanLocked(since time.Time) {
+	for token, g := range t.byToken {
+		if g.started || !since.IsZero() && g.spawned.After(since) {
+			continue
+		}
+		delete(t.byToken, token)
+		if t.perCell[g.cell]--; t.perCell[g.cell] == 0 {
+			delete(t.perCell, g.cell)
+		}
+		t.orphans[token] = g
+	}
+	t.countOthersLocked()
 }
 
 // enter is the first statement of a tracked goroutine: it labels it with
@@ -147,7 +210,7 @@ func (t *tracker) spawn(where string) uint64 {
 func (t *tracker) enter(token uint64) {
 	t.mu.Lock()
 	cell := 0
-	if g := t.byToken[token]; g != nil {
+	if g := t.startLocked(token); g != nil {
 		cell = g.cell
 	}
 	t.mu.Unlock()
@@ -158,6 +221,7 @@ func (t *tracker) enter(token uint64) {
 func (t *tracker) done(token uint64) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	delete(t.orphans, token)
 	g := t.byToken[token]
 	if g == nil {
 		return
@@ -281,6 +345,7 @@ func (t *tracker) cellOf() int {
 func (t *tracker) alive(n int) []tracked {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.orphanLocked(time.Now().Add(-orphanAfter))
 	var out []tracked
 	for _, g := range t.byToken {
 		if n == 0 || g.cell == n {

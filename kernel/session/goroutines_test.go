@@ -115,3 +115,34 @@ func TestDeadlockAfterExit(t *testing.T) {
 		t.Fatalf("cell 2: %v, want the deadlock", err)
 	}
 }
+
+// TestStoppedSpawn: a cell stopped between the session's Spawn and its go
+// statement (an interrupt, here) leaves no goroutine behind that never
+// started: %goroutines would list it forever as "starting or ending", and
+// every later wait for the cells' goroutines to settle would wait for it.
+func TestStoppedSpawn(t *testing.T) {
+	s, _, _ := newTestSession(t)
+	for round := range 50 {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() {
+			_, err := s.Execute(ctx, round+1, "for {\n\tgo func() {}()\n}")
+			done <- err
+		}()
+		// Interrupt once the cell has started goroutines (polled).
+		for s.track.made.Load() < 100 {
+			time.Sleep(100 * time.Microsecond)
+		}
+		cancel()
+		<-done
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(time.Millisecond) {
+			gs := s.Goroutines()
+			if len(gs) == 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("round %d: 30 s after the interrupt the session still tracks %d goroutines, e.g. %+v", round, len(gs), gs[0])
+			}
+		}
+	}
+}

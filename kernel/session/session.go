@@ -191,6 +191,7 @@ func (s *Session) goPanic(where string, v any) { s.reportGoPanic(where, v, true)
 // It also ends the goroutine's tracking, which f's own deferred Done
 // misses when f never ran (stopped before it started).
 func (s *Session) guard(token uint64, where string, f func()) {
+	s.track.start(token)
 	defer s.track.done(token)
 	defer func() {
 		if r := recover(); r != nil {
@@ -319,7 +320,13 @@ func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	defer func() {
-		if ctx.Err() != nil && outer.Err() == nil {
+		if ctx.Err() == nil {
+			return
+		}
+		// The interpreter stopped the cell, maybe between a go statement's
+		// spawn and the go itself.
+		s.track.orphan()
+		if outer.Err() == nil {
 			s.abandonBlocked() // the session ended the cell: a deadlock or a panic
 		}
 	}()
