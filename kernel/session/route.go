@@ -1,6 +1,10 @@
 package session
 
-import "github.com/gopherlab/gopherlab/kernel/outbuf"
+import (
+	"os"
+
+	"github.com/gopherlab/gopherlab/kernel/outbuf"
+)
 
 // routeWriter is the interpreter's standard output (and, under frameWriter,
 // its standard error). Output that a goroutine of an earlier cell writes is
@@ -12,9 +16,19 @@ type routeWriter struct {
 	first *outbuf.Buffer // flushed before each write: standard error's writer flushes standard output's buffer
 	track *tracker
 	mark  func(cell int) []byte
+	// cellFile, for standard output, is the cells' os.Stdout, which a cell
+	// may assign (to capture what it prints): fmt.Print then writes to the
+	// file it holds now, as Go's does. It held orig at first.
+	cellFile **os.File
+	orig     *os.File
 }
 
 func (w *routeWriter) Write(p []byte) (int, error) {
+	if w.cellFile != nil {
+		if f := *w.cellFile; f != w.orig {
+			return f.Write(p) // a nil file writes nothing, as in Go
+		}
+	}
 	if w.first != nil {
 		if err := w.first.Flush(nil); err != nil {
 			return 0, err

@@ -129,7 +129,7 @@ func New(opts Options) (*Session, error) {
 	s.frames = &frameWriter{w: s.errOut, fe: s.fe}
 	s.in = interp.New(interp.Options{
 		Stdin:        opts.Stdin,
-		Stdout:       &routeWriter{out: s.out, track: s.track, mark: opts.Mark},
+		Stdout:       &routeWriter{out: s.out, track: s.track, mark: opts.Mark, cellFile: &s.stdout, orig: opts.Stdout},
 		Stderr:       s.frames,
 		Unrestricted: true,
 		GoPath:       os.DevNull, // never look for package sources on disk
