@@ -16,18 +16,25 @@ type routeWriter struct {
 	first *outbuf.Buffer // flushed before each write: standard error's writer flushes standard output's buffer
 	track *tracker
 	mark  func(cell int) []byte
+	// orig is the file the cells got as os.Stdout or os.Stderr (see
+	// cellFiles). Once a cell closed it, the interpreter's writes fail
+	// as Go's fmt.Print and log do.
+	orig *cellFile
 	// cellFile, for standard output, is the cells' os.Stdout, which a cell
 	// may assign (to capture what it prints): fmt.Print then writes to the
-	// file it holds now, as Go's does. It held orig at first.
+	// file it holds now, as Go's does. (Go's log keeps the os.Stderr it
+	// started with: standard error has none.)
 	cellFile **os.File
-	orig     *os.File
 }
 
 func (w *routeWriter) Write(p []byte) (int, error) {
 	if w.cellFile != nil {
-		if f := *w.cellFile; f != w.orig {
+		if f := *w.cellFile; f != w.orig.f {
 			return f.Write(p) // a nil file writes nothing, as in Go
 		}
+	}
+	if w.orig != nil && w.orig.closed() {
+		return w.orig.f.Write(p) // "write /dev/stdout: file already closed"
 	}
 	if w.first != nil {
 		if err := w.first.Flush(nil); err != nil {

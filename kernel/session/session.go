@@ -69,15 +69,18 @@ type Options struct {
 
 // Session is one interpreter with its state.
 type Session struct {
-	in     *interp.Interpreter
-	raw    bool          // no front end (Options.Raw)
-	fe     *cell.Session // the front end: parse, type-check, rewrite
-	stdout *os.File
-	stderr *os.File
-	out    *outbuf.Buffer // the interpreter's standard output
-	errOut *routeWriter   // standard error, routed to the cell a goroutine belongs to
-	frames *frameWriter   // the interpreter's standard error, which keeps a panic's frames
-	track  *tracker       // the goroutines the cells started, and their timers
+	in      *interp.Interpreter
+	raw     bool          // no front end (Options.Raw)
+	fe      *cell.Session // the front end: parse, type-check, rewrite
+	stdout  *os.File
+	stderr  *os.File
+	files   [2]*cellFile   // what cells got as os.Stdout and os.Stderr
+	noted   [2]bool        // noteClosedFiles said that a cell closed it
+	errFile *os.File       // the session's standard error (Options.Stderr)
+	out     *outbuf.Buffer // the interpreter's standard output
+	errOut  *routeWriter   // standard error, routed to the cell a goroutine belongs to
+	frames  *frameWriter   // the interpreter's standard error, which keeps a panic's frames
+	track   *tracker       // the goroutines the cells started, and their timers
 
 	mu         sync.Mutex
 	stop       chan struct{}      // closed when the running cell is interrupted
@@ -119,17 +122,25 @@ func New(opts Options) (*Session, error) {
 	if err := checkLabels(); err != nil {
 		return nil, err
 	}
-	s := &Session{stdout: opts.Stdout, stderr: opts.Stderr, raw: opts.Raw, stop: make(chan struct{}), wake: make(chan struct{}), track: newTracker(), fe: cell.NewSession(cell.Options{Tables: symbols.Symbols()})}
+	cellOut, err := newCellFile(opts.Stdout, "/dev/stdout")
+	if err != nil {
+		return nil, err
+	}
+	cellErr, err := newCellFile(opts.Stderr, "/dev/stderr")
+	if err != nil {
+		return nil, err
+	}
+	s := &Session{stdout: cellOut.f, stderr: cellErr.f, files: [2]*cellFile{cellOut, cellErr}, errFile: opts.Stderr, raw: opts.Raw, stop: make(chan struct{}), wake: make(chan struct{}), track: newTracker(), fe: cell.NewSession(cell.Options{Tables: symbols.Symbols()})}
 	mem := opts.Buffer
 	if opts.Raw {
 		mem = nil
 	}
 	s.out = outbuf.New(opts.Stdout, mem, opts.Chunk)
-	s.errOut = &routeWriter{out: outbuf.New(opts.Stderr, nil, nil), first: s.out, track: s.track, mark: opts.Mark}
+	s.errOut = &routeWriter{out: outbuf.New(opts.Stderr, nil, nil), first: s.out, track: s.track, mark: opts.Mark, orig: cellErr}
 	s.frames = &frameWriter{w: s.errOut, fe: s.fe}
 	s.in = interp.New(interp.Options{
 		Stdin:        opts.Stdin,
-		Stdout:       &routeWriter{out: s.out, track: s.track, mark: opts.Mark, cellFile: &s.stdout, orig: opts.Stdout},
+		Stdout:       &routeWriter{out: s.out, track: s.track, mark: opts.Mark, orig: cellOut, cellFile: &s.stdout},
 		Stderr:       s.frames,
 		Unrestricted: true,
 		GoPath:       os.DevNull, // never look for package sources on disk
@@ -314,6 +325,7 @@ func (s *Session) Execute(ctx context.Context, n int, src string) (Result, error
 	// What the cell printed is out before Execute returns (and before
 	// the error that may end it).
 	defer s.out.Flush(nil)
+	defer s.noteClosedFiles()
 	// A goroutine's panic ends the cell at once, as it would end a program
 	// (a cell waiting for that goroutine would wait forever).
 	outer := ctx

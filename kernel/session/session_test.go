@@ -248,3 +248,36 @@ func TestDeclaredAfterPanic(t *testing.T) {
 		t.Fatalf("cell 4, interrupted: declared %v, err %v", res.Declared, err)
 	}
 }
+
+// TestCellClosesStdout: a cell that closes os.Stdout closes its own file,
+// as a Go program does (fmt.Println fails from then on, with Go's error),
+// not the session's: what the kernel writes there (magics, %%run, reports)
+// still arrives.
+func TestCellClosesStdout(t *testing.T) {
+	s, stdout, stderr := newTestSession(t)
+	ctx := context.Background()
+	for i, src := range []string{
+		`import ("fmt"; "log"; "os")`,
+		"out := os.Stdout\nfmt.Println(\"before\")\nout.Close()\n_, err := fmt.Println(\"after\")\nmsg := fmt.Sprint(err)",
+		"os.Stderr.Close()\nlog.Print(\"lost\")",
+	} {
+		if _, err := s.Execute(ctx, i+1, src); err != nil {
+			t.Fatalf("cell %d: %v", i+1, err)
+		}
+	}
+	r, err := s.Execute(ctx, 4, "msg")
+	if err != nil || r.Value != "write /dev/stdout: file already closed" {
+		t.Errorf("fmt.Println's error after os.Stdout.Close() = %v (%v), want Go's", r.Value, err)
+	}
+	if _, err := stdout.WriteString("kernel\n"); err != nil {
+		t.Errorf("the session's stdout after a cell closed os.Stdout: %v", err)
+	}
+	if got := contents(t, stdout); got != "before\nkernel\n" {
+		t.Errorf("stdout = %q, want the line before the close, then the kernel's", got)
+	}
+	want := "note: a cell closed os.Stdout: as in a Go program, what the cells print there goes nowhere from now on (%reset starts a fresh interpreter)\n" +
+		"note: a cell closed os.Stderr: as in a Go program, what the cells print there goes nowhere from now on (%reset starts a fresh interpreter)\n"
+	if got := contents(t, stderr); got != want {
+		t.Errorf("stderr = %q, want each note once and nothing from log, which writes to the closed os.Stderr", got)
+	}
+}
