@@ -28,19 +28,27 @@ func TestOnlyRunner(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			s := cell.NewSession(cell.Options{})
-			var u *cell.Unit
-			for i, src := range tc.cells {
-				var err error
-				u, err = s.Prepare(i+1, src)
-				if err != nil {
-					t.Fatalf("cell %d: %v", i+1, err)
-				}
-				s.Commit(u)
-			}
+			u := prepareAll(t, tc.cells)
 			if u.OnlyRunner != tc.want {
 				t.Errorf("OnlyRunner = %v, want %v; Decls:\n%s", u.OnlyRunner, tc.want, u.Decls)
 			}
 		})
 	}
+}
+
+// prepareAll prepares and commits cells in a new session, in order, and
+// returns the last one's unit.
+func prepareAll(t *testing.T, cells []string) *cell.Unit {
+	t.Helper()
+	s := cell.NewSession(cell.Options{})
+	var u *cell.Unit
+	for i, src := range cells {
+		var err error
+		u, err = s.Prepare(i+1, src)
+		if err != nil {
+			t.Fatalf("cell %d: %v", i+1, err)
+		}
+		s.Commit(u)
+	}
+	return u
 }

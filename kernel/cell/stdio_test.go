@@ -1,10 +1,6 @@
 package cell_test
 
-import (
-	"testing"
-
-	"github.com/gopherlab/gopherlab/kernel/cell"
-)
+import "testing"
 
 // TestWritesStdio: Unit.WritesStdio must be true for every cell whose code
 // can write to the process's standard output or error other than through
@@ -44,17 +40,7 @@ func TestWritesStdio(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			s := cell.NewSession(cell.Options{})
-			var u *cell.Unit
-			for i, src := range tc.cells {
-				var err error
-				u, err = s.Prepare(i+1, src)
-				if err != nil {
-					t.Fatalf("cell %d: %v", i+1, err)
-				}
-				s.Commit(u)
-			}
-			if u.WritesStdio != tc.want {
+			if u := prepareAll(t, tc.cells); u.WritesStdio != tc.want {
 				t.Errorf("WritesStdio = %v, want %v", u.WritesStdio, tc.want)
 			}
 		})

@@ -127,14 +127,8 @@ fmt.Println("end")`)
 	if got := r.Stdout(); got != want.String() {
 		t.Errorf("stdout: got %d bytes, want %d", len(got), want.Len())
 	}
-	streams := 0
-	for _, m := range r.Outputs {
-		if m.Header.MsgType == "stream" {
-			streams++
-		}
-	}
-	if streams > 200 {
-		t.Errorf("%d stream messages for 10,002 lines: output is not coalesced", streams)
+	if n := streamMessages(r); n > 200 {
+		t.Errorf("%d stream messages for 10,002 lines: output is not coalesced", n)
 	}
 }
 

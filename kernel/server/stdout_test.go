@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gopherlab/gopherlab/kernel/kerneltest"
 )
 
 // The worker gathers what cells print with fmt.Print in a buffer
@@ -21,6 +23,17 @@ func numbered(n int, format string) string {
 	return b.String()
 }
 
+// streamMessages counts the stream messages of a cell's output.
+func streamMessages(r kerneltest.Result) int {
+	n := 0
+	for _, m := range r.Outputs {
+		if m.Header.MsgType == "stream" {
+			n++
+		}
+	}
+	return n
+}
+
 func TestBufferedOutput(t *testing.T) {
 	k := startKernel(t)
 	execute(t, k, `import ("fmt"; "sync"; "time")`)
@@ -30,14 +43,8 @@ func TestBufferedOutput(t *testing.T) {
 		if got, want := r.Stdout(), numbered(10000, "line %d\n"); got != want {
 			t.Errorf("stdout: %d bytes, want %d, in order", len(got), len(want))
 		}
-		streams := 0
-		for _, m := range r.Outputs {
-			if m.Header.MsgType == "stream" {
-				streams++
-			}
-		}
-		if streams > 200 {
-			t.Errorf("%d stream messages for 10,000 lines: output is not coalesced", streams)
+		if n := streamMessages(r); n > 200 {
+			t.Errorf("%d stream messages for 10,000 lines: output is not coalesced", n)
 		}
 	})
 
