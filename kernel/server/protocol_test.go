@@ -77,7 +77,7 @@ func TestInput(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	m, err := k.Client.Request("execute_request", map[string]any{
-		"code": "import \"fmt\"\nvar name string\nfmt.Scanln(&name)\nfmt.Println(\"hello,\", name)", "allow_stdin": true,
+		"code": "import \"fmt\"\nvar name string\nfmt.Print(\"name? \")\nfmt.Scanln(&name)\nfmt.Println(\"hello,\", name)", "allow_stdin": true,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -104,6 +104,11 @@ func TestInput(t *testing.T) {
 	if req.Header.MsgType != "input_request" {
 		t.Fatalf("want input_request, got %s", req.Header.MsgType)
 	}
+	// The prompt, printed with fmt.Print, comes out before the cell waits
+	// for the answer (the worker flushes its stdout buffer first).
+	if err := k.Printed(ctx, m, "name? "); err != nil {
+		t.Fatalf("the prompt did not arrive while the cell waits for input: %v", err)
+	}
 
 	rep, _ := wire.NewMessage("input_reply", req, k.Client.Session, map[string]string{"value": "gopher"})
 	if err := k.Client.Stdin.Send(rep); err != nil {
@@ -113,7 +118,7 @@ func TestInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := r.Stdout(); got != "hello, gopher\n" {
+	if got := r.Stdout(); got != "name? hello, gopher\n" {
 		t.Errorf("stdout %q", got)
 	}
 	// Without allow_stdin, a read sees end of input at once.
