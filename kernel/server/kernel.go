@@ -302,6 +302,9 @@ func (k *Kernel) launchWorker(ctx context.Context) {
 	go func() { // ends when the worker is ready, or failed
 		defer k.workers.Done()
 		w, err := startWorker(k.opts.Worker, k.opts.Env, k.publishOutput, k.dispatchEvent)
+		if err == nil && w.bufferErr != nil {
+			k.log.Printf("the worker runs without its stdout buffer, one write per line: %v", w.bufferErr)
+		}
 		if err == nil {
 			if err = w.waitReady(ctx, 60*time.Second); err != nil {
 				w.adopted(false)

@@ -108,3 +108,22 @@ func TestDirectOutput(t *testing.T) {
 		}
 	}
 }
+
+// TestNoBufferFile: without a writable temporary directory the worker has
+// no stdout buffer; the kernel says so in its log, and output is the same.
+func TestNoBufferFile(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	k, err := kerneltest.Start(ctx, bin, t.TempDir(), "TMPDIR=/nonexistent/gopherlab")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer k.Close()
+	r := execute(t, k, "import \"fmt\"\nfor i := 0; i < 1000; i++ {\n\tfmt.Println(\"line\", i)\n}")
+	if got, want := r.Stdout(), numbered(1000, "line %d\n"); got != want {
+		t.Errorf("stdout: %d bytes, want %d", len(got), len(want))
+	}
+	if !strings.Contains(k.Log.String(), "without its stdout buffer") {
+		t.Errorf("the kernel log does not say that the worker has no stdout buffer:\n%s", k.Log.String())
+	}
+}

@@ -37,6 +37,7 @@ type workerProc struct {
 	stderr     *stream
 	crash      *tail         // the worker's own stderr: the runtime's last words
 	outFile    *os.File      // the file of the worker's stdout buffer (kernel/outbuf), nil if none
+	bufferErr  error         // why there is none
 	exited     chan struct{} // closed once the process has exited
 	exitErr    error         // set before exited is closed
 	wg         sync.WaitGroup
@@ -118,17 +119,19 @@ func startWorker(argv []string, env []string, publish func(name, text string, ce
 		crash:      newTail(64 << 10),
 		exited:     make(chan struct{}),
 	}
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = append(append(os.Environ(), env...), "GOPHERLAB_NONCE="+nonce)
 	// The file of the worker's stdout buffer: the worker maps it; after
 	// a crash the kernel reads what the worker had not written yet.
+	// Without one (no writable temporary directory), the worker writes
+	// each line through: slower, the same output.
 	outFile, err := stdoutBufferFile()
-	if err != nil {
-		closeAll(theirs)
-		closeAll(ours)
-		return nil, err
+	if err == nil {
+		p.outFile = outFile
+		cmd.Env = append(cmd.Env, workerproto.StdoutBufferEnv+"=6")
+	} else {
+		p.bufferErr = err
 	}
-	p.outFile = outFile
-	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Env = append(append(os.Environ(), env...), "GOPHERLAB_NONCE="+nonce, workerproto.StdoutBufferEnv+"=6")
 	cmd.Stdin = nil // /dev/null
 	cmd.Stdout = outW
 	cmd.Stderr = p.crash
