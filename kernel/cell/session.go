@@ -55,10 +55,11 @@ type Session struct {
 	yPrelude map[string]bool   // declarations of generic.go.txt given
 	mono     monoState         // instances of the cells' generics given (monomorphize)
 
-	disabled map[string]bool // passes switched off (tests only)
-	recovers bool            // a cell called recover (pass indexBounds)
-	inIface  map[string]bool // types whose values interpreted code put into interfaces (pass ifaceAssert)
-	runs     int             // units prepared, for unique function names
+	disabled  map[string]bool // passes switched off (tests only)
+	allPasses bool            // run the passes that cannot apply too (tests only: passkinds.go)
+	recovers  bool            // a cell called recover (pass indexBounds)
+	inIface   map[string]bool // types whose values interpreted code put into interfaces (pass ifaceAssert)
+	runs      int             // units prepared, for unique function names
 
 	frameMu sync.Mutex
 	frames  map[string]*Unit     // function name -> the unit that gave it to yaegi
