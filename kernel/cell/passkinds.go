@@ -23,39 +23,40 @@ import (
 type nodeKinds uint32
 
 const (
-	kCall        nodeKinds = 1 << iota // *ast.CallExpr
-	kBuiltinCall                       // a call of a builtin (len, new, recover...): builtinCall
-	kSelector                          // *ast.SelectorExpr
-	kMethodExpr                        // a selector that is a method expression (T.M)
-	kGenericName                       // a selector that names a generic function or type of a package
-	kInstance                          // an identifier with an instance (info.Instances): a generic used
-	kMain                              // an identifier named main
-	kCompare                           // a binary == or !=
-	kShift                             // a binary << or >>
-	kUnary                             // *ast.UnaryExpr
-	kRecv                              // a receive, <-ch
-	kMultiAssign                       // an assignment or value spec with two names or more on the left
-	kIndex                             // *ast.IndexExpr
-	kIndexList                         // *ast.IndexListExpr
-	kSlice                             // *ast.SliceExpr
-	kTypeAssert                        // *ast.TypeAssertExpr
-	kFuncDecl                          // *ast.FuncDecl
-	kFuncLit                           // *ast.FuncLit
-	kGenDecl                           // *ast.GenDecl
-	kGo                                // *ast.GoStmt
-	kDefer                             // *ast.DeferStmt
-	kFor                               // *ast.ForStmt
-	kRange                             // *ast.RangeStmt
-	kSelect                            // *ast.SelectStmt
-	kTypeSwitch                        // *ast.TypeSwitchStmt
+	kCall         nodeKinds = 1 << iota // *ast.CallExpr
+	kBuiltinCall                        // a call of a builtin (len, new, recover...): builtinCall
+	kSelector                           // *ast.SelectorExpr
+	kMethodExpr                         // a selector that is a method expression (T.M)
+	kGenericName                        // a selector that names a generic function or type of a package
+	kInstance                           // an identifier with an instance (info.Instances): a generic used
+	kMain                               // an identifier named main
+	kCompare                            // a binary == or !=
+	kShift                              // a binary << or >>
+	kUnary                              // *ast.UnaryExpr
+	kRecv                               // a receive, <-ch
+	kMultiAssign                        // an assignment or value spec with two names or more on the left
+	kIndex                              // *ast.IndexExpr
+	kIndexList                          // *ast.IndexListExpr
+	kSlice                              // *ast.SliceExpr
+	kTypeAssert                         // *ast.TypeAssertExpr
+	kFuncDecl                           // *ast.FuncDecl
+	kFuncLit                            // *ast.FuncLit
+	kGenDecl                            // *ast.GenDecl
+	kGo                                 // *ast.GoStmt
+	kDefer                              // *ast.DeferStmt
+	kFor                                // *ast.ForStmt
+	kRange                              // *ast.RangeStmt
+	kSelect                             // *ast.SelectStmt
+	kTypeSwitch                         // *ast.TypeSwitchStmt
+	kSessionValue                       // an expression of a type a cell declared, not a pointer (isValueError)
 )
 
 // passNeeds lists, for a pass, the kinds of node without which it does
 // nothing (see above).
 var passNeeds = map[string]nodeKinds{
-	// errorValue looks at every assignment, call, return, send and
-	// composite literal: it always runs. monomorphize runs before the
-	// passes (emit calls it); its entry here does nothing.
+	// monomorphize runs before the passes (emit calls it); as a pass it
+	// does nothing, and always runs.
+	"errorValue":       kSessionValue,
 	"mainOnce":         kMain | kFuncDecl,
 	"typeArgs":         kInstance,
 	"rangeFunc":        kRange,
@@ -104,6 +105,13 @@ func (e *emitter) kindsOf(roots []ast.Node) nodeKinds {
 	info := e.c.info
 	var k nodeKinds
 	visit := func(n ast.Node) bool {
+		if x, ok := n.(ast.Expr); ok {
+			if t := info.Types[x].Type; t != nil && isSessionType(t) {
+				if _, ptr := t.(*types.Pointer); !ptr {
+					k |= kSessionValue
+				}
+			}
+		}
 		switch n := n.(type) {
 		case *ast.CallExpr:
 			k |= kCall
