@@ -78,7 +78,7 @@ type cellRec struct {
 	sets    []varSet     // the session variables running it wrote (program_vars.go)
 	dead    map[string]bool
 
-	names map[string]bool // the names the cell declares
+	names map[string]bool // the names the cell declares (declaredNames)
 	// importing says the cell has imports, which later cells may use.
 	importing bool
 	cache     *cellFile // its declarations, parsed, for cacheKey
@@ -288,6 +288,8 @@ type cellFile struct {
 	// consts, vars; methods as "T.M").
 	defines map[string]bool
 	result  ast.Expr // the final expression, if any
+	// importing says the cell's source has imports.
+	importing bool
 }
 
 const bodyName = "_gl_body"
@@ -353,7 +355,7 @@ func buildFile(fset *token.FileSet, n int, src string, withBody bool) (*cellFile
 	if perr != nil {
 		err = parseErrors(n, perr)
 	}
-	cf := &cellFile{n: n, src: src, file: f, defines: map[string]bool{}}
+	cf := &cellFile{n: n, src: src, file: f, defines: map[string]bool{}, importing: len(f.Imports) > 0}
 	for _, d := range f.Decls {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
