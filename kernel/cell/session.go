@@ -272,6 +272,11 @@ func (s *Session) Commit(u *Unit) {
 	s.frameMu.Unlock()
 	s.yImports, s.yTypes, s.yTypeN, s.yVars, s.yPrelude = u.yImports, u.yTypes, u.yTypeN, u.yVars, u.yPrelude
 	s.mono = u.mono
+	// The session has them now: the unit would keep each cell's copy of
+	// what yaegi had (mono's with types of the cell's check) as long as
+	// the session lives.
+	u.yImports, u.yTypes, u.yTypeN, u.yVars, u.yPrelude = nil, nil, nil, nil, nil
+	u.mono = monoState{}
 	s.yAliases = map[string]bool{}
 	for _, a := range s.yImports {
 		s.yAliases[a] = true
