@@ -48,17 +48,6 @@ func newInfo() *types.Info {
 // and their top-level variables as typed var declarations.
 func (s *Session) committedFiles(redefined map[string]bool) ([]*cellFile, error) {
 	for _, c := range s.cells[s.sorted:] {
-		if c.names == nil {
-			cf, _ := buildFile(s.fset, c.n, c.src, false)
-			if cf == nil {
-				return nil, ErrorList{{Cell: c.n, Msg: "cannot parse the cell again"}}
-			}
-			c.names = maps.Clone(cf.defines)
-			c.importing = len(cf.file.Imports) > 0
-			for _, h := range c.hoisted {
-				c.names[h.name] = true
-			}
-		}
 		// A cell that declares and imports nothing (1+1, fmt.Println(x))
 		// gives later cells nothing to see: leave it out, so that checking
 		// a cell does not grow with the number of cells that ran before it.
@@ -427,6 +416,7 @@ func hoistDecl(n int, cur *cellFile, imports []importSpec, hoist []hoistVar) (*a
 // checkedCell is the result of the final check of cell cur.
 func (s *Session) checkedCell(pkg *types.Package, info *types.Info, files []*cellFile, cur *cellFile, rec *cellRec, hoist []hoistVar) *checked {
 	c := &checked{pkg: pkg, info: info, files: files, cur: cur, rec: rec, hoist: hoist}
+	rec.names, rec.importing = declaredNames(cur, rec.hoisted), cur.importing
 	if cur.result != nil {
 		if tv, ok := info.Types[cur.result]; ok && tv.IsValue() {
 			if _, tuple := tv.Type.(*types.Tuple); !tuple {
@@ -435,6 +425,25 @@ func (s *Session) checkedCell(pkg *types.Package, info *types.Info, files []*cel
 		}
 	}
 	return c
+}
+
+// declaredNames lists the names a cell declares for later cells: those of
+// its declarations, and its top-level variables.
+func declaredNames(cur *cellFile, hoisted []hoisted) map[string]bool {
+	names := map[string]bool{}
+	for _, d := range cur.file.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name == bodyName && fd.Recv == nil {
+			continue
+		}
+		for _, name := range DeclNames(d) {
+			names[name] = true
+		}
+	}
+	delete(names, "_")
+	for _, h := range hoisted {
+		names[h.name] = true
+	}
+	return names
 }
 
 func (s *Session) typeCheckPkg(files []*cellFile, info *types.Info, keep func(types.Error) bool) (*types.Package, ErrorList) {

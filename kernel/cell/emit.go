@@ -196,14 +196,20 @@ func (s *Session) emit(c *checked) (*Unit, error) {
 		e.recovers = e.recovers || containsRecover(c.info, d)
 	}
 	s.recovers = e.recovers
+	roots := []ast.Node{body}
+	for _, d := range decls {
+		roots = append(roots, d)
+	}
+	kinds := e.kindsOf(roots)
 	for _, p := range passes {
-		if s.disabled[p.name] {
+		if s.disabled[p.name] || s.skips(p, kinds) {
 			continue
 		}
 		for _, d := range decls {
 			p.run(e, d)
 		}
 		p.run(e, body)
+		kinds = e.kindsOf(roots) // the pass may have added nodes of any kind
 	}
 	if len(e.refusals) > 0 {
 		return nil, e.refusals

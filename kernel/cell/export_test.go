@@ -16,3 +16,16 @@ func PassNames() []string {
 	}
 	return names
 }
+
+// RunAllPasses makes the session run every pass on every cell, also those
+// that the cell's kinds of node say cannot apply (passkinds.go).
+func (s *Session) RunAllPasses() { s.allPasses = true }
+
+// PassNeedsNames lists the passes that passNeeds has an entry for.
+func PassNeedsNames() []string {
+	var names []string
+	for name := range passNeeds {
+		names = append(names, name)
+	}
+	return names
+}

@@ -55,10 +55,11 @@ type Session struct {
 	yPrelude map[string]bool   // declarations of generic.go.txt given
 	mono     monoState         // instances of the cells' generics given (monomorphize)
 
-	disabled map[string]bool // passes switched off (tests only)
-	recovers bool            // a cell called recover (pass indexBounds)
-	inIface  map[string]bool // types whose values interpreted code put into interfaces (pass ifaceAssert)
-	runs     int             // units prepared, for unique function names
+	disabled  map[string]bool // passes switched off (tests only)
+	allPasses bool            // run the passes that cannot apply too (tests only: passkinds.go)
+	recovers  bool            // a cell called recover (pass indexBounds)
+	inIface   map[string]bool // types whose values interpreted code put into interfaces (pass ifaceAssert)
+	runs      int             // units prepared, for unique function names
 
 	frameMu sync.Mutex
 	frames  map[string]*Unit     // function name -> the unit that gave it to yaegi
@@ -77,7 +78,7 @@ type cellRec struct {
 	sets    []varSet     // the session variables running it wrote (program_vars.go)
 	dead    map[string]bool
 
-	names map[string]bool // the names the cell declares
+	names map[string]bool // the names the cell declares (declaredNames)
 	// importing says the cell has imports, which later cells may use.
 	importing bool
 	cache     *cellFile // its declarations, parsed, for cacheKey
@@ -271,6 +272,11 @@ func (s *Session) Commit(u *Unit) {
 	s.frameMu.Unlock()
 	s.yImports, s.yTypes, s.yTypeN, s.yVars, s.yPrelude = u.yImports, u.yTypes, u.yTypeN, u.yVars, u.yPrelude
 	s.mono = u.mono
+	// The session has them now: the unit would keep each cell's copy of
+	// what yaegi had (mono's with types of the cell's check) as long as
+	// the session lives.
+	u.yImports, u.yTypes, u.yTypeN, u.yVars, u.yPrelude = nil, nil, nil, nil, nil
+	u.mono = monoState{}
 	s.yAliases = map[string]bool{}
 	for _, a := range s.yImports {
 		s.yAliases[a] = true
@@ -287,6 +293,8 @@ type cellFile struct {
 	// consts, vars; methods as "T.M").
 	defines map[string]bool
 	result  ast.Expr // the final expression, if any
+	// importing says the cell's source has imports.
+	importing bool
 }
 
 const bodyName = "_gl_body"
@@ -352,7 +360,7 @@ func buildFile(fset *token.FileSet, n int, src string, withBody bool) (*cellFile
 	if perr != nil {
 		err = parseErrors(n, perr)
 	}
-	cf := &cellFile{n: n, src: src, file: f, defines: map[string]bool{}}
+	cf := &cellFile{n: n, src: src, file: f, defines: map[string]bool{}, importing: len(f.Imports) > 0}
 	for _, d := range f.Decls {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
