@@ -15,6 +15,10 @@ type StressResult struct {
 	Rounds int      // rounds run
 	Wrong  int      // rounds whose output differs from the expected one
 	First  []string // the first few wrong rounds, described
+	// Unsettled describes the first few rounds after which the rounds'
+	// goroutines did not settle within settleLimit (not a wrong round:
+	// the next round starts anyway).
+	Unsettled []string
 }
 
 // Stress runs a program, given as its cells, rounds times in a row in one
@@ -75,7 +79,9 @@ func Stress(ctx context.Context, cells []string, want string, rounds int, perRou
 			}
 		}
 		cancel()
-		s.settle(perRound)
+		if busy := s.settle(min(perRound, settleLimit)); len(busy) > 0 && len(res.Unsettled) < 3 {
+			res.Unsettled = append(res.Unsettled, fmt.Sprintf("round %d: %s", round+1, strings.Join(busy, "; ")))
+		}
 		b, err := os.ReadFile(stdout.Name())
 		if err != nil {
 			return res, fmt.Errorf("session: stress: %w", err)
@@ -105,22 +111,28 @@ func lastLines(s string, n int) string {
 	return strings.Join(lines, "\n")
 }
 
+// settleLimit bounds how long Stress waits after a round for its
+// goroutines to settle: one that runs on past it would not stop for more.
+const settleLimit = 5 * time.Second
+
 // settle wakes the goroutines that cells left asleep and waits, up to
-// limit, until none that a cell started is running or asleep.
-func (s *Session) settle(limit time.Duration) {
-	for deadline := time.Now().Add(limit); len(s.track.alive(0)) > 0 && time.Now().Before(deadline); {
+// limit, until none that a cell started is running or asleep. It returns
+// the ones still busy then, described.
+func (s *Session) settle(limit time.Duration) (busy []string) {
+	for deadline := time.Now().Add(limit); len(s.track.alive(0)) > 0; {
 		s.wakeSleepers()
-		busy := false
+		busy = busy[:0]
 		for _, g := range s.Goroutines() {
 			if !strings.HasPrefix(g.State, "blocked") && !strings.HasPrefix(g.State, "waiting") {
-				busy = true
+				busy = append(busy, fmt.Sprintf("%s (started %s)", g.State, g.Started))
 			}
 		}
-		if !busy {
-			return
+		if len(busy) == 0 || time.Now().After(deadline) {
+			return busy
 		}
 		time.Sleep(5 * time.Millisecond) // polling goroutine states: nothing to wait on
 	}
+	return nil
 }
 
 // wakeSleepers ends every time.Sleep in progress, whichever cell started it.

@@ -66,6 +66,9 @@ func TestStress(t *testing.T) {
 			if res.Wrong > 0 {
 				t.Errorf("%d of %d rounds wrong:\n%s", res.Wrong, res.Rounds, strings.Join(res.First, "\n"))
 			}
+			if len(res.Unsettled) > 0 {
+				t.Logf("goroutines still busy %v after a round (the next started anyway):\n%s", settleLimit, strings.Join(res.Unsettled, "\n"))
+			}
 		})
 	}
 	t.Logf("stress: %d rounds, %d wrong", total, wrong)
