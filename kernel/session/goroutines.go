@@ -524,9 +524,13 @@ type Goroutine struct {
 // oldest first. yaegi's stacks have no cell lines, so a goroutine's
 // blocking point is its state, not a line.
 func (s *Session) Goroutines() []Goroutine {
+	// Tokens are numbered per session: only this session's goroutines
+	// (by their cell label) may answer for one. (A process with several
+	// sessions, as in the tests, has several goroutines of token 17.)
+	mine := s.track.sessionTag()
 	byToken := map[uint64]gstack{}
 	for _, g := range parseStacks(allStacks(64 << 20)) {
-		if g.token != 0 && g.startedByCell() {
+		if g.token != 0 && g.startedByCell() && strings.HasPrefix(g.cellTag, mine) {
 			byToken[g.token] = g
 		}
 	}

@@ -146,3 +146,37 @@ func TestStoppedSpawn(t *testing.T) {
 		}
 	}
 }
+
+// TestGoroutinesPerSession: tokens are numbered per session, so two
+// sessions in one process (the tests, the corpus) both have a goroutine
+// 1; each session must describe its own. Before, Stress waited out its
+// limit after every round of a program whose goroutine shared its token
+// with another session's goroutine stopped by os.Exit.
+func TestGoroutinesPerSession(t *testing.T) {
+	a, _, _ := newTestSession(t)
+	b, _, _ := newTestSession(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := a.Execute(ctx, 1, "import \"time\"\ngo func() { time.Sleep(time.Hour) }()"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Execute(ctx, 1, "c := make(chan int)\ngo func() { <-c }()"); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		s    *Session
+		want string
+	}{{a, "sleeping"}, {b, "blocked on chan receive"}} {
+		// Polled: the goroutine may still be on its way to its state.
+		var gs []Goroutine
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+			if gs = c.s.Goroutines(); len(gs) == 1 && gs[0].State == c.want {
+				break
+			}
+		}
+		if len(gs) != 1 || gs[0].State != c.want {
+			t.Errorf("goroutines %+v, want one %q", gs, c.want)
+		}
+	}
+	a.wakeSleepers()
+}
