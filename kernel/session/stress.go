@@ -116,14 +116,15 @@ func lastLines(s string, n int) string {
 const settleLimit = 5 * time.Second
 
 // settle wakes the goroutines that cells left asleep and waits, up to
-// limit, until none that a cell started is running or asleep. It returns
+// limit, until none that a cell started is running or asleep (blocked,
+// waiting, or stopped for good by os.Exit will do). It returns
 // the ones still busy then, described.
 func (s *Session) settle(limit time.Duration) (busy []string) {
 	for deadline := time.Now().Add(limit); len(s.track.alive(0)) > 0; {
 		s.wakeSleepers()
 		busy = busy[:0]
 		for _, g := range s.Goroutines() {
-			if !strings.HasPrefix(g.State, "blocked") && !strings.HasPrefix(g.State, "waiting") {
+			if !strings.HasPrefix(g.State, "blocked") && !strings.HasPrefix(g.State, "waiting") && !strings.HasPrefix(g.State, "stopped") {
 				busy = append(busy, fmt.Sprintf("%s (started %s)", g.State, g.Started))
 			}
 		}
