@@ -12,14 +12,16 @@ import (
 // does, not the pipe that the session and every later cell write to: the
 // output of the cells after it would be lost without a word.
 type cellFile struct {
-	f    *os.File
-	conn syscall.RawConn
+	f     *os.File
+	conn  syscall.RawConn
+	name  string // what cells call it: "os.Stdout"
+	noted bool   // noteClosedFiles said that a cell closed it
 }
 
 // newCellFile duplicates f's descriptor (close-on-exec, like Go's own
-// files; a child process gets it only when a cell hands it over) as a
-// file named name.
-func newCellFile(f *os.File, name string) (*cellFile, error) {
+// files; a child process gets it only when a cell hands it over) as the
+// file cells call name, named path.
+func newCellFile(f *os.File, name, path string) (*cellFile, error) {
 	conn, err := f.SyscallConn()
 	if err != nil {
 		return nil, fmt.Errorf("session: %s: %w", name, err)
@@ -34,7 +36,7 @@ func newCellFile(f *os.File, name string) (*cellFile, error) {
 	if errno != 0 {
 		return nil, fmt.Errorf("session: duplicate %s: %w", name, errno)
 	}
-	c := &cellFile{f: os.NewFile(dup, name)}
+	c := &cellFile{f: os.NewFile(dup, path), name: name}
 	if c.conn, err = c.f.SyscallConn(); err != nil {
 		return nil, fmt.Errorf("session: %s: %w", name, err)
 	}
@@ -51,12 +53,12 @@ func (c *cellFile) closed() bool {
 // there goes nowhere from then on, which a learner would otherwise see as
 // cells that print nothing.
 func (s *Session) noteClosedFiles() {
-	for i, c := range s.files {
-		if s.noted[i] || !c.closed() {
+	for _, c := range s.files {
+		if c.noted || !c.closed() {
 			continue
 		}
-		s.noted[i] = true
+		c.noted = true
 		s.out.Flush(nil) // after what the cell printed
-		fmt.Fprintf(s.errFile, "note: a cell closed os.%s: as in a Go program, what the cells print there goes nowhere from now on (%%reset starts a fresh interpreter)\n", [2]string{"Stdout", "Stderr"}[i])
+		fmt.Fprintf(s.errFile, "note: a cell closed %s: as in a Go program, what the cells print there goes nowhere from now on (%%reset starts a fresh interpreter)\n", c.name)
 	}
 }

@@ -75,7 +75,6 @@ type Session struct {
 	stdout  *os.File
 	stderr  *os.File
 	files   [2]*cellFile   // what cells got as os.Stdout and os.Stderr
-	noted   [2]bool        // noteClosedFiles said that a cell closed it
 	errFile *os.File       // the session's standard error (Options.Stderr)
 	out     *outbuf.Buffer // the interpreter's standard output
 	errOut  *routeWriter   // standard error, routed to the cell a goroutine belongs to
@@ -122,11 +121,11 @@ func New(opts Options) (*Session, error) {
 	if err := checkLabels(); err != nil {
 		return nil, err
 	}
-	cellOut, err := newCellFile(opts.Stdout, "/dev/stdout")
+	cellOut, err := newCellFile(opts.Stdout, "os.Stdout", "/dev/stdout")
 	if err != nil {
 		return nil, err
 	}
-	cellErr, err := newCellFile(opts.Stderr, "/dev/stderr")
+	cellErr, err := newCellFile(opts.Stderr, "os.Stderr", "/dev/stderr")
 	if err != nil {
 		return nil, err
 	}
