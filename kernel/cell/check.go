@@ -431,14 +431,7 @@ func (s *Session) checkedCell(pkg *types.Package, info *types.Info, files []*cel
 // its declarations, and its top-level variables.
 func declaredNames(cur *cellFile, hoisted []hoisted) map[string]bool {
 	names := map[string]bool{}
-	for _, d := range cur.file.Decls {
-		if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name == bodyName && fd.Recv == nil {
-			continue
-		}
-		for _, name := range DeclNames(d) {
-			names[name] = true
-		}
-	}
+	addDeclNames(names, cur.file)
 	delete(names, "_")
 	for _, h := range hoisted {
 		names[h.name] = true

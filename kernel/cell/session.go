@@ -362,19 +362,11 @@ func buildFile(fset *token.FileSet, n int, src string, withBody bool) (*cellFile
 	}
 	cf := &cellFile{n: n, src: src, file: f, defines: map[string]bool{}, importing: len(f.Imports) > 0}
 	for _, d := range f.Decls {
-		switch d := d.(type) {
-		case *ast.FuncDecl:
-			if d.Name.Name == bodyName && d.Recv == nil {
-				cf.body = d
-				continue
-			}
-			cf.defines[declKey(d)] = true
-		case *ast.GenDecl:
-			for _, name := range genDeclNames(d) {
-				cf.defines[name] = true
-			}
+		if isBody(d) {
+			cf.body = d.(*ast.FuncDecl)
 		}
 	}
+	addDeclNames(cf.defines, f)
 	if cf.body != nil && cf.body.Body != nil {
 		orderPastedVars(f, cf.body.Body)
 		for _, st := range cf.body.Body.List {
@@ -519,6 +511,25 @@ func isStmtExpr(e ast.Expr) bool {
 		return e.Op == token.ARROW
 	}
 	return false
+}
+
+// isBody reports whether d is the function buildFile puts a cell's
+// statements in.
+func isBody(d ast.Decl) bool {
+	fd, ok := d.(*ast.FuncDecl)
+	return ok && fd.Name.Name == bodyName && fd.Recv == nil
+}
+
+// addDeclNames adds to names those that f's declarations declare, but for
+// the cell's statements' function.
+func addDeclNames(names map[string]bool, f *ast.File) {
+	for _, d := range f.Decls {
+		if !isBody(d) {
+			for _, name := range DeclNames(d) {
+				names[name] = true
+			}
+		}
+	}
 }
 
 // DeclNames lists the names a top-level declaration defines, as the session
